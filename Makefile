@@ -1,0 +1,46 @@
+# Goldthread: `make run` serves the demo council on SQLite; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+# make run is a developer's server: DEBUG on unless the caller says otherwise.
+DEV := DEBUG=$${DEBUG:-1}
+# Lint and type checks import the settings, as the tests do.
+CHECK := GOLDTHREAD_TESTING=1
+
+.PHONY: run test lint bench install migrate demo clean
+
+$(BIN)/python:
+	$(PYTHON) scripts/bootstrap_venv.py $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(DEV) $(BIN)/python manage.py load_demo --if-empty
+
+run: demo
+	$(DEV) $(BIN)/python manage.py runserver $(HOST)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(CHECK) $(BIN)/mypy .
+	$(CHECK) $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: migrate
+	$(DEV) $(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media/

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from rest_framework.routers import DefaultRouter
+
+from targets.api.views import MeasureViewSet, ServiceViewSet, ValueViewSet
+
+router = DefaultRouter()
+router.register("services", ServiceViewSet)
+router.register("measures", MeasureViewSet)
+router.register("values", ValueViewSet, basename="value")

@@ -1,0 +1,36 @@
+"""FilterSets shared by the HTML lists, the API and the exports."""
+
+from __future__ import annotations
+
+import django_filters
+
+from targets.models import Measure, Service, Value
+
+
+class ServiceFilter(django_filters.FilterSet):
+    class Meta:
+        model = Service
+        fields = ["code", "is_support", "is_active"]
+
+
+class MeasureFilter(django_filters.FilterSet):
+    service = django_filters.CharFilter(field_name="service__code", label="Service code")
+    priority = django_filters.NumberFilter(field_name="priority__number", label="Priority number")
+    q = django_filters.CharFilter(method="search", label="Code or title contains")
+
+    class Meta:
+        model = Measure
+        fields = ["kind", "frequency", "polarity", "is_public", "is_scrutiny"]
+
+    def search(self, queryset, name: str, value: str):  # type: ignore[no-untyped-def]
+        return queryset.filter(code__icontains=value) | queryset.filter(title__icontains=value)
+
+
+class ValueFilter(django_filters.FilterSet):
+    measure = django_filters.CharFilter(field_name="measure__code", label="Measure code")
+    service = django_filters.CharFilter(field_name="measure__service__code", label="Service code")
+    period = django_filters.CharFilter(label="Period code, e.g. 2025-04")
+
+    class Meta:
+        model = Value
+        fields = ["status"]

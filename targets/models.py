@@ -1,0 +1,475 @@
+"""The performance register: organisation, corporate plan, measures, targets and values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from targets import periods, rules
+from targets.rules import TargetSpec
+
+if TYPE_CHECKING:
+    from targets.periods import Period
+
+
+
+def figure_field(verbose_name: str | None = None, **options: Any) -> models.DecimalField:
+    """A figure of any measure: up to 14 digits before the point and 6 after, optional."""
+    return models.DecimalField(
+        verbose_name, max_digits=20, decimal_places=6, null=True, blank=True, **options
+    )
+
+
+class CorporateRole(models.TextChoices):
+    PERFORMANCE = "performance", "Performance team"
+    CMT = "cmt", "Corporate management team"
+    CEB = "ceb", "Executive board"
+    SCRUTINY = "scrutiny", "Scrutiny panel"
+
+
+class User(AbstractUser):
+    job_title = models.CharField(max_length=150, blank=True)
+    corporate_role = models.CharField(
+        max_length=20,
+        choices=CorporateRole.choices,
+        blank=True,
+        help_text="Council-wide role, on top of any roles in services.",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Service(models.Model):
+    code = models.SlugField(max_length=40, unique=True, help_text="Short code, e.g. waste.")
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    head = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="services_headed",
+        help_text="Head of service: approves the service's values and owns its plan.",
+    )
+    is_support = models.BooleanField(
+        "support service",
+        default=False,
+        help_text="Support services run an internal satisfaction survey every year.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceRole(models.Model):
+    class Role(models.TextChoices):
+        UPDATER = "updater", "Officer (updater)"
+        APPROVER = "approver", "Approver"
+        DQ_CHAMPION = "dq_champion", "Data quality champion"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="service_roles")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["service__name", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "service", "role"], name="unique_service_role"),
+            # The framework names one data quality champion per service.
+            models.UniqueConstraint(
+                fields=["service"], condition=Q(role="dq_champion"), name="one_champion_per_service"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.service}"
+
+
+class Priority(models.Model):
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def active_in(self, year: int) -> MeasureQuerySet:
+        return self.filter(active_from__lte=year).filter(
+            Q(active_to__isnull=True) | Q(active_to__gte=year)
+        )
+
+    def due_in(self, month: Period) -> MeasureQuerySet:
+        """Measures with a period ending in this month (quarterly ones only at quarter ends)."""
+        due = [f for f in Measure.Frequency if periods.is_due_in(periods.Frequency(f), month)]
+        return self.active_in(month.year).filter(frequency__in=due)
+
+    def corporate(self) -> MeasureQuerySet:
+        return self.filter(kind=Measure.Kind.CORPORATE)
+
+
+class Measure(models.Model):
+    class Kind(models.TextChoices):
+        CORPORATE = "corporate", "Corporate"
+        SERVICE = "service", "Service"
+        NATIONAL = "national", "National"
+        CONTEXTUAL = "contextual", "Contextual"
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "Percent (%)"
+        COUNT = "count", "Count"
+        CURRENCY = "currency", "Currency (£)"
+        DAYS = "days", "Days"
+        RATIO = "ratio", "Ratio"
+        SCORE = "score", "Score"
+
+    # The values are those of the rules engine's enums, so a field converts with Polarity(x).
+    class Polarity(models.TextChoices):
+        UP = "up", "Higher is better"
+        DOWN = "down", "Lower is better"
+        RANGE = "range", "Target range"
+        NONE = "none", "None (data only)"
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        ANNUAL = "annual", "Annual"
+
+    class Aggregation(models.TextChoices):
+        SNAPSHOT = "snapshot", "Snapshot (latest)"
+        SUM = "sum", "Sum (cumulative)"
+        MEAN = "mean", "Mean"
+        RATIO = "ratio", "Ratio (Σ numerator / Σ denominator)"
+
+    code = models.CharField(max_length=20, unique=True, help_text="e.g. CP01, BV82, NI192, HOU-03")
+    title = models.CharField(max_length=300)
+    definition = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SERVICE)
+    priority = models.ForeignKey(
+        Priority, null=True, blank=True, on_delete=models.PROTECT, related_name="measures"
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="measures")
+    unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.COUNT)
+    decimals = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(6)], help_text="Decimal places shown and compared."
+    )
+    polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.UP)
+    frequency = models.CharField(
+        max_length=12, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    aggregation = models.CharField(
+        max_length=10, choices=Aggregation.choices, default=Aggregation.SNAPSHOT
+    )
+    tolerance_pct = models.DecimalField(
+        "tolerance (%)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Amber band as a percentage of the target.",
+    )
+    tolerance_abs = figure_field(
+        "tolerance (absolute)",
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Amber band as an amount; used instead of the percentage when given.",
+    )
+    due_days = models.PositiveSmallIntegerField(
+        default=10, help_text="Days after the period ends by which the value is due."
+    )
+    updater = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="measures_updated"
+    )
+    approver = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="measures_approved"
+    )
+    data_source = models.CharField(max_length=300, blank=True)
+    is_public = models.BooleanField("public", default=False)
+    is_scrutiny = models.BooleanField("reported to scrutiny", default=False)
+    active_from = models.PositiveSmallIntegerField(
+        help_text="First financial year reported, as its first calendar year (2024 = 2024/25)."
+    )
+    active_to = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Last financial year reported; blank while current."
+    )
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="corporate") | Q(priority__isnull=False),
+                name="corporate_measure_has_priority",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("measure_detail", args=[self.code])
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.CORPORATE and self.priority_id is None:
+            raise ValidationError({"priority": "A corporate measure needs a priority."})
+        if self.active_to is not None and self.active_to < self.active_from:
+            raise ValidationError({"active_to": "The last year cannot be before the first year."})
+
+    def rate(self, actual: Decimal | None, target: TargetSpec | None) -> rules.RagResult:
+        """RAG of a figure against a target, with this measure's polarity and tolerance."""
+        return rules.rag_status(
+            actual,
+            target,
+            polarity=self.rules_polarity,
+            decimals=self.decimals,
+            tolerance_pct=self.tolerance_pct,
+            tolerance_abs=self.tolerance_abs,
+        )
+
+    def rate_forecast(self, forecast: Decimal | None, annual: TargetSpec | None) -> rules.RagResult:
+        return rules.forecast_rag(
+            forecast,
+            annual,
+            polarity=self.rules_polarity,
+            decimals=self.decimals,
+            tolerance_pct=self.tolerance_pct,
+            tolerance_abs=self.tolerance_abs,
+        )
+
+    def travel(
+        self, current: Decimal | None, previous: Decimal | None, target: TargetSpec | None
+    ) -> rules.Direction | None:
+        return rules.direction_of_travel(
+            current, previous, polarity=self.rules_polarity, decimals=self.decimals, target=target
+        )
+
+    @property
+    def rules_polarity(self) -> rules.Polarity:
+        return rules.Polarity(self.polarity)
+
+    @property
+    def rules_aggregation(self) -> rules.Aggregation:
+        return rules.Aggregation(self.aggregation)
+
+    @property
+    def period_frequency(self) -> periods.Frequency:
+        return periods.Frequency(self.frequency)
+
+    @property
+    def scale(self) -> Decimal:
+        """Multiplier from numerator/denominator to the actual (percentages are × 100)."""
+        return Decimal(100) if self.unit == self.Unit.PERCENT else Decimal(1)
+
+    def format(self, figure: Decimal | None) -> str:
+        if figure is None:
+            return "–"
+        text = f"{figure:,.{self.decimals}f}"
+        if self.unit == self.Unit.PERCENT:
+            return f"{text}%"
+        if self.unit == self.Unit.CURRENCY:
+            return f"£{text}"
+        if self.unit == self.Unit.DAYS:
+            return f"{text} days"
+        return text
+
+
+class Target(models.Model):
+    """A measure's target for one financial year (versioned by year)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(
+        help_text="Financial year as its first calendar year (2025 = 2025/26)."
+    )
+    value = figure_field()
+    lower = figure_field()
+    upper = figure_field()
+    note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["measure__code", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "year"], name="one_target_per_measure_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.year_label}"
+
+    @property
+    def year_label(self) -> str:
+        return periods.fy_label(self.year)
+
+    def clean(self) -> None:
+        if self.measure_id is None:
+            return
+        if self.measure.polarity == Measure.Polarity.RANGE:
+            if self.lower is None or self.upper is None:
+                raise ValidationError("A target range needs both a lower and an upper bound.")
+            if self.lower > self.upper:
+                raise ValidationError({"upper": "The upper bound is below the lower bound."})
+        elif self.value is None:
+            raise ValidationError({"value": "Enter the annual target."})
+
+    @property
+    def spec(self) -> TargetSpec:
+        return TargetSpec(value=self.value, lower=self.lower, upper=self.upper)
+
+
+class TargetProfile(models.Model):
+    """One period's profiled target within a year's target."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="profile")
+    period = models.CharField(max_length=12, help_text="Period code, e.g. 2025-04 or 2025/26-Q1.")
+    value = figure_field()
+    lower = figure_field()
+    upper = figure_field()
+
+    class Meta:
+        ordering = ["target", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "period"], name="one_profile_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.period}"
+
+    def clean(self) -> None:
+        try:
+            period = periods.parse_period(self.period)
+        except periods.PeriodError as exc:
+            raise ValidationError({"period": str(exc)}) from exc
+        if self.target_id is None:
+            return
+        if period.year != self.target.year:
+            raise ValidationError(
+                {"period": f"{period.label} is not in {periods.fy_label(self.target.year)}."}
+            )
+        if period.frequency != self.target.measure.period_frequency:
+            raise ValidationError(
+                {"period": f"{self.target.measure.code} is {self.target.measure.frequency}."}
+            )
+
+    @property
+    def spec(self) -> TargetSpec:
+        return TargetSpec(value=self.value, lower=self.lower, upper=self.upper)
+
+
+class ValueStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+
+
+class DataQuality(models.TextChoices):
+    ESTIMATED = "estimated", "Estimated"
+    PROVISIONAL = "provisional", "Provisional"
+    FINAL = "final", "Final"
+
+
+INTERNAL_STATUSES = [ValueStatus.SUBMITTED, ValueStatus.APPROVED, ValueStatus.PUBLISHED]
+
+
+class ValueQuerySet(models.QuerySet["Value"]):
+    def internal(self) -> ValueQuerySet:
+        """Values internal dashboards show: at least submitted."""
+        return self.filter(status__in=INTERNAL_STATUSES)
+
+    def published(self) -> ValueQuerySet:
+        return self.filter(status=ValueStatus.PUBLISHED)
+
+
+class Value(models.Model):
+    """One measure's figure for one period, with its commentary and workflow state."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    period = models.CharField(max_length=12, help_text="Period code, e.g. 2025-04.")
+    actual = figure_field()
+    numerator = figure_field()
+    denominator = figure_field()
+    commentary = models.TextField(blank=True)
+    corrective_action = models.TextField(blank=True)
+    dq_flag = models.CharField(
+        "data quality", max_length=12, choices=DataQuality.choices, default=DataQuality.FINAL
+    )
+    forecast = figure_field("forecast year-end outturn")
+    evidence = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    status = models.CharField(
+        max_length=10, choices=ValueStatus.choices, default=ValueStatus.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every save; a stale version is a conflicting edit."
+    )
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Bumped when a published value is restated."
+    )
+    return_reason = models.TextField(blank=True)
+    entered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["measure__code", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period"], name="one_value_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("measure_detail", args=[self.measure.code])
+
+    def clean(self) -> None:
+        try:
+            period = periods.parse_period(self.period)
+        except periods.PeriodError as exc:
+            raise ValidationError({"period": str(exc)}) from exc
+        if self.measure_id is not None and period.frequency != self.measure.period_frequency:
+            message = f"{self.measure.code} is {self.measure.frequency}: {period.code} is not."
+            raise ValidationError({"period": message})
+
+    @property
+    def period_obj(self) -> Period:
+        return periods.parse_period(self.period)
+
+    @property
+    def is_at_least_submitted(self) -> bool:
+        return self.status in INTERNAL_STATUSES

@@ -1,0 +1,111 @@
+"""Who may see and change what: the one place every view, API and export asks.
+
+A user's service roles are loaded once per user object and cached on it, so a page that checks
+many measures costs one query, not one per measure.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from targets.models import CorporateRole, Measure, Service, ServiceRole
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from targets.models import User
+
+    AnyUser = User | AnonymousUser
+
+_CACHE = "_goldthread_service_roles"
+
+
+def service_roles(user: AnyUser) -> dict[int, set[str]]:
+    """Return {service id: {role, …}} for the user, heads of service counting as approvers."""
+    if not user.is_authenticated:
+        return {}
+    cached: dict[int, set[str]] | None = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = defaultdict(set)
+        for service_id, role in ServiceRole.objects.filter(user=user).values_list(
+            "service_id", "role"
+        ):
+            cached[service_id].add(role)
+        for service_id in Service.objects.filter(head=user).values_list("id", flat=True):
+            cached[service_id].update({"head", ServiceRole.Role.APPROVER})
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def _role(user: AnyUser) -> str:
+    return getattr(user, "corporate_role", "") if user.is_authenticated else ""
+
+
+def is_performance_team(user: AnyUser) -> bool:
+    return user.is_authenticated and (user.is_superuser or _role(user) == CorporateRole.PERFORMANCE)
+
+
+def is_scrutiny(user: AnyUser) -> bool:
+    return _role(user) == CorporateRole.SCRUTINY
+
+
+def sees_internal_values(user: AnyUser) -> bool:
+    """Staff and management see values once submitted; scrutiny and public, published only."""
+    if not user.is_authenticated or is_scrutiny(user):
+        return False
+    if is_performance_team(user) or _role(user) in {CorporateRole.CMT, CorporateRole.CEB}:
+        return True
+    return bool(service_roles(user))
+
+
+def can_edit_value(user: AnyUser, measure: Measure) -> bool:
+    """Enter or change a measure's values: its updater, the service's officers and head."""
+    if is_performance_team(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if measure.updater_id == user.pk:
+        return True
+    roles = service_roles(user).get(measure.service_id, set())
+    return bool(roles & {ServiceRole.Role.UPDATER, "head"})
+
+
+def can_approve_value(user: AnyUser, measure: Measure, entered_by_id: int | None = None) -> bool:
+    """Approve or return a value: the measure's approver or the service's; never one's own entry."""
+    if not user.is_authenticated or (entered_by_id is not None and entered_by_id == user.pk):
+        return False
+    if is_performance_team(user) or measure.approver_id == user.pk:
+        return True
+    return ServiceRole.Role.APPROVER in service_roles(user).get(measure.service_id, set())
+
+
+def can_publish(user: AnyUser) -> bool:
+    return is_performance_team(user)
+
+
+def can_manage_service(user: AnyUser, service: Service) -> bool:
+    """Change a service's plan, targets, exercises and arrangements."""
+    return is_performance_team(user) or "head" in service_roles(user).get(service.pk, set())
+
+
+def can_edit_dq_procedure(user: AnyUser, measure: Measure) -> bool:
+    if is_performance_team(user) or (user.is_authenticated and measure.updater_id == user.pk):
+        return True
+    return ServiceRole.Role.DQ_CHAMPION in service_roles(user).get(measure.service_id, set())
+
+
+def editable_measures(user: AnyUser) -> QuerySet[Measure]:
+    """The measures whose values the user may enter (a QuerySet)."""
+    if is_performance_team(user):
+        return Measure.objects.all()
+    if not user.is_authenticated:
+        return Measure.objects.none()
+    services = [
+        sid
+        for sid, roles in service_roles(user).items()
+        if roles & {ServiceRole.Role.UPDATER, "head"}
+    ]
+    return Measure.objects.filter(Q(updater=user) | Q(service_id__in=services))

@@ -1,0 +1,63 @@
+"""Status shown as symbol and word as well as colour (WCAG 1.4.1)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from targets.models import Measure
+from targets.rules import Direction, RagResult
+
+register = template.Library()
+
+# Colour follows judgement: better green, worse red, neutral grey. Words carry the meaning.
+_CSS = {
+    Direction.IMPROVING: "improving",
+    Direction.WORSENING: "worsening",
+    Direction.NO_CHANGE: "no-change",
+    Direction.INCREASING: "neutral",
+    Direction.DECREASING: "neutral",
+}
+
+
+@register.simple_tag
+def rag(result: RagResult | None) -> SafeString:
+    if result is None:
+        return mark_safe('<span class="rag rag--none">–</span>')
+    return format_html(
+        '<span class="rag rag--{}"><span aria-hidden="true">{}</span> {}</span>',
+        result.rag.value,
+        result.symbol,
+        result.label,
+    )
+
+
+@register.simple_tag
+def travel(direction: Direction | None) -> SafeString:
+    if direction is None:
+        return mark_safe('<span class="dot dot--none">Not known</span>')
+    return format_html(
+        '<span class="dot dot--{}"><span aria-hidden="true">{}</span> {}</span>',
+        _CSS[direction],
+        direction.arrow,
+        direction.label,
+    )
+
+
+@register.simple_tag
+def figure(measure: Measure, value: Decimal | None) -> str:
+    return measure.format(value)
+
+
+@register.simple_tag
+def target_text(measure: Measure, spec: object) -> str:
+    """A target as text: the figure, or the range "lo–hi"."""
+    if spec is None:
+        return "No target"
+    lower, upper, value = (getattr(spec, k) for k in ("lower", "upper", "value"))
+    if lower is not None and upper is not None and measure.polarity == Measure.Polarity.RANGE:
+        return f"{measure.format(lower)}–{measure.format(upper)}"
+    return measure.format(value) if value is not None else "No target"
