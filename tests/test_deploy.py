@@ -1,0 +1,70 @@
+"""Production settings: `manage.py check --deploy` is clean, and unsafe set-ups are refused."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "GOLDTHREAD_TESTING"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "GOLDTHREAD_TESTING": "0", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-" + "x7Kq9" * 10,
+        ALLOWED_HOSTS="performance.example.gov.uk",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    result = _manage("check", DEBUG="0", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_broker_url_switches_celery_from_in_process_to_the_broker() -> None:
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
+    )
+    eager = _manage("shell", "--no-imports", "-c", code, DEBUG="1")
+    assert eager.stdout.split() == ["True", "memory://"]
+    redis = _manage(
+        "shell", "--no-imports", "-c", code, DEBUG="1", CELERY_BROKER_URL="redis://127.0.0.1:6379/0"
+    )
+    assert redis.stdout.split() == ["False", "redis://127.0.0.1:6379/0"]
+
+
+def test_database_url_selects_the_database() -> None:
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'])"
+    default = _manage("shell", "--no-imports", "-c", code, DEBUG="1", DATABASE_URL="")
+    assert default.stdout.strip() == "django.db.backends.sqlite3"
+    postgres = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DEBUG="1",
+        DATABASE_URL="postgres://u@127.0.0.1:5432/goldthread",
+    )
+    assert postgres.stdout.strip() == "django.db.backends.postgresql"
