@@ -1,11 +1,10 @@
-"""The performance register: organisation, corporate plan, measures, targets and values."""
+"""Measures (KPIs) and their targets per financial year."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,11 +12,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from targets import periods, rules
+from targets.models.organisation import Priority, Service, User
+from targets.periods import Period
 from targets.rules import TargetSpec
-
-if TYPE_CHECKING:
-    from targets.periods import Period
-
 
 
 def figure_field(verbose_name: str | None = None, **options: Any) -> models.DecimalField:
@@ -25,92 +22,6 @@ def figure_field(verbose_name: str | None = None, **options: Any) -> models.Deci
     return models.DecimalField(
         verbose_name, max_digits=20, decimal_places=6, null=True, blank=True, **options
     )
-
-
-class CorporateRole(models.TextChoices):
-    PERFORMANCE = "performance", "Performance team"
-    CMT = "cmt", "Corporate management team"
-    CEB = "ceb", "Executive board"
-    SCRUTINY = "scrutiny", "Scrutiny panel"
-
-
-class User(AbstractUser):
-    job_title = models.CharField(max_length=150, blank=True)
-    corporate_role = models.CharField(
-        max_length=20,
-        choices=CorporateRole.choices,
-        blank=True,
-        help_text="Council-wide role, on top of any roles in services.",
-    )
-
-    class Meta:
-        ordering = ["last_name", "first_name", "username"]
-
-    def __str__(self) -> str:
-        return self.get_full_name() or self.username
-
-
-class Service(models.Model):
-    code = models.SlugField(max_length=40, unique=True, help_text="Short code, e.g. waste.")
-    name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
-    head = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="services_headed",
-        help_text="Head of service: approves the service's values and owns its plan.",
-    )
-    is_support = models.BooleanField(
-        "support service",
-        default=False,
-        help_text="Support services run an internal satisfaction survey every year.",
-    )
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ServiceRole(models.Model):
-    class Role(models.TextChoices):
-        UPDATER = "updater", "Officer (updater)"
-        APPROVER = "approver", "Approver"
-        DQ_CHAMPION = "dq_champion", "Data quality champion"
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="service_roles")
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="roles")
-    role = models.CharField(max_length=20, choices=Role.choices)
-
-    class Meta:
-        ordering = ["service__name", "role", "user__username"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "service", "role"], name="unique_service_role"),
-            # The framework names one data quality champion per service.
-            models.UniqueConstraint(
-                fields=["service"], condition=Q(role="dq_champion"), name="one_champion_per_service"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.service}"
-
-
-class Priority(models.Model):
-    number = models.PositiveSmallIntegerField(unique=True)
-    name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["number"]
-        verbose_name_plural = "priorities"
-
-    def __str__(self) -> str:
-        return f"{self.number}. {self.name}"
 
 
 class MeasureQuerySet(models.QuerySet["Measure"]):
@@ -373,103 +284,3 @@ class TargetProfile(models.Model):
     @property
     def spec(self) -> TargetSpec:
         return TargetSpec(value=self.value, lower=self.lower, upper=self.upper)
-
-
-class ValueStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-
-
-class DataQuality(models.TextChoices):
-    ESTIMATED = "estimated", "Estimated"
-    PROVISIONAL = "provisional", "Provisional"
-    FINAL = "final", "Final"
-
-
-INTERNAL_STATUSES = [ValueStatus.SUBMITTED, ValueStatus.APPROVED, ValueStatus.PUBLISHED]
-
-
-class ValueQuerySet(models.QuerySet["Value"]):
-    def internal(self) -> ValueQuerySet:
-        """Values internal dashboards show: at least submitted."""
-        return self.filter(status__in=INTERNAL_STATUSES)
-
-    def published(self) -> ValueQuerySet:
-        return self.filter(status=ValueStatus.PUBLISHED)
-
-
-class Value(models.Model):
-    """One measure's figure for one period, with its commentary and workflow state."""
-
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
-    period = models.CharField(max_length=12, help_text="Period code, e.g. 2025-04.")
-    actual = figure_field()
-    numerator = figure_field()
-    denominator = figure_field()
-    commentary = models.TextField(blank=True)
-    corrective_action = models.TextField(blank=True)
-    dq_flag = models.CharField(
-        "data quality", max_length=12, choices=DataQuality.choices, default=DataQuality.FINAL
-    )
-    forecast = figure_field("forecast year-end outturn")
-    evidence = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
-    status = models.CharField(
-        max_length=10, choices=ValueStatus.choices, default=ValueStatus.DRAFT, db_index=True
-    )
-    version = models.PositiveIntegerField(
-        default=1, help_text="Bumped on every save; a stale version is a conflicting edit."
-    )
-    revision = models.PositiveIntegerField(
-        default=1, help_text="Bumped when a published value is restated."
-    )
-    return_reason = models.TextField(blank=True)
-    entered_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    submitted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    published_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ValueQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["measure__code", "period"]
-        constraints = [
-            models.UniqueConstraint(fields=["measure", "period"], name="one_value_per_period")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.measure.code} {self.period}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("measure_detail", args=[self.measure.code])
-
-    def clean(self) -> None:
-        try:
-            period = periods.parse_period(self.period)
-        except periods.PeriodError as exc:
-            raise ValidationError({"period": str(exc)}) from exc
-        if self.measure_id is not None and period.frequency != self.measure.period_frequency:
-            message = f"{self.measure.code} is {self.measure.frequency}: {period.code} is not."
-            raise ValidationError({"period": message})
-
-    @property
-    def period_obj(self) -> Period:
-        return periods.parse_period(self.period)
-
-    @property
-    def is_at_least_submitted(self) -> bool:
-        return self.status in INTERNAL_STATUSES

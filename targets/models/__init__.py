@@ -1,0 +1,40 @@
+"""The performance register's models, one module per concern."""
+
+from __future__ import annotations
+
+from targets.models.audit import ChangeRecord, Reminder
+from targets.models.measures import (
+    Measure,
+    MeasureQuerySet,
+    Target,
+    TargetProfile,
+    figure_field,
+)
+from targets.models.organisation import CorporateRole, Priority, Service, ServiceRole, User
+from targets.models.values import (
+    INTERNAL_STATUSES,
+    DataQuality,
+    Value,
+    ValueQuerySet,
+    ValueStatus,
+)
+
+__all__ = [
+    "INTERNAL_STATUSES",
+    "ChangeRecord",
+    "CorporateRole",
+    "DataQuality",
+    "Measure",
+    "MeasureQuerySet",
+    "Priority",
+    "Reminder",
+    "Service",
+    "ServiceRole",
+    "Target",
+    "TargetProfile",
+    "User",
+    "Value",
+    "ValueQuerySet",
+    "ValueStatus",
+    "figure_field",
+]

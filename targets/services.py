@@ -1,0 +1,403 @@
+"""The value workflow: enter, submit, approve, return, publish, restate.
+
+Each function checks the user's right on the server, refuses a stale version (no lost updates),
+writes the change and its audit record in one transaction, and raises `WorkflowError` with a
+message that says what is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from targets import audit, periods, permissions, rules
+from targets.models import ChangeRecord, Measure, Target, User, Value, ValueStatus
+from targets.periods import Period
+
+Source = ChangeRecord.Source
+Action = ChangeRecord.Action
+TRACKED = (
+    "actual",
+    "numerator",
+    "denominator",
+    "commentary",
+    "corrective_action",
+    "dq_flag",
+    "forecast",
+    "evidence",
+    "status",
+    "return_reason",
+)
+
+
+class WorkflowError(Exception):
+    """A change the rules refuse; the message is for the person who asked."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ConflictError(WorkflowError):
+    """Someone else saved the value since this version was read."""
+
+    def __init__(self, current: Value) -> None:
+        who = current.entered_by or "someone else"
+        when = timezone.localtime(current.updated_at).strftime("%d %b %Y %H:%M")
+        figure = current.measure.format(current.actual)
+        status = current.get_status_display().lower()
+        super().__init__(
+            f"{who} changed this value at {when} (it is now {figure}, {status}). "
+            "Your changes were not saved: review the newer value and try again."
+        )
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ValueInput:
+    """What a person enters for one measure and period."""
+
+    actual: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    commentary: str = ""
+    corrective_action: str = ""
+    dq_flag: str = "final"
+    forecast: Decimal | None = None
+    evidence: File | None = None  # None keeps the current file
+
+
+def check_period(measure: Measure, period: Period) -> None:
+    if period.frequency != measure.period_frequency:
+        raise WorkflowError(
+            f"{measure.code} is reported {measure.frequency}: {period.code} is not one of its "
+            "periods.",
+            "period",
+        )
+    if period.year < measure.active_from or (
+        measure.active_to is not None and period.year > measure.active_to
+    ):
+        raise WorkflowError(f"{measure.code} is not reported in {period.fy_label}.", "period")
+
+
+def derived_actual(measure: Measure, data: ValueInput) -> Decimal | None:
+    """The actual: entered, or numerator / denominator for ratio measures."""
+    if measure.aggregation != Measure.Aggregation.RATIO:
+        return data.actual
+    if data.numerator is None or data.denominator is None:
+        raise WorkflowError("Enter both the numerator and the denominator.", "numerator")
+    if data.denominator == 0:
+        raise WorkflowError("The denominator cannot be zero.", "denominator")
+    value = rules.ratio_actual(data.numerator, data.denominator, scale=measure.scale)
+    return rules.round_to(value, 6) if value is not None else None
+
+
+def period_target(measure: Measure, period: Period) -> rules.TargetSpec | None:
+    target = (
+        Target.objects.filter(measure=measure, year=period.year).prefetch_related("profile").first()
+    )
+    if target is None:
+        return None
+    profiled = next((p.spec for p in target.profile.all() if p.period == period.code), None)
+    return rules.period_target(
+        target.spec,
+        aggregation=measure.rules_aggregation,
+        periods_in_year=periods.PERIODS_PER_YEAR[period.frequency],
+        profiled=profiled,
+    )
+
+
+def would_be(measure: Measure, period: Period, actual: Decimal | None) -> rules.RagResult:
+    """The RAG a figure would get for the period (shown on the form before saving)."""
+    return measure.rate(actual, period_target(measure, period))
+
+
+def _require_corrective_action(
+    measure: Measure, period: Period, actual: Decimal | None, action: str
+) -> None:
+    if would_be(measure, period, actual).rag == rules.Rag.RED and not action.strip():
+        raise WorkflowError(
+            "Corrective action is required when the value is Red.", "corrective_action"
+        )
+
+
+def _locked(measure: Measure, period: Period) -> Value | None:
+    return Value.objects.select_for_update().filter(measure=measure, period=period.code).first()
+
+
+def _check_version(value: Value | None, expected: int | None) -> None:
+    """`expected` is the version the user read: 0 for a value not yet entered."""
+    if expected is None:
+        return
+    if (value.version if value else 0) != expected:
+        if value is None:
+            raise WorkflowError("This value was deleted by someone else. Enter it again.")
+        raise ConflictError(value)
+
+
+def value_save(
+    *,
+    measure: Measure,
+    period: Period,
+    data: ValueInput,
+    user: User,
+    expected_version: int | None,
+    submit: bool = False,
+    reason: str = "",
+    source: str = Source.FORM,
+) -> Value:
+    """Enter or change a value; a published value may only be restated, with a reason."""
+    if not permissions.can_edit_value(user, measure):
+        raise PermissionDenied(f"You cannot enter values for {measure.code}.")
+    check_period(measure, period)
+    actual = derived_actual(measure, data)
+    if actual is None:
+        raise WorkflowError("Enter the value.", "actual")
+    _require_corrective_action(measure, period, actual, data.corrective_action)
+
+    with transaction.atomic():
+        value = _locked(measure, period)
+        _check_version(value, expected_version)
+        action = Action.UPDATE
+        if value is None:
+            value = Value(measure=measure, period=period.code, version=0)
+            action = Action.CREATE
+        elif value.status == ValueStatus.PUBLISHED:
+            if not permissions.can_publish(user):
+                raise WorkflowError(
+                    "This value is published: ask the performance team to restate it."
+                )
+            if not reason.strip():
+                raise WorkflowError("Give the reason for restating a published value.", "reason")
+            action = Action.RESTATE
+        elif value.status != ValueStatus.DRAFT and not permissions.can_publish(user):
+            raise WorkflowError(
+                f"This value is {value.get_status_display().lower()}: it must be returned to "
+                "draft before it can be changed."
+            )
+        before = audit.snapshot(value, TRACKED) if action != Action.CREATE else {}
+        for field in fields(ValueInput):
+            if field.name != "evidence":
+                setattr(value, field.name, getattr(data, field.name))
+        if data.evidence is not None:
+            value.evidence = data.evidence
+        value.actual = actual
+        value.entered_by = user
+        value.version += 1
+        if action == Action.RESTATE:
+            value.revision += 1
+        elif submit:
+            _mark_submitted(value, user)
+        # Otherwise the status stays: a draft stays a draft, and the performance team correcting
+        # a value under validation leaves it where it is in the workflow.
+        value.save()
+        audit.record(
+            user=user,
+            action=Action.SUBMIT if submit and action != Action.RESTATE else action,
+            source=source,
+            object_type="value",
+            obj=value,
+            measure=measure,
+            period=period.code,
+            changes=audit.diff(before, audit.snapshot(value, TRACKED)),
+            reason=reason,
+        )
+    return value
+
+
+def _mark_submitted(value: Value, user: User) -> None:
+    value.status = ValueStatus.SUBMITTED
+    value.submitted_by = user
+    value.submitted_at = timezone.now()
+    value.return_reason = ""
+
+
+_DONE: dict[str, str] = {
+    Action.SUBMIT: "submitted",
+    Action.APPROVE: "approved",
+    Action.RETURN: "returned",
+    Action.PUBLISH: "published",
+}
+
+
+def _transition(
+    value: Value,
+    *,
+    user: User,
+    expected_version: int | None,
+    allowed_from: set[str],
+    action: str,
+    source: str,
+    reason: str = "",
+    apply: Any,
+) -> Value:
+    with transaction.atomic():
+        current = Value.objects.select_for_update().select_related("measure").get(pk=value.pk)
+        _check_version(current, expected_version)
+        if current.status not in allowed_from:
+            raise WorkflowError(
+                f"{current.measure.code} {current.period_obj.label} is "
+                f"{current.get_status_display().lower()}: it cannot be {_DONE[action]} now."
+            )
+        before = audit.snapshot(current, TRACKED)
+        apply(current)
+        current.version += 1
+        current.save()
+        audit.record(
+            user=user,
+            action=action,
+            source=source,
+            object_type="value",
+            obj=current,
+            measure=current.measure,
+            period=current.period,
+            changes=audit.diff(before, audit.snapshot(current, TRACKED)),
+            reason=reason,
+        )
+    return current
+
+
+def value_submit(
+    value: Value, *, user: User, expected_version: int | None = None, source: str = Source.FORM
+) -> Value:
+    if not permissions.can_edit_value(user, value.measure):
+        raise PermissionDenied(f"You cannot submit values for {value.measure.code}.")
+    _require_corrective_action(
+        value.measure, value.period_obj, value.actual, value.corrective_action
+    )
+    return _transition(
+        value,
+        user=user,
+        expected_version=expected_version,
+        allowed_from={ValueStatus.DRAFT},
+        action=Action.SUBMIT,
+        source=source,
+        apply=lambda v: _mark_submitted(v, user),
+    )
+
+
+def _can_approve(user: User, value: Value) -> bool:
+    """Never one's own value: neither its last enterer nor its submitter may approve it."""
+    if user.pk in {value.entered_by_id, value.submitted_by_id}:
+        return False
+    return permissions.can_approve_value(user, value.measure)
+
+
+def value_approve(
+    value: Value, *, user: User, expected_version: int | None = None, source: str = Source.FORM
+) -> Value:
+    if not _can_approve(user, value):
+        if user.pk in {value.entered_by_id, value.submitted_by_id}:
+            raise PermissionDenied("You cannot approve a value you entered or submitted.")
+        raise PermissionDenied(f"You cannot approve values of {value.measure.code}.")
+
+    def apply(v: Value) -> None:
+        v.status = ValueStatus.APPROVED
+        v.approved_by = user
+        v.approved_at = timezone.now()
+
+    return _transition(
+        value,
+        user=user,
+        expected_version=expected_version,
+        allowed_from={ValueStatus.SUBMITTED},
+        action=Action.APPROVE,
+        source=source,
+        apply=apply,
+    )
+
+
+def value_return(
+    value: Value,
+    *,
+    user: User,
+    reason: str,
+    expected_version: int | None = None,
+    source: str = Source.FORM,
+) -> Value:
+    """Send a submitted or approved value back to draft, saying why."""
+    if not (permissions.can_approve_value(user, value.measure) or permissions.can_publish(user)):
+        raise PermissionDenied(f"You cannot return values of {value.measure.code}.")
+    if not reason.strip():
+        raise WorkflowError("Say why the value is being returned.", "reason")
+
+    def apply(v: Value) -> None:
+        v.status = ValueStatus.DRAFT
+        v.return_reason = reason.strip()
+        v.approved_by = None
+        v.approved_at = None
+
+    return _transition(
+        value,
+        user=user,
+        expected_version=expected_version,
+        allowed_from={ValueStatus.SUBMITTED, ValueStatus.APPROVED},
+        action=Action.RETURN,
+        source=source,
+        reason=reason.strip(),
+        apply=apply,
+    )
+
+
+def value_publish(
+    value: Value, *, user: User, expected_version: int | None = None, source: str = Source.FORM
+) -> Value:
+    if not permissions.can_publish(user):
+        raise PermissionDenied("Only the performance team publishes values.")
+
+    def apply(v: Value) -> None:
+        v.status = ValueStatus.PUBLISHED
+        v.published_by = user
+        v.published_at = timezone.now()
+
+    return _transition(
+        value,
+        user=user,
+        expected_version=expected_version,
+        allowed_from={ValueStatus.APPROVED},
+        action=Action.PUBLISH,
+        source=source,
+        apply=apply,
+    )
+
+
+def period_publish(*, period: Period, user: User, source: str = Source.FORM) -> int:
+    """Publish every approved value of the period at once; return how many."""
+    if not permissions.can_publish(user):
+        raise PermissionDenied("Only the performance team publishes values.")
+    now = timezone.now()
+    with transaction.atomic():
+        approved = list(
+            Value.objects.select_for_update()
+            .select_related("measure")
+            .filter(period=period.code, status=ValueStatus.APPROVED)
+        )
+        for value in approved:
+            value.status = ValueStatus.PUBLISHED
+            value.published_by = user
+            value.published_at = now
+            value.updated_at = now
+            value.version += 1
+        Value.objects.bulk_update(
+            approved, ["status", "published_by", "published_at", "version", "updated_at"]
+        )
+        audit.ChangeRecord.objects.bulk_create(
+            audit.change_record(
+                user=user,
+                action=Action.PUBLISH,
+                source=source,
+                object_type="value",
+                obj=value,
+                measure=value.measure,
+                period=value.period,
+                changes={"status": [ValueStatus.APPROVED.value, ValueStatus.PUBLISHED.value]},
+            )
+            for value in approved
+        )
+    return len(approved)
