@@ -45,13 +45,22 @@ class MeasureStatus:
         return self.value is not None and self.value.status == ValueStatus.SUBMITTED
 
 
-class _TargetBook:
+class TargetBook:
     """Annual and profiled targets of the loaded measures, by measure and year."""
 
     def __init__(self, targets: Iterable[Target]) -> None:
         self.annual: dict[tuple[int, int], Target] = {}
         for target in targets:
             self.annual[(target.measure_id, target.year)] = target
+
+    @classmethod
+    def load(cls, measures: Iterable[Measure], years: Iterable[int]) -> TargetBook:
+        """The targets of these measures for these years, in two queries."""
+        return cls(
+            Target.objects.filter(measure__in=measures, year__in=set(years)).prefetch_related(
+                Prefetch("profile", queryset=TargetProfile.objects.order_by("period"))
+            )
+        )
 
     def for_period(self, measure: Measure, period: Period) -> TargetSpec | None:
         target = self.annual.get((measure.pk, period.year))
@@ -106,10 +115,7 @@ def measure_statuses(
         codes.add(period.same_period_last_year().code)
     years = {p.year for p in wanted.values()}
 
-    targets = Target.objects.filter(measure__in=measures, year__in=years).prefetch_related(
-        Prefetch("profile", queryset=TargetProfile.objects.order_by("period"))
-    )
-    book = _TargetBook(targets)
+    book = TargetBook.load(measures, years)
     values: dict[int, dict[str, Value]] = defaultdict(dict)
     for value in Value.objects.filter(measure__in=measures, period__in=codes):
         values[value.measure_id][value.period] = value
@@ -122,7 +128,7 @@ def _status(
     period: Period,
     month: Period,
     all_values: dict[str, Value],
-    book: _TargetBook,
+    book: TargetBook,
     visible: set[ValueStatus],
     today: date,
 ) -> MeasureStatus:
@@ -178,7 +184,7 @@ class HistoryRow:
 def measure_history(measure: Measure, *, internal: bool) -> list[HistoryRow]:
     """Every visible value of one measure, newest first, with its period's target and RAG."""
     visible = INTERNAL_STATUSES if internal else [ValueStatus.PUBLISHED]
-    book = _TargetBook(measure.targets.prefetch_related("profile"))
+    book = TargetBook(measure.targets.prefetch_related("profile"))
     rows = []
     for value in measure.values.filter(status__in=visible).order_by("-period"):
         period = value.period_obj

@@ -16,9 +16,10 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from targets import audit, periods, permissions, rules
-from targets.models import ChangeRecord, Measure, Target, User, Value, ValueStatus
+from targets import audit, permissions, rules
+from targets.models import ChangeRecord, Measure, User, Value, ValueStatus
 from targets.periods import Period
+from targets.scorecard import TargetBook
 
 Source = ChangeRecord.Source
 Action = ChangeRecord.Action
@@ -99,18 +100,7 @@ def derived_actual(measure: Measure, data: ValueInput) -> Decimal | None:
 
 
 def period_target(measure: Measure, period: Period) -> rules.TargetSpec | None:
-    target = (
-        Target.objects.filter(measure=measure, year=period.year).prefetch_related("profile").first()
-    )
-    if target is None:
-        return None
-    profiled = next((p.spec for p in target.profile.all() if p.period == period.code), None)
-    return rules.period_target(
-        target.spec,
-        aggregation=measure.rules_aggregation,
-        periods_in_year=periods.PERIODS_PER_YEAR[period.frequency],
-        profiled=profiled,
-    )
+    return TargetBook.load([measure], [period.year]).for_period(measure, period)
 
 
 def would_be(measure: Measure, period: Period, actual: Decimal | None) -> rules.RagResult:

@@ -1,13 +1,32 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path, re_path
 
-from targets import views
+from targets import entry_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("my/", entry_views.my_work, name="my_work"),
     path("measures/<str:code>/", views.measure_detail, name="measure_detail"),
+    path("measures/<str:code>/enter/", entry_views.value_edit, name="value_edit"),
+    path("measures/<str:code>/preview/", entry_views.value_preview, name="value_preview"),
+    path("measures/<str:code>/history/", entry_views.measure_history, name="measure_history"),
+    path("services/<slug:code>/enter/", entry_views.service_grid, name="service_grid"),
+    path("values/<int:pk>/evidence/", entry_views.value_evidence, name="value_evidence"),
+    re_path(
+        r"^values/(?P<pk>[0-9]+)/(?P<action>submit|approve|return|publish)/$",
+        entry_views.value_transition,
+        name="value_transition",
+    ),
+    path("publish/", entry_views.publish_period, name="publish_period"),
 ]
+
+try:  # the upload pages arrive with the imports
+    from targets import upload_urls  # noqa: F401
+
+    urlpatterns.append(path("", include("targets.upload_urls")))
+except ImportError:
+    pass

@@ -75,5 +75,6 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "targets": measure.targets.order_by("-year"),
             "rows": measure_history(measure, internal=internal),
             "internal": internal,
+            "can_edit": permissions.can_edit_value(request.user, measure),
         },
     )

@@ -1,0 +1,51 @@
+// Live RAG preview on the value form: progressive enhancement of the "Check status" button.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-preview-url]");
+  if (!form) { return; }
+  var box = document.getElementById("rag-preview");
+  var names = ["actual", "numerator", "denominator"];
+  var timer = null;
+  var symbols = { green: "✓", amber: "!", red: "✗", grey: "–" };
+
+  function show(text, rag, label) {
+    box.textContent = "";
+    var p = document.createElement("p");
+    p.appendChild(document.createTextNode(text));
+    if (rag) {
+      var badge = document.createElement("span");
+      badge.className = "rag rag--" + rag;
+      var icon = document.createElement("span");
+      icon.setAttribute("aria-hidden", "true");
+      icon.textContent = symbols[rag] || "";
+      badge.appendChild(icon);
+      badge.appendChild(document.createTextNode(" " + label));
+      p.appendChild(badge);
+    }
+    box.appendChild(p);
+  }
+
+  function update() {
+    var params = new URLSearchParams();
+    names.forEach(function (name) {
+      var input = form.elements[name];
+      if (input) { params.set(name, input.value); }
+    });
+    fetch(form.dataset.previewUrl + "&" + params.toString(), { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.error) { show(data.error); return; }
+        show("With this value the status would be ", data.rag, data.label);
+      })
+      .catch(function () { /* the Check status button still works */ });
+  }
+
+  names.forEach(function (name) {
+    var input = form.elements[name];
+    if (!input) { return; }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(update, 400);
+    });
+  });
+}());

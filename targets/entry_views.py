@@ -1,0 +1,319 @@
+"""Pages for entering values and moving them through the workflow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from targets import periods, permissions, services
+from targets.forms import GridRowForm, ReturnForm, ValueForm, VersionForm, decimal_or_none
+from targets.models import ChangeRecord, Measure, Service, User, Value, ValueStatus
+from targets.periods import Period
+from targets.rules import TargetSpec
+from targets.scorecard import TargetBook
+from targets.services import ConflictError, ValueInput, WorkflowError
+from targets.worklist import worklist
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user: every page here is behind LoginRequiredMiddleware."""
+    return cast(User, request.user)
+
+
+class BadPeriod(Exception):
+    pass
+
+
+def _period(request: HttpRequest, measure: Measure) -> Period:
+    """The ?period= asked for (default: the measure's latest complete period)."""
+    code = request.GET.get("period", "").strip()
+    if not code:
+        return periods.latest_complete_period(timezone.localdate(), measure.period_frequency)
+    try:
+        period = periods.parse_period(code)
+        services.check_period(measure, period)
+    except (periods.PeriodError, WorkflowError) as exc:
+        raise BadPeriod(str(exc)) from exc
+    return period
+
+
+def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    context = {"title": "Check the address", "message": message, "back": "/my/"}
+    return render(request, "error.html", context, status=400)
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    monthly = permissions.editable_measures(user).filter(frequency=Measure.Frequency.MONTHLY)
+    return render(
+        request,
+        "targets/my_work.html",
+        {
+            "work": worklist(user, timezone.localdate()),
+            "services_to_enter": Service.objects.filter(measures__in=monthly).distinct(),
+        },
+    )
+
+
+def value_edit(request: HttpRequest, code: str) -> HttpResponse:
+    measure = get_object_or_404(Measure.objects.select_related("service"), code=code)
+    if not permissions.can_edit_value(_user(request), measure):
+        raise PermissionDenied(f"You cannot enter values for {measure.code}.")
+    try:
+        period = _period(request, measure)
+    except BadPeriod as exc:
+        return _bad_request(request, str(exc))
+    value = Value.objects.filter(measure=measure, period=period.code).first()
+    initial = {"version": value.version if value else 0}
+    if value:
+        initial |= {
+            f: getattr(value, f)
+            for f in (
+                "actual",
+                "numerator",
+                "denominator",
+                "commentary",
+                "corrective_action",
+                "dq_flag",
+                "forecast",
+            )
+        }
+    form = ValueForm(request.POST or None, request.FILES or None, measure=measure, initial=initial)
+    preview = None
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "save")
+        data = form.value_input()
+        if action == "check":
+            try:
+                preview = services.would_be(measure, period, services.derived_actual(measure, data))
+            except WorkflowError as exc:
+                form.add_error(exc.field, str(exc))
+        else:
+            try:
+                saved = services.value_save(
+                    measure=measure,
+                    period=period,
+                    data=data,
+                    user=_user(request),
+                    expected_version=form.cleaned_data["version"],
+                    submit=action == "submit",
+                    reason=form.cleaned_data.get("reason", ""),
+                )
+            except ConflictError as exc:
+                conflict = exc.current
+                form.add_error(None, str(exc))
+            except WorkflowError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                verb = {"submit": "submitted for approval"}.get(action, "saved")
+                if saved.status == ValueStatus.PUBLISHED:
+                    verb = f"restated (revision {saved.revision})"
+                messages.success(request, f"{measure.code} {period.label} {verb}.")
+                return redirect("my_work")
+    elif value is not None and value.actual is not None:
+        preview = services.would_be(measure, period, value.actual)
+    return render(
+        request,
+        "targets/value_form.html",
+        {
+            "measure": measure,
+            "period": period,
+            "value": value,
+            "form": form,
+            "preview": preview,
+            "conflict": conflict,
+            "target": services.period_target(measure, period),
+            "due_date": period.due_date(measure.due_days),
+            "is_published": value is not None and value.status == ValueStatus.PUBLISHED,
+        },
+    )
+
+
+@require_GET
+def value_preview(request: HttpRequest, code: str) -> JsonResponse:
+    """The RAG a figure would get, for the form's live preview."""
+    measure = get_object_or_404(Measure, code=code)
+    if not permissions.can_edit_value(_user(request), measure):
+        raise PermissionDenied
+    try:
+        period = _period(request, measure)
+    except BadPeriod as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    data = ValueInput(
+        actual=decimal_or_none(request.GET.get("actual", "")),
+        numerator=decimal_or_none(request.GET.get("numerator", "")),
+        denominator=decimal_or_none(request.GET.get("denominator", "")),
+    )
+    try:
+        result = services.would_be(measure, period, services.derived_actual(measure, data))
+    except WorkflowError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse({"rag": result.rag.value, "label": result.label, "symbol": result.symbol})
+
+
+@require_POST
+def value_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    value = get_object_or_404(Value.objects.select_related("measure"), pk=pk)
+    if not permissions.sees_internal_values(_user(request)):
+        raise Http404
+    user = _user(request)
+    version_form = VersionForm(request.POST)
+    version = version_form.cleaned_data.get("version") if version_form.is_valid() else None
+    label = f"{value.measure.code} {value.period_obj.label}"
+    try:
+        if action == "submit":
+            services.value_submit(value, user=user, expected_version=version)
+            messages.success(request, f"{label} submitted for approval.")
+        elif action == "approve":
+            services.value_approve(value, user=user, expected_version=version)
+            messages.success(request, f"{label} approved.")
+        elif action == "publish":
+            services.value_publish(value, user=user, expected_version=version)
+            messages.success(request, f"{label} published.")
+        elif action == "return":
+            form = ReturnForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.value_return(value, user=user, reason=reason, expected_version=version)
+            messages.success(request, f"{label} returned to draft.")
+        else:
+            raise Http404
+    except WorkflowError as exc:
+        messages.error(request, f"{label}: {exc}")
+    return redirect(request.POST.get("next") or "my_work")
+
+
+@require_POST
+def publish_period(request: HttpRequest) -> HttpResponse:
+    try:
+        period = periods.parse_period(request.POST.get("period", ""))
+    except periods.PeriodError as exc:
+        messages.error(request, str(exc))
+        return redirect("my_work")
+    count = services.period_publish(period=period, user=_user(request))
+    messages.success(request, f"Published {count} approved values for {period.label}.")
+    return redirect("my_work")
+
+
+def measure_history(request: HttpRequest, code: str) -> HttpResponse:
+    measure = get_object_or_404(Measure, code=code)
+    if not permissions.sees_internal_values(_user(request)):
+        raise PermissionDenied("The change history is for council staff.")
+    records = ChangeRecord.objects.filter(measure_code=measure.code).select_related("user")[:500]
+    return render(request, "targets/measure_history.html", {"measure": measure, "records": records})
+
+
+def value_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence is for council staff; a draft's evidence only for those who may edit it."""
+    value = get_object_or_404(Value.objects.select_related("measure"), pk=pk)
+    user = _user(request)
+    if not value.evidence or not permissions.sees_internal_values(user):
+        raise Http404
+    if value.status == ValueStatus.DRAFT and not permissions.can_edit_value(user, value.measure):
+        raise Http404
+    return FileResponse(value.evidence.open("rb"), as_attachment=True)
+
+
+GRID_FIELDS = ("actual", "numerator", "denominator", "commentary", "corrective_action")
+
+
+@dataclass
+class GridRow:
+    measure: Measure
+    value: Value | None
+    target: TargetSpec | None
+    form: GridRowForm
+    is_open: bool
+
+
+def service_grid(request: HttpRequest, code: str) -> HttpResponse:
+    """A whole service's month on one page: all or nothing, like an import."""
+    service = get_object_or_404(Service, code=code)
+    user = _user(request)
+    latest = periods.latest_complete_period(timezone.localdate(), periods.Frequency.MONTHLY)
+    try:
+        month = periods.parse_period(request.GET.get("period") or latest.code)
+    except periods.PeriodError as exc:
+        return _bad_request(request, str(exc))
+    if month.frequency != periods.Frequency.MONTHLY:
+        return _bad_request(request, f"{month.code} is not a month: choose one such as 2025-04.")
+    measures = list(
+        permissions.editable_measures(user)
+        .filter(service=service, frequency=Measure.Frequency.MONTHLY)
+        .active_in(month.year)
+        .order_by("code")
+    )
+    if not measures:
+        raise PermissionDenied(f"You enter no monthly values for {service.name}.")
+    values = {
+        v.measure_id: v for v in Value.objects.filter(measure__in=measures, period=month.code)
+    }
+    book = TargetBook.load(measures, [month.year])
+    rows = []
+    for measure in measures:
+        value = values.get(measure.pk)
+        open_ = value is None or value.status == ValueStatus.DRAFT
+        initial = {"version": value.version if value else 0}
+        if value:
+            initial |= {f: getattr(value, f) for f in GRID_FIELDS}
+        form = GridRowForm(
+            request.POST if request.method == "POST" and open_ else None,
+            measure=measure,
+            prefix=measure.code,
+            initial=initial,
+        )
+        rows.append(GridRow(measure, value, book.for_period(measure, month), form, open_))
+
+    if request.method == "POST":
+        saved = _save_grid(rows, month, user, submit=request.POST.get("action") == "submit")
+        if saved is not None:
+            messages.success(request, f"{service.name}, {month.label}: {saved} values saved.")
+            return redirect(f"{request.path}?period={month.code}")
+    return render(
+        request,
+        "targets/service_grid.html",
+        {
+            "service": service,
+            "month": month,
+            "rows": rows,
+            "choices": list(reversed(periods.last_n(latest, 12))),
+            "has_errors": any(row.form.errors for row in rows),
+        },
+    )
+
+
+def _save_grid(rows: list[GridRow], month: Period, user: User, *, submit: bool) -> int | None:
+    """Save every filled row, or none of them; return how many, or None on errors."""
+    open_rows = [row for row in rows if row.is_open]
+    if not all(row.form.is_valid() for row in open_rows):
+        return None
+    saved = 0
+    with transaction.atomic():
+        for row in open_rows:
+            if not row.form.has_entry:
+                continue
+            try:
+                services.value_save(
+                    measure=row.measure,
+                    period=month,
+                    data=row.form.value_input(),
+                    user=user,
+                    expected_version=row.form.cleaned_data["version"],
+                    submit=submit,
+                )
+                saved += 1
+            except WorkflowError as exc:
+                field = exc.field if exc.field in row.form.fields else None
+                row.form.add_error(field, str(exc))
+        if any(row.form.errors for row in open_rows):
+            transaction.set_rollback(True)
+            return None
+    return saved
