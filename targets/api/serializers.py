@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from targets.models import Measure, Priority, Service, Value
+from targets import periods
+from targets.models import DataQuality, Measure, Priority, Service, Value
+from targets.periods import Period
 
 
 class ServiceSerializer(serializers.ModelSerializer[Service]):
@@ -72,3 +74,57 @@ class ValueSerializer(serializers.ModelSerializer[Value]):
             "revision",
             "updated_at",
         ]
+
+
+class ValueWriteSerializer(serializers.Serializer[Value]):
+    """What a client sends to enter or change a value; the workflow service does the rest."""
+
+    measure = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Measure.objects.all(),
+        error_messages={"does_not_exist": "Unknown measure {value}"},
+    )
+    period = serializers.CharField(max_length=12, help_text="Period code, e.g. 2025-04.")
+    actual = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        error_messages={"invalid": "Value must be a number"},
+    )
+    numerator = serializers.DecimalField(
+        max_digits=20, decimal_places=6, required=False, allow_null=True
+    )
+    denominator = serializers.DecimalField(
+        max_digits=20, decimal_places=6, required=False, allow_null=True
+    )
+    commentary = serializers.CharField(required=False, allow_blank=True, default="")
+    corrective_action = serializers.CharField(required=False, allow_blank=True, default="")
+    dq_flag = serializers.ChoiceField(choices=DataQuality.choices, default=DataQuality.FINAL)
+    forecast = serializers.DecimalField(
+        max_digits=20, decimal_places=6, required=False, allow_null=True
+    )
+    version = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="The version you read: required to change an existing value (409 if stale).",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Required to restate."
+    )
+    submit = serializers.BooleanField(default=False, help_text="Submit for approval too.")
+
+    def validate_period(self, code: str) -> Period:
+        try:
+            return periods.parse_period(code)
+        except periods.PeriodError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class ReturnSerializer(serializers.Serializer[Value]):
+    reason = serializers.CharField()
+    version = serializers.IntegerField(required=False)
+
+
+class VersionSerializer(serializers.Serializer[Value]):
+    version = serializers.IntegerField(required=False)
