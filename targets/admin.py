@@ -4,9 +4,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.http import HttpRequest
 
+from targets import audit
 from targets.models import (
+    ChangeRecord,
     Measure,
     Priority,
     Service,
@@ -36,6 +39,74 @@ class PerformanceTeamMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
+
+
+def _fields(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.name not in {"id", "updated_at"}]
+
+
+def _measure_of(obj: models.Model) -> Measure:
+    if isinstance(obj, Measure):
+        return obj
+    if isinstance(obj, TargetProfile):
+        return obj.target.measure
+    return obj.measure  # type: ignore[attr-defined, no-any-return]
+
+
+def _period_of(obj: models.Model) -> str:
+    if isinstance(obj, Value | TargetProfile):
+        return obj.period
+    if isinstance(obj, Target):
+        return obj.year_label
+    return ""
+
+
+class AuditedAdmin(PerformanceTeamMixin):
+    """Changes made in the admin join the audit trail like any other."""
+
+    audit_type = ""
+
+    def _record(self, request: HttpRequest, obj: models.Model, action: str, before: Any) -> None:
+        after = audit.snapshot(obj, _fields(type(obj))) if action != "delete" else {}
+        audit.record(
+            user=request.user,
+            action=action,
+            source=ChangeRecord.Source.ADMIN,
+            object_type=self.audit_type or type(obj)._meta.model_name,
+            obj=obj,
+            measure=_measure_of(obj),
+            period=_period_of(obj),
+            changes=audit.diff(before, after) if action != "delete" else {},
+        )
+
+    def _before(self, obj: models.Model) -> dict[str, str | None]:
+        if obj.pk is None:
+            return {}
+        stored = type(obj)._default_manager.get(pk=obj.pk)
+        return audit.snapshot(stored, _fields(type(obj)))
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = self._before(obj)
+        if isinstance(obj, Value) and change:
+            obj.version += 1  # an admin edit makes open forms stale, as any edit does
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        self._record(request, obj, "update" if change else "create", before)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._record(request, obj, "delete", {})
+        super().delete_model(request, obj)  # type: ignore[misc]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        befores = {f.instance.pk: self._before(f.instance) for f in formset.forms if f.instance.pk}
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            self._record(request, obj, "delete", {})
+            obj.delete()
+        for obj in instances:
+            created = obj.pk is None
+            obj.save()
+            self._record(request, obj, "create" if created else "update", befores.get(obj.pk, {}))
+        formset.save_m2m()
 
 
 class ServiceRoleInline(PerformanceTeamMixin, admin.TabularInline):  # type: ignore[misc]
@@ -77,7 +148,7 @@ class PriorityAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[mis
 
 
 @admin.register(Measure)
-class MeasureAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class MeasureAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("code", "title", "kind", "service", "priority", "frequency", "polarity")
     list_filter = ("kind", "frequency", "polarity", "aggregation", "priority", "service")
     search_fields = ("code", "title")
@@ -98,7 +169,7 @@ class TargetProfileInline(PerformanceTeamMixin, admin.TabularInline):  # type: i
 
 
 @admin.register(Target)
-class TargetAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class TargetAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("measure", "year", "value", "lower", "upper")
     list_filter = ("year",)
     search_fields = ("measure__code", "measure__title")
@@ -108,10 +179,29 @@ class TargetAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
 
 
 @admin.register(Value)
-class ValueAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ValueAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("measure", "period", "actual", "status", "dq_flag", "updated_at")
     list_filter = ("status", "dq_flag", "measure__service")
     search_fields = ("measure__code", "period")
     autocomplete_fields = ["measure"]
     list_select_related = ("measure",)
     readonly_fields = ("version", "revision", "created_at", "updated_at")
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+    """The audit trail: read only, for everyone who may use the admin."""
+
+    list_display = ("at", "user", "action", "source", "object_type", "measure_code", "period")
+    list_filter = ("action", "source", "object_type")
+    search_fields = ("measure_code", "period", "reason")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
