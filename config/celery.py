@@ -5,9 +5,20 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("goldthread")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The beat schedule lives here, in code. Crontabs are read in CELERY_TIMEZONE (Europe/London), so
+# 07:00 stays 07:00 local time across the clock changes. django-celery-beat's database scheduler
+# copies these entries into its tables when beat starts.
+app.conf.beat_schedule = {
+    "send-reminders": {
+        "task": "targets.tasks.send_reminders_task",
+        "schedule": crontab(hour="7", minute="0"),
+    },
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import cast
 
 from django.contrib import messages
@@ -26,6 +27,26 @@ from targets.worklist import worklist
 def _user(request: HttpRequest) -> User:
     """The signed-in user: every page here is behind LoginRequiredMiddleware."""
     return cast(User, request.user)
+
+
+VALUE_FIELDS = (
+    "actual",
+    "numerator",
+    "denominator",
+    "commentary",
+    "corrective_action",
+    "dq_flag",
+    "forecast",
+)
+
+
+def _initial(value: Value, names: tuple[str, ...]) -> dict[str, object]:
+    """A stored value's fields for a form; figures as written (55.5, not 55.500000)."""
+    initial: dict[str, object] = {}
+    for name in names:
+        item = getattr(value, name)
+        initial[name] = format(item.normalize(), "f") if isinstance(item, Decimal) else item
+    return initial
 
 
 class BadPeriod(Exception):
@@ -74,18 +95,7 @@ def value_edit(request: HttpRequest, code: str) -> HttpResponse:
     value = Value.objects.filter(measure=measure, period=period.code).first()
     initial = {"version": value.version if value else 0}
     if value:
-        initial |= {
-            f: getattr(value, f)
-            for f in (
-                "actual",
-                "numerator",
-                "denominator",
-                "commentary",
-                "corrective_action",
-                "dq_flag",
-                "forecast",
-            )
-        }
+        initial |= _initial(value, VALUE_FIELDS)
     form = ValueForm(request.POST or None, request.FILES or None, measure=measure, initial=initial)
     preview = None
     conflict = None
@@ -263,7 +273,7 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
         open_ = value is None or value.status == ValueStatus.DRAFT
         initial = {"version": value.version if value else 0}
         if value:
-            initial |= {f: getattr(value, f) for f in GRID_FIELDS}
+            initial |= _initial(value, GRID_FIELDS)
         form = GridRowForm(
             request.POST if request.method == "POST" and open_ else None,
             measure=measure,
