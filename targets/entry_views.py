@@ -93,7 +93,7 @@ def value_edit(request: HttpRequest, code: str) -> HttpResponse:
     except BadPeriod as exc:
         return _bad_request(request, str(exc))
     value = Value.objects.filter(measure=measure, period=period.code).first()
-    initial = {"version": value.version if value else 0}
+    initial: dict[str, object] = {"version": value.version if value else 0}
     if value:
         initial |= _initial(value, VALUE_FIELDS)
     form = ValueForm(request.POST or None, request.FILES or None, measure=measure, initial=initial)
@@ -271,7 +271,7 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
     for measure in measures:
         value = values.get(measure.pk)
         open_ = value is None or value.status == ValueStatus.DRAFT
-        initial = {"version": value.version if value else 0}
+        initial: dict[str, object] = {"version": value.version if value else 0}
         if value:
             initial |= _initial(value, GRID_FIELDS)
         form = GridRowForm(

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
-from targets.models import CorporateRole, Measure, Service, ServiceRole
+from targets.models import CorporateRole, Measure, MeasureQuerySet, Service, ServiceRole
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -97,7 +97,7 @@ def can_edit_dq_procedure(user: AnyUser, measure: Measure) -> bool:
     return ServiceRole.Role.DQ_CHAMPION in service_roles(user).get(measure.service_id, set())
 
 
-def editable_measures(user: AnyUser) -> QuerySet[Measure]:
+def editable_measures(user: AnyUser) -> MeasureQuerySet:
     """The measures whose values the user may enter (a QuerySet)."""
     if is_performance_team(user):
         return Measure.objects.all()
