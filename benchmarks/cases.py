@@ -1,0 +1,103 @@
+"""The benchmark cases: each returns a dict of figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from benchmarks.run import timings
+from targets import periods, rules
+from targets.models import Measure, Service, User, Value
+
+
+def rules_engine() -> dict[str, Any]:
+    """RAG, direction of travel and year to date for one measure-period, pure Python."""
+    target = rules.TargetSpec(value=Decimal("50"))
+    figures = [
+        rules.PeriodFigures(actual=Decimal(i), numerator=Decimal(i), denominator=Decimal(100))
+        for i in range(40, 52)
+    ]
+
+    def once() -> None:
+        for actual in range(1000):
+            rules.rag_status(
+                Decimal(actual) / 10,
+                target,
+                polarity="up",
+                decimals=1,
+                tolerance_pct=Decimal(5),
+            )
+            rules.direction_of_travel(Decimal(actual), Decimal(500), polarity="up", decimals=1)
+            rules.year_to_date(figures, "ratio", scale=Decimal(100))
+
+    result = timings(once, runs=10)
+    result["note"] = "1,000 RAG + 1,000 direction + 1,000 year-to-date ratios per run"
+    return result
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def home_page() -> dict[str, Any]:
+    """The corporate home page (20 corporate measures) as CMT sees it."""
+    client = _client("cmt")
+    result = timings(lambda: client.get("/"), runs=30)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    result["queries"] = len(queries)
+    return result
+
+
+def service_month_save() -> dict[str, Any]:
+    """Saving one service-month of 20 values through the month grid (all or nothing)."""
+    service = Service.objects.create(code="bench", name="Benchmark service")
+    officer = User.objects.get(username="waste-officer")
+    measures = [
+        Measure.objects.create(
+            code=f"BCH-{i:02d}",
+            title=f"Benchmark measure {i}",
+            service=service,
+            updater=officer,
+            active_from=2020,
+            tolerance_pct=Decimal(5),
+        )
+        for i in range(20)
+    ]
+    month = periods.latest_complete_period(timezone.localdate(), periods.Frequency.MONTHLY)
+    client = _client("waste-officer")
+    url = f"/services/bench/enter/?period={month.code}"
+    counter = iter(range(10_000))
+
+    def once() -> None:
+        n = next(counter)
+        with transaction.atomic():
+            Value.objects.filter(measure__in=measures).delete()
+        data: dict[str, object] = {"action": "submit"}
+        for m in measures:
+            data |= {
+                f"{m.code}-version": 0,
+                f"{m.code}-actual": str(50 + n % 7),
+                f"{m.code}-commentary": "Benchmark.",
+            }
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content[:500]
+
+    result = timings(once, runs=30)
+    result["values_per_save"] = len(measures)
+    return result
+
+
+ALL: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+    ("rules_engine", rules_engine),
+    ("home_page", home_page),
+    ("service_month_save_20_values", service_month_save),
+]
