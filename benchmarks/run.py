@@ -13,7 +13,6 @@ import os
 import platform
 import resource
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -42,7 +41,7 @@ def _setup() -> None:
     call_command("load_demo", stdout=io.StringIO())
 
 
-def timings(fn: Callable[[], Any], runs: int, warm: int = 2) -> dict[str, float]:
+def timings(fn: Callable[[], Any], runs: int, warm: int = 2) -> dict[str, Any]:
     for _ in range(warm):
         fn()
     samples = []
@@ -82,4 +81,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
