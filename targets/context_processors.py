@@ -6,10 +6,13 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from targets import permissions
+from targets.upload_views import upload_kinds
 
 
 def goldthread(request: HttpRequest) -> dict[str, Any]:
     return {
         "council_name": settings.COUNCIL_NAME,
         "is_performance_team": permissions.is_performance_team(request.user),
+        # Lazy: only pages that show the navigation ask, and only once.
+        "can_upload": lambda: bool(upload_kinds(request.user)),
     }

@@ -22,11 +22,5 @@ urlpatterns = [
         name="value_transition",
     ),
     path("publish/", entry_views.publish_period, name="publish_period"),
+    path("", include("targets.upload_urls")),
 ]
-
-try:  # the upload pages arrive with the imports
-    from targets import upload_urls  # noqa: F401
-
-    urlpatterns.append(path("", include("targets.upload_urls")))
-except ImportError:
-    pass
