@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
@@ -96,8 +104,53 @@ def service_month_save() -> dict[str, Any]:
     return result
 
 
+def import_100k_values() -> dict[str, Any]:
+    """import_values of 100,000 new values (1,000 monthly measures x 100 months), CSV.
+
+    Run as its own process so that its peak memory is its own.
+    """
+    from django.core.management import call_command
+
+    folder = Path(tempfile.mkdtemp(prefix="goldthread-bench-"))
+    measures = folder / "measures.csv"
+    lines = [
+        "code,title,kind,service,priority,unit,decimals,polarity,frequency,aggregation,"
+        "tolerance_pct,tolerance_abs,public,active_from"
+    ]
+    lines += [
+        f"IMP-{i:04d},Imported measure {i},service,waste,,count,0,up,monthly,sum,5,,no,2017/18"
+        for i in range(1000)
+    ]
+    measures.write_text("\n".join(lines) + "\n")
+    call_command("import_measures", str(measures), stdout=io.StringIO())
+    months = periods.last_n(periods.parse_period("2025-07"), 100)
+    values = folder / "values.csv"
+    with values.open("w") as out:
+        out.write("measure,period,value,commentary\n")
+        for i in range(1000):
+            for n, month in enumerate(months):
+                out.write(f"IMP-{i:04d},{month.code},{100 + (i + n) % 37},Imported from CorVu\n")
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "manage.py", "import_values", str(values), "--user", "performance"],
+        check=True,
+        capture_output=True,
+        env=os.environ.copy(),
+    )
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    rows = Value.objects.filter(measure__code__startswith="IMP-").count()
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(peak, 1),
+        "file_mb": round(values.stat().st_size / 1_048_576, 1),
+    }
+
+
 ALL: list[tuple[str, Callable[[], dict[str, Any]]]] = [
     ("rules_engine", rules_engine),
     ("home_page", home_page),
     ("service_month_save_20_values", service_month_save),
+    ("import_100k_values", import_100k_values),
 ]
