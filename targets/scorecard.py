@@ -7,8 +7,8 @@ the pure rules of `targets.rules` to each measure.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -35,6 +35,7 @@ class MeasureStatus:
     ytd_rag: RagResult
     forecast_rag: RagResult | None
     late: bool
+    history: list[tuple[Period, Decimal | None]] = field(default_factory=list)
 
     @property
     def actual(self) -> Decimal | None:
@@ -96,23 +97,38 @@ def _figures(value: Value | None) -> rules.PeriodFigures:
     )
 
 
+def visible_statuses(internal: bool) -> set[ValueStatus]:
+    """Internal viewers see values once submitted; scrutiny and the public, published only."""
+    return set(INTERNAL_STATUSES if internal else [ValueStatus.PUBLISHED])
+
+
 def measure_statuses(
-    measures: Sequence[Measure], month: Period, *, internal: bool, today: date
+    measures: Sequence[Measure],
+    month: Period,
+    *,
+    internal: bool,
+    today: date,
+    at: Mapping[int, Period] | None = None,
+    history: int = 0,
 ) -> list[MeasureStatus]:
     """Each measure's status for its latest period ending by `month`.
 
     `internal` viewers see values once submitted (marked not yet approved until approved);
-    others see published values only.
+    others see published values only. `at` chooses another period for some measures (by id);
+    `history` adds each measure's last n periods' actuals (for sparklines).
     """
-    visible = set(INTERNAL_STATUSES if internal else [ValueStatus.PUBLISHED])
+    visible = visible_statuses(internal)
     wanted: dict[int, Period] = {
-        m.pk: periods.latest_ending_by(month, m.period_frequency) for m in measures
+        m.pk: (at or {}).get(m.pk) or periods.latest_ending_by(month, m.period_frequency)
+        for m in measures
     }
     codes: set[str] = set()
     for period in wanted.values():
         codes.update(p.code for p in periods.periods_to_date(period))
         codes.add(period.previous().code)
         codes.add(period.same_period_last_year().code)
+        if history:
+            codes.update(p.code for p in periods.last_n(period, history))
     years = {p.year for p in wanted.values()}
 
     book = TargetBook.load(measures, years)
@@ -120,7 +136,10 @@ def measure_statuses(
     for value in Value.objects.filter(measure__in=measures, period__in=codes):
         values[value.measure_id][value.period] = value
 
-    return [_status(m, wanted[m.pk], month, values[m.pk], book, visible, today) for m in measures]
+    return [
+        _status(m, wanted[m.pk], month, values[m.pk], book, visible, today, history)
+        for m in measures
+    ]
 
 
 def _status(
@@ -131,6 +150,7 @@ def _status(
     book: TargetBook,
     visible: set[ValueStatus],
     today: date,
+    history: int = 0,
 ) -> MeasureStatus:
     def seen(p: Period) -> Value | None:
         value = all_values.get(p.code)
@@ -165,6 +185,9 @@ def _status(
         ),
         late=period.is_late(measure.due_days, today)
         and (submitted is None or submitted.status not in INTERNAL_STATUSES),
+        history=[(p, v.actual if (v := seen(p)) else None) for p in periods.last_n(period, history)]
+        if history
+        else [],
     )
 
 
@@ -192,3 +215,41 @@ def measure_history(measure: Measure, *, internal: bool) -> list[HistoryRow]:
         result = measure.rate(value.actual, target)
         rows.append(HistoryRow(period=period, value=value, target=target, rag=result))
     return rows
+
+
+def on_target_trend(
+    measures: Sequence[Measure], last_month: Period, months: int, *, internal: bool
+) -> list[tuple[Period, rules.OnTargetSummary]]:
+    """ "x of y on target" for each of the last n months, oldest first, in three queries.
+
+    Each month counts the measures due in it (quarterly ones at quarter ends), as the summary
+    of that month's scorecard does; lateness is not counted in the trend.
+    """
+    window = periods.last_n(last_month, months)
+    visible = visible_statuses(internal)
+    due: dict[str, list[tuple[Measure, Period]]] = {}
+    codes: set[str] = set()
+    for month in window:
+        due[month.code] = []
+        for m in measures:
+            if periods.is_due_in(m.period_frequency, month) and m.is_active_in(month.year):
+                period = periods.latest_ending_by(month, m.period_frequency)
+                due[month.code].append((m, period))
+                codes.add(period.code)
+    book = TargetBook.load(measures, {p.year for p in window})
+    actuals = {
+        (measure_id, code): actual
+        for measure_id, code, actual in Value.objects.filter(
+            measure__in=measures, period__in=codes, status__in=visible
+        ).values_list("measure_id", "period", "actual")
+    }
+    return [
+        (
+            month,
+            rules.summarise(
+                (m.rate(actuals.get((m.pk, p.code)), book.for_period(m, p)).rag, False)
+                for m, p in due[month.code]
+            ),
+        )
+        for month in window
+    ]

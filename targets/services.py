@@ -81,9 +81,7 @@ def check_period(measure: Measure, period: Period) -> None:
             "periods.",
             "period",
         )
-    if period.year < measure.active_from or (
-        measure.active_to is not None and period.year > measure.active_to
-    ):
+    if not measure.is_active_in(period.year):
         raise WorkflowError(f"{measure.code} is not reported in {period.fy_label}.", "period")
 
 

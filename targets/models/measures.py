@@ -175,6 +175,9 @@ class Measure(models.Model):
             current, previous, polarity=self.rules_polarity, decimals=self.decimals, target=target
         )
 
+    def is_active_in(self, year: int) -> bool:
+        return self.active_from <= year and (self.active_to is None or year <= self.active_to)
+
     @property
     def rules_polarity(self) -> rules.Polarity:
         return rules.Polarity(self.polarity)
