@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from reporting.api import ScorecardView
 from targets.api.urls import router as targets_router
 
 router = DefaultRouter()
 router.registry.extend(targets_router.registry)
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("scorecard/", ScorecardView.as_view(), name="api_scorecard"),
+    *router.urls,
+]

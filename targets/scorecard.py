@@ -35,11 +35,23 @@ class MeasureStatus:
     ytd_rag: RagResult
     forecast_rag: RagResult | None
     late: bool
+    previous_rag: RagResult | None = None
     history: list[tuple[Period, Decimal | None]] = field(default_factory=list)
 
     @property
     def actual(self) -> Decimal | None:
         return self.value.actual if self.value else None
+
+    @property
+    def due_date(self) -> date:
+        return self.period.due_date(self.measure.due_days)
+
+    @property
+    def turned_red(self) -> bool:
+        """Red this period, and not Red the period before."""
+        return self.rag.rag == rules.Rag.RED and (
+            self.previous_rag is None or self.previous_rag.rag != rules.Rag.RED
+        )
 
     @property
     def not_yet_approved(self) -> bool:
@@ -129,7 +141,7 @@ def measure_statuses(
         codes.add(period.same_period_last_year().code)
         if history:
             codes.update(p.code for p in periods.last_n(period, history))
-    years = {p.year for p in wanted.values()}
+    years = {y for p in wanted.values() for y in (p.year, p.previous().year)}
 
     book = TargetBook.load(measures, years)
     values: dict[int, dict[str, Value]] = defaultdict(dict)
@@ -182,6 +194,9 @@ def _status(
             measure.rate_forecast(forecast, book.for_year(measure, period.year))
             if forecast is not None
             else None
+        ),
+        previous_rag=measure.rate(
+            previous.actual if previous else None, book.for_period(measure, period.previous())
         ),
         late=period.is_late(measure.due_days, today)
         and (submitted is None or submitted.status not in INTERNAL_STATUSES),

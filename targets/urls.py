@@ -6,7 +6,6 @@ from django.urls import include, path, re_path
 from targets import entry_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("my/", entry_views.my_work, name="my_work"),

@@ -1,0 +1,137 @@
+"""/api/v1/scorecard/: the dashboard's figures as JSON."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reporting.dashboard import latest_month, scorecard
+from reporting.filters import ScorecardFilter
+from targets import permissions
+from targets.models import Measure
+from targets.rules import RagResult, TargetSpec
+from targets.scorecard import MeasureStatus
+
+
+class ScorecardRowSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    period = serializers.CharField(help_text="Period code, e.g. 2026-10 or 2026/27-Q2.")
+    actual = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    target = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    target_lower = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    target_upper = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    rag = serializers.ChoiceField(choices=["green", "amber", "red", "grey"])
+    rag_reason = serializers.CharField(
+        allow_null=True, help_text="Why grey: no_target, no_data or data_only."
+    )
+    dot_short = serializers.CharField(allow_null=True, help_text="Against the previous period.")
+    dot_long = serializers.CharField(allow_null=True, help_text="Against a year earlier.")
+    ytd_actual = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    ytd_target = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    ytd_rag = serializers.CharField()
+    forecast = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    forecast_rag = serializers.CharField(allow_null=True)
+    late = serializers.BooleanField()
+    not_yet_approved = serializers.BooleanField()
+
+
+class SummarySerializer(serializers.Serializer[Any]):
+    rated = serializers.IntegerField()
+    green = serializers.IntegerField()
+    amber = serializers.IntegerField()
+    red = serializers.IntegerField()
+    grey = serializers.IntegerField()
+    late = serializers.IntegerField()
+    percent_on_target = serializers.IntegerField(allow_null=True)
+    text = serializers.CharField()
+
+
+class ScorecardSerializer(serializers.Serializer[Any]):
+    period = serializers.CharField()
+    summary = SummarySerializer()
+    rows = ScorecardRowSerializer(many=True)
+
+
+def _spec(spec: TargetSpec | None, part: str) -> Decimal | None:
+    return getattr(spec, part) if spec is not None else None
+
+
+def _rag(result: RagResult | None) -> str | None:
+    return result.rag.value if result is not None else None
+
+
+def row(status: MeasureStatus) -> dict[str, Any]:
+    value = status.value
+    return {
+        "code": status.measure.code,
+        "title": status.measure.title,
+        "period": status.period.code,
+        "actual": status.actual,
+        "target": _spec(status.target, "value"),
+        "target_lower": _spec(status.target, "lower"),
+        "target_upper": _spec(status.target, "upper"),
+        "rag": status.rag.rag.value,
+        "rag_reason": status.rag.reason.value if status.rag.reason else None,
+        "dot_short": status.dot_short.value if status.dot_short else None,
+        "dot_long": status.dot_long.value if status.dot_long else None,
+        "ytd_actual": status.ytd_actual,
+        "ytd_target": _spec(status.ytd_target, "value"),
+        "ytd_rag": status.ytd_rag.rag.value,
+        "forecast": value.forecast if value else None,
+        "forecast_rag": _rag(status.forecast_rag),
+        "late": status.late,
+        "not_yet_approved": status.not_yet_approved,
+    }
+
+
+class ScorecardView(APIView):
+    """One row per measure for a month, with the "x of y on target" summary.
+
+    Staff see values once submitted (`not_yet_approved` until approved); scrutiny members see
+    published values only. Without `kind`, all kinds are included.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, description="A month, e.g. 2026-10."),
+            OpenApiParameter("kind", str, enum=[k for k, _ in Measure.Kind.choices]),
+            OpenApiParameter("service", str, description="Service code, e.g. waste."),
+            OpenApiParameter("priority", int, description="Priority id."),
+            OpenApiParameter("rag", str, enum=["green", "amber", "red", "grey", "late"]),
+        ],
+        responses=ScorecardSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        filters = ScorecardFilter(
+            request.query_params, queryset=Measure.objects.all(), request=request
+        )
+        if not filters.is_valid():
+            raise ValidationError(filters.errors)
+        today = timezone.localdate()
+        latest = latest_month(today)
+        month = filters.form.cleaned_data.get("period") or latest
+        if month > latest:
+            raise ValidationError({"period": [f"{month.label} has not ended yet."]})
+        card = scorecard(
+            filters.qs,
+            month=month,
+            rag=filters.form.cleaned_data.get("rag") or None,
+            internal=permissions.sees_internal_values(request.user),
+            today=today,
+            trend=False,
+        )
+        body = {
+            "period": month.code,
+            "summary": {**card.summary.as_dict(), "text": card.summary.text},
+            "rows": [row(s) for s in card.statuses],
+        }
+        return Response(ScorecardSerializer(body).data)

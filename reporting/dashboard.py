@@ -1,0 +1,96 @@
+"""The corporate dashboard and service scorecards: what they show, worked out in a fixed number
+of queries whatever the size of the council."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from typing import Any
+
+from targets import periods, rules
+from targets.models import Measure, MeasureQuerySet, Priority
+from targets.periods import Period
+from targets.scorecard import MeasureStatus, measure_statuses, on_target_trend, summary
+
+SPARKLINE_PERIODS = 12
+TREND_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    month: Period
+    statuses: list[MeasureStatus]  # after the RAG filter
+    summary: rules.OnTargetSummary  # over every measure the other filters chose
+    trend: list[tuple[Period, rules.OnTargetSummary]]
+    turned_red: list[MeasureStatus]
+
+    @property
+    def by_priority(self) -> list[tuple[Priority | None, list[MeasureStatus]]]:
+        ordered = sorted(
+            self.statuses,
+            key=lambda s: (s.measure.priority.number if s.measure.priority else 99, s.measure.code),
+        )
+        return [(p, list(rows)) for p, rows in groupby(ordered, key=lambda s: s.measure.priority)]
+
+    @property
+    def by_kind(self) -> list[tuple[str, list[MeasureStatus]]]:
+        labels = dict(Measure.Kind.choices)
+        order = list(labels)
+        ordered = sorted(self.statuses, key=lambda s: (order.index(s.measure.kind), s.measure.code))
+        return [
+            (labels[kind], list(rows))
+            for kind, rows in groupby(ordered, key=lambda s: s.measure.kind)
+        ]
+
+    @property
+    def late(self) -> list[MeasureStatus]:
+        return [s for s in self.statuses if s.late]
+
+
+def latest_month(today: date) -> Period:
+    return periods.latest_complete_period(today, periods.Frequency.MONTHLY)
+
+
+def matches(status: MeasureStatus, rag: str | None) -> bool:
+    if not rag:
+        return True
+    if rag == "late":
+        return status.late
+    return status.rag.rag.value == rag
+
+
+def scorecard(
+    measures: MeasureQuerySet,
+    *,
+    month: Period,
+    rag: str | None,
+    internal: bool,
+    today: date,
+    trend: bool = True,
+) -> Scorecard:
+    chosen = list(
+        measures.active_in(month.year)
+        .select_related("priority", "service", "updater")
+        .order_by("code")
+    )
+    statuses = measure_statuses(
+        chosen, month, internal=internal, today=today, history=SPARKLINE_PERIODS
+    )
+    shown = [s for s in statuses if matches(s, rag)]
+    return Scorecard(
+        month=month,
+        statuses=shown,
+        summary=summary(statuses),
+        trend=on_target_trend(chosen, month, TREND_MONTHS, internal=internal) if trend else [],
+        turned_red=[s for s in shown if s.turned_red],
+    )
+
+
+def chart_data(card: Scorecard) -> dict[str, Any]:
+    """The "% on target" trend for plotly (through json_script)."""
+    return {
+        "x": [m.label for m, _ in card.trend],
+        "y": [s.percent_on_target for _, s in card.trend],
+        "text": [s.text for _, s in card.trend],
+    }

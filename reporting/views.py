@@ -1,0 +1,73 @@
+"""The corporate dashboard and the service scorecards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from reporting.dashboard import chart_data, latest_month, scorecard
+from reporting.filters import ScorecardFilter
+from targets import periods, permissions
+from targets.models import Measure, Service
+
+
+def _filtered(
+    request: HttpRequest, *, fixed: dict[str, str], defaults: dict[str, str]
+) -> tuple[ScorecardFilter, dict[str, Any]]:
+    """The filters asked for; `defaults` apply when a filter is absent (not when set to "all")."""
+    data = request.GET.copy()
+    for key, value in defaults.items():
+        data.setdefault(key, value)
+    for key, value in fixed.items():
+        data[key] = value
+    filters = ScorecardFilter(data, queryset=Measure.objects.all(), request=request)
+    valid = filters.is_valid()
+    cleaned = filters.form.cleaned_data if valid else {}
+    today = timezone.localdate()
+    latest = latest_month(today)
+    month = cleaned.get("period") or latest
+    if valid and month > latest:
+        filters.form.add_error("period", f"{month.label} has not ended yet.")
+    choices = list(reversed(periods.last_n(latest, 36)))
+    if month not in choices and month <= latest:
+        choices.append(month)
+    return filters, {"month": month, "today": today, "latest": latest, "month_choices": choices}
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The corporate dashboard: the first screen after signing in."""
+    # The first visit shows the corporate plan; "All" kinds is kind= (present, empty).
+    filters, ctx = _filtered(request, fixed={}, defaults={"kind": Measure.Kind.CORPORATE})
+    return _render(request, filters, ctx, "reporting/dashboard.html", {})
+
+
+def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
+    service = get_object_or_404(Service, code=code)
+    filters, ctx = _filtered(request, fixed={"service": service.code}, defaults={})
+    return _render(request, filters, ctx, "reporting/service_scorecard.html", {"service": service})
+
+
+def _render(
+    request: HttpRequest,
+    filters: ScorecardFilter,
+    ctx: dict[str, Any],
+    template: str,
+    extra: dict[str, Any],
+) -> HttpResponse:
+    if filters.form.errors:
+        return render(request, template, {"filters": filters, **ctx, **extra}, status=400)
+    card = scorecard(
+        filters.qs,
+        month=ctx["month"],
+        rag=filters.form.cleaned_data.get("rag") or None,
+        internal=permissions.sees_internal_values(request.user),
+        today=ctx["today"],
+    )
+    return render(
+        request,
+        template,
+        {"filters": filters, "card": card, "trend": chart_data(card), **ctx, **extra},
+    )
