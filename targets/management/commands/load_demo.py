@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import time
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from targets.demo.builder import DEMO_PASSWORD, database_is_empty, demo_logins, load_demo
 from targets.models import User
@@ -43,7 +49,29 @@ class Command(BaseCommand):
             f"{totals['services']} services, {totals['measures']} measures, "
             f"{totals['targets']} targets, {totals['values']} values, {totals['users']} users."
         )
+        self._load_other_apps()
         self._print_logins()
+
+    def _load_other_apps(self) -> None:
+        """Each later app adds its part of the demo through its own `demo.load(stdout=…)`.
+
+        Found by name at run time, so that targets never imports the apps that build on it.
+        """
+        ours = [
+            c
+            for c in apps.get_app_configs()
+            if Path(c.path).is_relative_to(settings.BASE_DIR) and c.name != "targets"
+        ]
+        for config in ours:
+            if importlib.util.find_spec(f"{config.name}.demo") is None:
+                continue
+            module = importlib.import_module(f"{config.name}.demo")
+            started = time.perf_counter()
+            with transaction.atomic():
+                module.load(stdout=self.stdout)
+            self.stdout.write(
+                f"{config.verbose_name}: demo loaded in {time.perf_counter() - started:.1f} s."
+            )
 
     def _print_logins(self) -> None:
         logins = demo_logins()
