@@ -144,6 +144,10 @@ def value_edit(request: HttpRequest, code: str) -> HttpResponse:
             "target": services.period_target(measure, period),
             "due_date": period.due_date(measure.due_days),
             "is_published": value is not None and value.status == ValueStatus.PUBLISHED,
+            "can_restate": permissions.can_publish(_user(request)),
+            "is_locked": value is not None
+            and value.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+            and not permissions.can_publish(_user(request)),
         },
     )
 

@@ -269,3 +269,17 @@ def test_history_shows_who_changed_what_and_why(
 
 def test_scrutiny_cannot_see_history(sam: User, measure: Measure) -> None:
     assert client_for(sam).get(reverse("measure_history", args=["WST-01"])).status_code == 403
+
+
+def test_officer_sees_a_published_value_read_only(alice: User, measure: Measure) -> None:
+    ValueFactory(measure=measure, period="2026-10", actual=Decimal("55"))
+    page = soup(client_for(alice).get(url(measure)))
+    assert page.select_one("form[data-preview-url]") is None
+    assert "ask the performance team to restate it" in page.get_text()
+
+
+def test_performance_team_gets_the_restatement_form(pat: User, measure: Measure) -> None:
+    ValueFactory(measure=measure, period="2026-10", actual=Decimal("55"))
+    page = soup(client_for(pat).get(url(measure)))
+    assert page.select_one("#id_reason") is not None
+    assert page.select_one("button[value=save]").get_text(strip=True) == "Restate value"
