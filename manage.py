@@ -9,6 +9,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # manage.py is the developer's and the administrator's tool: debug settings unless told
+    # otherwise. Production serves through config/wsgi.py and Celery with DEBUG=0 and a real
+    # SECRET_KEY set in the environment (docker-compose.yml does so).
+    os.environ.setdefault("DEBUG", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
