@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Frequency(StrEnum):
@@ -206,7 +207,14 @@ def periods_in_year(year: int, frequency: Frequency | str) -> list[Period]:
 
 def periods_to_date(period: Period) -> list[Period]:
     """Return the periods from the start of `period`'s financial year up to and including it."""
-    return [Period(period.year, period.frequency, i) for i in range(1, period.index + 1)]
+    return list(_periods_to_date(period))
+
+
+# Dashboards ask these of the same few periods thousands of times: periods are immutable, so the
+# answers are cached.
+@lru_cache(maxsize=8192)
+def _periods_to_date(period: Period) -> tuple[Period, ...]:
+    return tuple(Period(period.year, period.frequency, i) for i in range(1, period.index + 1))
 
 
 def latest_complete_period(today: date, frequency: Frequency | str) -> Period:
@@ -214,12 +222,14 @@ def latest_complete_period(today: date, frequency: Frequency | str) -> Period:
     return period_containing(today, frequency).previous()
 
 
+@lru_cache(maxsize=8192)
 def latest_ending_by(month: Period, frequency: Frequency | str) -> Period:
     """Return the last period of `frequency` that ends on or before `month` ends."""
     candidate = period_containing(month.end, frequency)
     return candidate if candidate.end <= month.end else candidate.previous()
 
 
+@lru_cache(maxsize=8192)
 def is_due_in(frequency: Frequency | str, month: Period) -> bool:
     """Return whether a measure of `frequency` reports in `month`: a period of it ends then."""
     return period_containing(month.end, frequency).end == month.end

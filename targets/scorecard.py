@@ -70,7 +70,9 @@ class TargetBook:
     def load(cls, measures: Iterable[Measure], years: Iterable[int]) -> TargetBook:
         """The targets of these measures for these years, in two queries."""
         return cls(
-            Target.objects.filter(measure__in=measures, year__in=set(years)).prefetch_related(
+            Target.objects.filter(measure__in=measures, year__in=set(years))
+            .order_by()
+            .prefetch_related(
                 Prefetch("profile", queryset=TargetProfile.objects.order_by("period"))
             )
         )
@@ -145,7 +147,12 @@ def measure_statuses(
 
     book = TargetBook.load(measures, years)
     values: dict[int, dict[str, Value]] = defaultdict(dict)
-    for value in Value.objects.filter(measure__in=measures, period__in=codes):
+    # No ordering (the model's default joins Measure to sort) and none of the heavy text fields.
+    for value in (
+        Value.objects.filter(measure__in=measures, period__in=codes)
+        .order_by()
+        .defer("return_reason", "evidence", "created_at")
+    ):
         values[value.measure_id][value.period] = value
 
     return [
@@ -233,7 +240,12 @@ def measure_history(measure: Measure, *, internal: bool) -> list[HistoryRow]:
 
 
 def on_target_trend(
-    measures: Sequence[Measure], last_month: Period, months: int, *, internal: bool
+    measures: Sequence[Measure],
+    last_month: Period,
+    months: int,
+    *,
+    internal: bool,
+    book: TargetBook | None = None,
 ) -> list[tuple[Period, rules.OnTargetSummary]]:
     """ "x of y on target" for each of the last n months, oldest first, in three queries.
 
@@ -252,11 +264,16 @@ def on_target_trend(
                 due[month.code].append((m, period))
                 codes.add(period.code)
     book = TargetBook.load(measures, {p.year for p in window})
+    # Status is checked here, not in SQL: a status condition leads SQLite to scan the status index
+    # over the whole history instead of seeking (measure, period).
     actuals = {
         (measure_id, code): actual
-        for measure_id, code, actual in Value.objects.filter(
-            measure__in=measures, period__in=codes, status__in=visible
-        ).values_list("measure_id", "period", "actual")
+        for measure_id, code, actual, status in Value.objects.filter(
+            measure__in=measures, period__in=codes
+        )
+        .order_by()
+        .values_list("measure_id", "period", "actual", "status")
+        if status in visible
     }
     return [
         (
