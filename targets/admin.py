@@ -96,6 +96,12 @@ class AuditedAdmin(PerformanceTeamMixin):
         self._record(request, obj, "delete", {})
         super().delete_model(request, obj)  # type: ignore[misc]
 
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        """The changelist's bulk delete: each deletion is recorded too."""
+        for obj in queryset:
+            self._record(request, obj, "delete", {})
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         befores = {f.instance.pk: self._before(f.instance) for f in formset.forms if f.instance.pk}
         instances = formset.save(commit=False)

@@ -1,0 +1,183 @@
+"""The public performance page and open data: anonymous, read-only, cached.
+
+Pages are rendered without the request, so a cached page can hold nothing of whoever asked first
+(no name, no messages, no CSRF token) and is the same for everyone, signed in or not.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.views.decorators.http import require_safe
+
+from reporting import public
+from reporting.public import LICENCE_NAME, LICENCE_URL, OPEN_DATA_COLUMNS, Cell
+from targets.rules import Direction, GreyReason, Rag, RagResult
+
+SYMBOLS: dict[str, list[tuple[Any, str]]] = {
+    "statuses": [
+        (RagResult(Rag.GREEN), "The figure meets or beats its target."),
+        (
+            RagResult(Rag.AMBER),
+            "The figure misses its target, but only by the small margin (the tolerance) set "
+            "for the measure, such as 5% of the target.",
+        ),
+        (RagResult(Rag.RED), "The figure misses its target by more than the tolerance."),
+        (RagResult(Rag.GREY, GreyReason.NO_DATA), "No figure has been published yet."),
+        (RagResult(Rag.GREY, GreyReason.NO_TARGET), "There is no target to compare it with."),
+        (
+            RagResult(Rag.GREY, GreyReason.DATA_ONLY),
+            "We report the figure for information: it has no target, and neither a higher nor "
+            "a lower figure is better.",
+        ),
+    ],
+    "directions": [
+        (Direction.IMPROVING, "Better than the earlier figure."),
+        (Direction.WORSENING, "Worse than the earlier figure."),
+        (Direction.NO_CHANGE, "The same as the earlier figure, as rounded on this page."),
+        (Direction.INCREASING, "Higher than the earlier figure, for a measure of data only."),
+        (Direction.DECREASING, "Lower than the earlier figure, for a measure of data only."),
+    ],
+}
+# Text that a spreadsheet would run as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LICENCE_LINK = f'<{LICENCE_URL}>; rel="license"'
+
+
+def _context(**extra: Any) -> dict[str, Any]:
+    return {
+        "council_name": settings.COUNCIL_NAME,
+        "licence_name": LICENCE_NAME,
+        "licence_url": LICENCE_URL,
+        "symbols": SYMBOLS,
+        **extra,
+    }
+
+
+def _cached(
+    request: HttpRequest,
+    name: str,
+    build: Callable[[date], str | None],
+    content_type: str,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    """Serve output `name` from the cache, building it if the published data has changed."""
+    today = timezone.localdate()
+    key = public.cache_key(name, today)
+    body = cache.get(key)
+    if body is None:
+        body = build(today)
+        if body is None:
+            raise Http404("There is no such public page.")
+        cache.set(key, body, public.CACHE_SECONDS)
+    response = HttpResponse(body, content_type=content_type, headers=headers)
+    etag = f'"{key.rsplit(".", 1)[-1]}"'
+    response["ETag"] = etag
+    # Browsers and proxies may keep a copy but must ask again: a publish shows at once.
+    patch_cache_control(response, no_cache=True)
+    return get_conditional_response(request, etag=etag, response=response) or response
+
+
+@login_not_required
+@require_safe
+def public_home(request: HttpRequest) -> HttpResponse:
+    def build(today: date) -> str:
+        context = _context(page=public.page(today), current="home")
+        return render_to_string("reporting/public/home.html", context)
+
+    return _cached(request, "home", build, "text/html; charset=utf-8")
+
+
+@login_not_required
+@require_safe
+def public_measure(request: HttpRequest, code: str) -> HttpResponse:
+    def build(today: date) -> str | None:
+        item = public.measure_page(code, today)
+        if item is None:
+            return None
+        context = _context(item=item, measure=item.measure, current="measure")
+        return render_to_string("reporting/public/measure.html", context)
+
+    return _cached(request, f"measure:{code}", build, "text/html; charset=utf-8")
+
+
+@login_not_required
+@require_safe
+def public_data_csv(request: HttpRequest) -> HttpResponse:
+    headers = {
+        "Content-Disposition": 'attachment; filename="public-performance.csv"',
+        "Link": LICENCE_LINK,
+        "Access-Control-Allow-Origin": "*",
+    }
+    build = _open_data(open_data_csv)
+    return _cached(request, "csv", build, "text/csv; charset=utf-8; header=present", headers)
+
+
+@login_not_required
+@require_safe
+def public_data_json(request: HttpRequest) -> HttpResponse:
+    headers = {"Link": LICENCE_LINK, "Access-Control-Allow-Origin": "*"}
+    return _cached(request, "json", _open_data(open_data_json), "application/json", headers)
+
+
+def _open_data(write: Callable[[list[dict[str, Cell]]], str]) -> Callable[[date], str]:
+    def build(today: date) -> str:
+        return write(public.open_data_rows())
+
+    return build
+
+
+def csv_cell(cell: Cell) -> str:
+    """A cell as CSV text: numbers plain, text that a spreadsheet would run quoted with '."""
+    if cell is None:
+        return ""
+    if isinstance(cell, Decimal):
+        return f"{cell:f}"
+    if isinstance(cell, datetime):
+        return cell.isoformat()
+    if isinstance(cell, int):
+        return str(cell)
+    return f"'{cell}" if cell.startswith(FORMULA_START) else cell
+
+
+def open_data_csv(rows: list[dict[str, Cell]]) -> str:
+    """The rows as CSV after one comment line naming the licence and the publisher."""
+    out = io.StringIO()
+    # No commas in this line, so that a reader that does not skip comments sees one cell.
+    out.write(f"# {LICENCE_NAME}: {LICENCE_URL} - published by {settings.COUNCIL_NAME}\r\n")
+    writer = csv.writer(out)
+    writer.writerow(OPEN_DATA_COLUMNS)
+    writer.writerows([csv_cell(row[column]) for column in OPEN_DATA_COLUMNS] for row in rows)
+    return out.getvalue()
+
+
+def json_cell(cell: Cell) -> str | int | float | None:
+    if isinstance(cell, Decimal):
+        return int(cell) if cell == cell.to_integral_value() else float(cell)
+    if isinstance(cell, datetime):
+        return cell.isoformat()
+    return cell
+
+
+def open_data_json(rows: list[dict[str, Cell]]) -> str:
+    document = {
+        "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
+        "publisher": settings.COUNCIL_NAME,
+        "generated": timezone.now().isoformat(),
+        "columns": list(OPEN_DATA_COLUMNS),
+        "rows": [{key: json_cell(value) for key, value in row.items()} for row in rows],
+    }
+    return json.dumps(document, ensure_ascii=False)
