@@ -19,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from benchmarks import web
 from benchmarks.run import timings
 from targets import periods, rules
 from targets.models import Measure, Service, User, Value
@@ -154,4 +155,10 @@ ALL: list[tuple[str, Callable[[], dict[str, Any]]]] = [
     ("home_page", home_page),
     ("service_month_save_20_values", service_month_save),
     ("import_100k_values", import_100k_values),
+    # The large council (benchmarks/large_council.py), each size in its own process and file.
+    ("large_council_1x", web.large_council_1x),
+    ("large_council_10x", web.large_council_10x),
+    ("public_throughput_1x", web.public_throughput_1x),
+    ("public_throughput_10x", web.public_throughput_10x),
+    ("large_council_targets", web.large_council_targets),
 ]

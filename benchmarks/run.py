@@ -3,10 +3,15 @@
 Runs against its own SQLite database (or DATABASE_URL if set) loaded with the demo council, so it
 never touches the developer's data. Figures are wall-clock on this machine; compare runs made on
 the same machine only.
+
+The large council's cases (benchmarks/web.py) run in their own processes on their own SQLite
+files, built on the first run and reused while they have the right shape: `--fresh` (or
+BENCH_FRESH=1) builds them again.
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -58,7 +63,18 @@ def timings(fn: Callable[[], Any], runs: int, warm: int = 2) -> dict[str, Any]:
     }
 
 
+def _load() -> list[float]:
+    """The 1, 5 and 15 minute load averages."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the benchmarks.")
+    parser.add_argument(
+        "--fresh", action="store_true", help="build the large councils again (BENCH_FRESH=1)"
+    )
+    if parser.parse_args().fresh:
+        os.environ["BENCH_FRESH"] = "1"
     _setup()
     from benchmarks import cases
 
@@ -67,6 +83,8 @@ def main() -> None:
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "database": os.environ["DATABASE_URL"].split(":", 1)[0],
+            # Other work on the machine skews every figure: compare runs with a low load only.
+            "load_average_at_start": _load(),
         },
         "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
@@ -74,6 +92,7 @@ def main() -> None:
         print(f"- {name} …", flush=True)
         results[name] = case()
         print(f"  {json.dumps(results[name])}", flush=True)
+    results["machine"]["load_average_at_end"] = _load()
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n")
