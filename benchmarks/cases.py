@@ -150,15 +150,52 @@ def import_100k_values() -> dict[str, Any]:
     }
 
 
+def scrutiny_pack_demo() -> dict[str, Any]:
+    """The quarterly scrutiny pack of the demo council: PDF time, pages, peak memory."""
+    from reporting.packs.bench import bench_pack
+
+    return bench_pack("scrutiny-quarterly")
+
+
+def scrutiny_pack_large() -> dict[str, Any]:
+    """The quarterly scrutiny pack of the large council (800 measures), in its own process."""
+    import re
+
+    env = {**web.bench_env(1), "MEDIA_ROOT": tempfile.mkdtemp(prefix="goldthread-bench-media-")}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, check=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "manage.py", "generate_report", "scrutiny-quarterly", "--force"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    pdf = done.stdout.strip().splitlines()[-1]
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+    pages = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    return {
+        "seconds": round(seconds, 2),
+        "pages": int(pages.group(1)) if pages else None,
+        "peak_rss_mb": round(max(peak, before) / 1024, 1),
+        "note": "peak is the largest child so far when the bench's earlier children were larger",
+    }
+
+
 ALL: list[tuple[str, Callable[[], dict[str, Any]]]] = [
     ("rules_engine", rules_engine),
     ("home_page", home_page),
     ("service_month_save_20_values", service_month_save),
     ("import_100k_values", import_100k_values),
+    ("scrutiny_pack_demo", scrutiny_pack_demo),
     # The large council (benchmarks/large_council.py), each size in its own process and file.
     ("large_council_1x", web.large_council_1x),
     ("large_council_10x", web.large_council_10x),
     ("public_throughput_1x", web.public_throughput_1x),
     ("public_throughput_10x", web.public_throughput_10x),
     ("large_council_targets", web.large_council_targets),
+    ("scrutiny_pack_large", scrutiny_pack_large),
 ]

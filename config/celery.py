@@ -21,4 +21,10 @@ app.conf.beat_schedule = {
         "task": "targets.tasks.send_reminders_task",
         "schedule": crontab(hour="7", minute="0"),
     },
+    # Makes each report schedule's due pack, and publishes again any run still waiting for a
+    # worker: asked for while the broker was down, or left behind by a worker that was killed.
+    "start-due-report-runs": {
+        "task": "reporting.tasks.start_due_runs_task",
+        "schedule": crontab(minute="*/10"),
+    },
 }

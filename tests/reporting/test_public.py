@@ -190,6 +190,7 @@ def test_signed_in_people_see_the_same_public_page(recycling: Measure, carol: Us
     assert [a.get_text() for a in soup.select('nav[aria-label="Public pages"] a')] == [
         "Our performance",
         "Open data",
+        "Published reports",
         "Staff sign in",
     ]
 

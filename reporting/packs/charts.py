@@ -1,0 +1,157 @@
+"""The pack's charts: vector SVG drawn by matplotlib on the server, no browser.
+
+matplotlib's object API (Figure, no pyplot) keeps no global state, so a worker can draw charts in
+any thread; text stays text (`svg.fonttype: none`) and the output is the same for the same data
+(`svg.hashsalt`), which keeps PDFs reproducible. Each chart comes with the words a screen reader
+reads instead (its alternative text); the pack prints the figures in tables as well.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
+
+from targets.models import Measure
+from targets.periods import Period
+from targets.rules import OnTargetSummary, TargetSpec
+
+BLUE = "#1d4f91"
+GREY = "#505a5f"
+TARGET = "#00703c"
+RC: dict[RcKeyType, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "goldthread",
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.edgecolor": GREY,
+    "axes.labelcolor": "#0b0c0c",
+    "xtick.color": GREY,
+    "ytick.color": GREY,
+}
+History = Sequence[tuple[Period, Decimal | None]]
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", transparent=True)
+    return buffer.getvalue()
+
+
+def trend_svg(trend: Sequence[tuple[Period, OnTargetSummary]]) -> str:
+    """The "% on target" line over the months, 0 to 100."""
+    with matplotlib.rc_context(RC):
+        figure = Figure(figsize=(10, 2.3))
+        axes = figure.add_axes((0.06, 0.25, 0.93, 0.7))
+        xs = list(range(len(trend)))
+        ys = [s.percent_on_target for _, s in trend]
+        axes.plot(
+            [x for x, y in zip(xs, ys, strict=True) if y is not None],
+            [y for y in ys if y is not None],
+            color=BLUE,
+            linewidth=2,
+            marker="o",
+            markersize=3,
+        )
+        axes.set_ylim(0, 100)
+        axes.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
+        axes.set_ylabel("% on target")
+        step = max(1, len(xs) // 12)
+        axes.set_xticks(xs[::step], [m.label for m, _ in trend][::step], rotation=45, ha="right")
+        axes.grid(axis="y", color="#dddddd", linewidth=0.5)
+        axes.spines[["top", "right"]].set_visible(False)
+        return _svg(figure)
+
+
+def trend_alt(trend: Sequence[tuple[Period, OnTargetSummary]]) -> str:
+    known = [(m, s.percent_on_target) for m, s in trend if s.percent_on_target is not None]
+    if not known:
+        return "Percentage of measures on target by month: no rated measures yet."
+    low = min(known, key=lambda k: k[1])
+    high = max(known, key=lambda k: k[1])
+    return (
+        f"Percentage of measures on target by month, {known[0][0].label} to {known[-1][0].label}: "
+        f"{known[0][1]}% in {known[0][0].label}, {known[-1][1]}% in {known[-1][0].label}; "
+        f"lowest {low[1]}% in {low[0].label}, highest {high[1]}% in {high[0].label}. "
+        "The figures are in the appendix."
+    )
+
+
+def _target_lines(axes: Axes, target: TargetSpec | None) -> None:
+    if target is None:
+        return
+    if target.lower is not None and target.upper is not None:
+        axes.axhspan(float(target.lower), float(target.upper), color=TARGET, alpha=0.12, lw=0)
+    elif target.value is not None:
+        axes.axhline(float(target.value), color=TARGET, linewidth=1, linestyle="--")
+
+
+def _target_figures(target: TargetSpec | None) -> list[float]:
+    if target is None:
+        return []
+    return [float(x) for x in (target.value, target.lower, target.upper) if x is not None]
+
+
+def _limits(figures: list[float]) -> tuple[float, float]:
+    """The y range: every figure and the target in view, with a margin."""
+    low, high = min(figures), max(figures)
+    margin = (high - low) * 0.08 or abs(high) * 0.05 or 1.0
+    return low - margin, high + margin
+
+
+def measure_svg(history: History, target: TargetSpec | None, *, small: bool) -> str | None:
+    """A measure's actuals over its last periods, with its current target dashed (a band for a
+    range); `small` draws a sparkline for a table cell. None when fewer than two values."""
+    known = [(i, float(v)) for i, (_, v) in enumerate(history) if v is not None]
+    if len(known) < 2:
+        return None
+    with matplotlib.rc_context(RC):
+        if small:
+            figure = Figure(figsize=(1.3, 0.38))
+            axes = figure.add_axes((0.02, 0.08, 0.96, 0.84))
+            axes.axis("off")
+        else:
+            figure = Figure(figsize=(7.5, 2.4))
+            axes = figure.add_axes((0.1, 0.22, 0.87, 0.72))
+            axes.set_xticks(
+                range(len(history)), [p.label for p, _ in history], rotation=45, ha="right"
+            )
+            axes.spines[["top", "right"]].set_visible(False)
+            axes.grid(axis="y", color="#dddddd", linewidth=0.5)
+        _target_lines(axes, target)
+        xs, ys = zip(*known, strict=True)
+        axes.set_ylim(*_limits([*ys, *_target_figures(target)]))
+        axes.plot(xs, ys, color=BLUE, linewidth=1.2 if small else 2)
+        axes.plot([xs[-1]], [ys[-1]], marker="o", markersize=2.5 if small else 4, color=BLUE)
+        axes.set_xlim(-0.5, len(history) - 0.5)
+        return _svg(figure)
+
+
+def measure_alt(measure: Measure, history: History, target: TargetSpec | None) -> str:
+    known = [(p, v) for p, v in history if v is not None]
+    if len(known) < 2:
+        return "Too few values for a chart."
+    low = min(v for _, v in known)
+    high = max(v for _, v in known)
+    (first_period, first), (last_period, last) = known[0], known[-1]
+    text = (
+        f"{measure.code} over {len(history)} periods: {measure.format(first)} in "
+        f"{first_period.label}, {measure.format(last)} in {last_period.label}; lowest "
+        f"{measure.format(low)}, highest {measure.format(high)}."
+    )
+    if target is not None and target.lower is not None and target.upper is not None:
+        text += f" Target range {measure.format(target.lower)} to {measure.format(target.upper)}."
+    elif target is not None and target.value is not None:
+        text += f" Target {measure.format(target.value)}."
+    return text

@@ -1,0 +1,252 @@
+"""A pack's figures frozen as JSON (the run's snapshot), and thawed back into the dashboard's
+objects so that the PDF, the run's page and the exports all show exactly what was printed.
+
+The snapshot's `rows` are the scorecard API's rows (`reporting.api.row`, serialised by its
+serializer), so a pack's figures can be compared with `/api/v1/scorecard/` for the same month.
+Whatever else the pack prints about a measure is under `details`, by measure code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from reporting.api import ScorecardRowSerializer, row
+from reporting.dashboard import Scorecard, scorecard
+from reporting.models import PackStatus, ReportSchedule
+from targets import periods
+from targets.models import DataQuality, Measure, Priority, Service, Value, ValueStatus
+from targets.periods import Period
+from targets.rules import Direction, GreyReason, OnTargetSummary, Rag, RagResult, TargetSpec
+from targets.scorecard import MeasureStatus, summary
+
+FORMAT = 1
+COUNTS = ("green", "amber", "red", "grey", "late")
+
+
+def build(
+    *, schedule: ReportSchedule, period: Period, today: date, generated_at: datetime
+) -> dict[str, Any]:
+    """The figures of a schedule's pack for a period, as JSON-ready data."""
+    month = period.months()[-1]
+    internal = schedule.uses_internal_values
+    card = scorecard(schedule.measures(), month=month, rag=None, internal=internal, today=today)
+    rows = ScorecardRowSerializer([row(s) for s in card.statuses], many=True).data
+    priorities = {s.measure.priority for s in card.statuses if s.measure.priority}
+    # Final once nothing in it can still change: every measure due has its value, and every
+    # value shown is published. Otherwise a draft (a later version may differ).
+    shown = [s.value for s in card.statuses if s.value is not None]
+    final = all(v.status == ValueStatus.PUBLISHED for v in shown) and all(
+        s.value is not None for s in card.statuses if s.due
+    )
+    return {
+        "format": FORMAT,
+        "council": settings.COUNCIL_NAME,
+        "schedule": {
+            "code": schedule.code,
+            "name": schedule.name,
+            "audience": schedule.get_audience_display(),
+            "frequency": schedule.frequency,
+        },
+        "period": {"code": period.code, "label": period.label},
+        "month": {"code": month.code, "label": month.label},
+        "today": today.isoformat(),
+        "generated_at": generated_at.isoformat(),
+        "internal": internal,
+        "status": PackStatus.FINAL if final else PackStatus.DRAFT,
+        "summary": {**card.summary.as_dict(), "text": card.summary.text},
+        "trend": [
+            {"period": m.code, "label": m.label, **s.as_dict(), "text": s.text}
+            for m, s in card.trend
+        ],
+        "priorities": [
+            {"id": p.pk, "number": p.number, "name": p.name}
+            for p in sorted(priorities, key=lambda p: p.number)
+        ],
+        "rows": [dict(r) for r in rows],
+        "details": {s.measure.code: _details(s) for s in card.statuses},
+    }
+
+
+def _text(figure: Decimal | None) -> str | None:
+    return None if figure is None else str(figure)
+
+
+def _part(spec: TargetSpec | None, name: str) -> str | None:
+    return None if spec is None else _text(getattr(spec, name))
+
+
+def _reason(result: RagResult | None) -> str | None:
+    return result.reason.value if result is not None and result.reason else None
+
+
+def _details(status: MeasureStatus) -> dict[str, Any]:
+    measure, value = status.measure, status.value
+    return {
+        "kind": measure.kind,
+        "priority": measure.priority_id,
+        "service": measure.service.name,
+        "owner": str(measure.updater) if measure.updater else "",
+        "unit": measure.unit,
+        "decimals": measure.decimals,
+        "polarity": measure.polarity,
+        "frequency": measure.frequency,
+        "due": status.due,
+        "value_status": value.status if value else None,
+        "dq_flag": value.dq_flag if value else None,
+        "commentary": value.commentary if value else "",
+        "corrective_action": value.corrective_action if value else "",
+        "ytd_target_lower": _part(status.ytd_target, "lower"),
+        "ytd_target_upper": _part(status.ytd_target, "upper"),
+        "ytd_rag_reason": _reason(status.ytd_rag),
+        "forecast_rag_reason": _reason(status.forecast_rag),
+        "previous_rag": status.previous_rag.rag.value if status.previous_rag else None,
+        "previous_rag_reason": _reason(status.previous_rag),
+        "history": [[p.code, _text(v)] for p, v in status.history],
+    }
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A snapshot thawed: the dashboard's Scorecard plus what the pack adds around it."""
+
+    data: dict[str, Any]
+    card: Scorecard
+
+    @property
+    def period(self) -> Period:
+        return periods.parse_period(self.data["period"]["code"])
+
+    @property
+    def month(self) -> Period:
+        return self.card.month
+
+    @property
+    def is_final(self) -> bool:
+        return bool(self.data["status"] == PackStatus.FINAL)
+
+    @property
+    def internal(self) -> bool:
+        return bool(self.data["internal"])
+
+    @property
+    def generated_at(self) -> datetime:
+        return datetime.fromisoformat(self.data["generated_at"])
+
+    @property
+    def red(self) -> list[MeasureStatus]:
+        """Every Red measure, by priority then code: each gets a page with its action."""
+        return [s for _, rows in self.card.by_priority for s in rows if s.rag.rag == Rag.RED]
+
+    @property
+    def data_quality(self) -> list[MeasureStatus]:
+        """Measures whose value in the pack is estimated or provisional."""
+        flagged = {DataQuality.ESTIMATED, DataQuality.PROVISIONAL}
+        return [
+            s
+            for _, rows in self.card.by_priority
+            for s in rows
+            if s.value is not None and s.value.dq_flag in flagged
+        ]
+
+    @property
+    def priority_summaries(self) -> list[tuple[Priority | None, OnTargetSummary]]:
+        return [(p, summary(rows)) for p, rows in self.card.by_priority]
+
+
+def restore(data: dict[str, Any]) -> Pack:
+    """The Pack of a snapshot, without touching the database."""
+    priorities = {
+        p["id"]: Priority(pk=p["id"], number=p["number"], name=p["name"])
+        for p in data["priorities"]
+    }
+    services: dict[str, Service] = {}
+    statuses = [_status(r, data["details"][r["code"]], priorities, services) for r in data["rows"]]
+    card = Scorecard(
+        month=periods.parse_period(data["month"]["code"]),
+        statuses=statuses,
+        summary=_summary(data["summary"]),
+        trend=[(periods.parse_period(t["period"]), _summary(t)) for t in data["trend"]],
+        turned_red=[s for s in statuses if s.turned_red],
+    )
+    return Pack(data=data, card=card)
+
+
+def _summary(counts: dict[str, Any]) -> OnTargetSummary:
+    return OnTargetSummary(**{name: int(counts[name]) for name in COUNTS})
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _spec(value: str | None, lower: str | None, upper: str | None) -> TargetSpec | None:
+    if value is None and lower is None and upper is None:
+        return None
+    return TargetSpec(_decimal(value), _decimal(lower), _decimal(upper))
+
+
+def _rag(rag: str | None, reason: str | None) -> RagResult | None:
+    if rag is None:
+        return None
+    return RagResult(Rag(rag), GreyReason(reason) if reason else None)
+
+
+def _direction(text: str | None) -> Direction | None:
+    return Direction(text) if text else None
+
+
+def _status(
+    r: dict[str, Any],
+    d: dict[str, Any],
+    priorities: dict[int, Priority],
+    services: dict[str, Service],
+) -> MeasureStatus:
+    service = services.setdefault(d["service"], Service(name=d["service"]))
+    measure = Measure(
+        code=r["code"],
+        title=r["title"],
+        kind=d["kind"],
+        unit=d["unit"],
+        decimals=d["decimals"],
+        polarity=d["polarity"],
+        frequency=d["frequency"],
+        priority=priorities.get(d["priority"]),
+        service=service,
+    )
+    value = None
+    if d["value_status"] is not None:
+        value = Value(
+            measure=measure,
+            period=r["period"],
+            actual=_decimal(r["actual"]),
+            forecast=_decimal(r["forecast"]),
+            commentary=d["commentary"],
+            corrective_action=d["corrective_action"],
+            dq_flag=d["dq_flag"],
+            status=d["value_status"],
+        )
+    rag = _rag(r["rag"], r["rag_reason"])
+    ytd_rag = _rag(r["ytd_rag"], d["ytd_rag_reason"])
+    assert rag is not None and ytd_rag is not None
+    return MeasureStatus(
+        measure=measure,
+        period=periods.parse_period(r["period"]),
+        due=d["due"],
+        value=value,
+        target=_spec(r["target"], r["target_lower"], r["target_upper"]),
+        rag=rag,
+        dot_short=_direction(r["dot_short"]),
+        dot_long=_direction(r["dot_long"]),
+        ytd_actual=_decimal(r["ytd_actual"]),
+        ytd_target=_spec(r["ytd_target"], d["ytd_target_lower"], d["ytd_target_upper"]),
+        ytd_rag=ytd_rag,
+        forecast_rag=_rag(r["forecast_rag"], d["forecast_rag_reason"]),
+        late=r["late"],
+        previous_rag=_rag(d["previous_rag"], d["previous_rag_reason"]),
+        history=[(periods.parse_period(code), _decimal(v)) for code, v in d["history"]],
+    )
