@@ -19,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from benchmarking import bench as benchmarking_bench
 from benchmarks import web
 from benchmarks.run import timings
 from targets import periods, rules
@@ -198,4 +199,5 @@ ALL: list[tuple[str, Callable[[], dict[str, Any]]]] = [
     ("public_throughput_10x", web.public_throughput_10x),
     ("large_council_targets", web.large_council_targets),
     ("scrutiny_pack_large", scrutiny_pack_large),
+    ("benchmarking_national", benchmarking_bench.bench),
 ]

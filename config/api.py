@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from reporting.api import ScorecardView
@@ -13,5 +13,6 @@ router.registry.extend(targets_router.registry)
 
 urlpatterns = [
     path("scorecard/", ScorecardView.as_view(), name="api_scorecard"),
+    path("", include("benchmarking.api_urls")),
     *router.urls,
 ]

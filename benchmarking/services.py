@@ -1,0 +1,90 @@
+"""Benchmarking workflows: recording exercises and good practice, the compliance view, and the
+council's positions for a measure page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+
+from benchmarking.models import Exercise, GoodPractice, Metric
+from benchmarking.overview import CouncilSummary, council_summaries
+from benchmarking.permissions import can_manage_exercises
+from targets.models import Measure, Service, User
+
+ACTIVE = ~Q(exercises__status=Exercise.Status.CANCELLED)
+
+
+def positions_for_measure(measure: Measure) -> list[CouncilSummary]:
+    """The council's latest position on each benchmark metric linked to `measure`, against its
+    nearest neighbours and against all authorities of its type."""
+    return council_summaries(list(Metric.objects.filter(measure=measure).select_related("measure")))
+
+
+def exercise_save(*, exercise: Exercise, metric_ids: list[int] | None, user: User) -> Exercise:
+    """Save an exercise the user may manage (of a service they head, or any for the team)."""
+    if not can_manage_exercises(user, exercise.service):
+        raise PermissionDenied(f"You cannot record exercises of {exercise.service}.")
+    if exercise.pk:
+        stored = Exercise.objects.select_related("service").get(pk=exercise.pk)
+        if not can_manage_exercises(user, stored.service):
+            raise PermissionDenied(f"You cannot change exercises of {stored.service}.")
+    with transaction.atomic():
+        if exercise.lead_id is None:
+            exercise.lead = user
+        exercise.save()
+        if metric_ids is not None:
+            exercise.metrics.set(metric_ids)
+    return exercise
+
+
+def good_practice_save(*, entry: GoodPractice, user: User) -> GoodPractice:
+    if not can_manage_exercises(user, entry.service):
+        raise PermissionDenied(f"You cannot add good practice for {entry.service}.")
+    entry.save()
+    return entry
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    service: Service
+    within_done: int  # in progress or complete
+    within_planned: int
+    outside: int
+
+    @property
+    def status(self) -> str:
+        if self.within_done:
+            return "met"
+        return "planned" if self.within_planned else "missing"
+
+    @property
+    def status_text(self) -> str:
+        return {
+            "met": "Within-sector exercise under way or complete",
+            "planned": "Within-sector exercise planned only",
+            "missing": "No within-sector exercise",
+        }[self.status]
+
+
+def compliance(year: int) -> list[ComplianceRow]:
+    """Every active service's benchmarking in financial year `year`, in one query: the
+    framework asks for at least one within-sector exercise a year (and outside where it can)."""
+    in_year = Q(exercises__year=year)
+    within = in_year & Q(exercises__sector=Exercise.Sector.WITHIN)
+    done = Q(exercises__status__in=[Exercise.Status.IN_PROGRESS, Exercise.Status.COMPLETE])
+    services = Service.objects.filter(is_active=True).annotate(
+        within_done=Count("exercises", filter=within & done),
+        within_planned=Count("exercises", filter=within & Q(exercises__status="planned")),
+        outside=Count(
+            "exercises", filter=in_year & Q(exercises__sector=Exercise.Sector.OUTSIDE) & ACTIVE
+        ),
+    )
+    rows = [
+        ComplianceRow(s, s.within_done, s.within_planned, s.outside)  # type: ignore[attr-defined]
+        for s in services.order_by("name")
+    ]
+    order = {"missing": 0, "planned": 1, "met": 2}
+    return sorted(rows, key=lambda r: (order[r.status], r.service.name))
