@@ -337,7 +337,10 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
     import django
 
+    from config.gc_tuning import tune_for_web
+
     django.setup()
+    tune_for_web()  # as config/wsgi.py does for the real server
     # No setup_test_environment(): its template instrumentation (a copy of every context for
     # the test Client) costs tens of milliseconds on a big page and no server pays it.
     figures = measure(args.multiplier, regenerate=args.fresh)

@@ -3,13 +3,16 @@ of queries whatever the size of the council."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 from typing import Any
 
+from django.core.cache import cache
+
 from targets import periods, rules
-from targets.models import Measure, MeasureQuerySet, Priority
+from targets.models import ChangeRecord, Measure, MeasureQuerySet, Priority
 from targets.periods import Period
 from targets.scorecard import MeasureStatus, measure_statuses, on_target_trend, summary
 
@@ -94,3 +97,37 @@ def chart_data(card: Scorecard) -> dict[str, Any]:
         "y": [s.percent_on_target for _, s in card.trend],
         "text": [s.text for _, s in card.trend],
     }
+
+
+CACHE_SECONDS = 600
+
+
+def data_version() -> str:
+    """Changes whenever any value, target or measure changes: every route writes a ChangeRecord.
+
+    One indexed query, however long the history. Changes outside the audited routes (a shell)
+    show within CACHE_SECONDS.
+    """
+    last = ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return f"{last}.{Measure.objects.count()}"
+
+
+def cached_scorecard(
+    measures: MeasureQuerySet,
+    *,
+    month: Period,
+    rag: str | None,
+    internal: bool,
+    today: date,
+    key: str,
+) -> Scorecard:
+    """`scorecard()`, kept until the data changes: the same figures for everyone who sees alike."""
+    digest = hashlib.blake2b(
+        f"{key}|{month.code}|{rag}|{internal}|{today}|{data_version()}".encode(), digest_size=16
+    ).hexdigest()
+    cache_key = f"goldthread.scorecard.{digest}"
+    card: Scorecard | None = cache.get(cache_key)
+    if card is None:
+        card = scorecard(measures, month=month, rag=rag, internal=internal, today=today)
+        cache.set(cache_key, card, CACHE_SECONDS)
+    return card

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from reporting.dashboard import chart_data, latest_month, scorecard
+from reporting.dashboard import cached_scorecard, chart_data, latest_month
 from reporting.filters import ScorecardFilter
 from targets import periods, permissions
 from targets.models import Measure, Service
@@ -59,12 +59,13 @@ def _render(
 ) -> HttpResponse:
     if filters.form.errors:
         return render(request, template, {"filters": filters, **ctx, **extra}, status=400)
-    card = scorecard(
+    card = cached_scorecard(
         filters.qs,
         month=ctx["month"],
         rag=filters.form.cleaned_data.get("rag") or None,
         internal=permissions.sees_internal_values(request.user),
         today=ctx["today"],
+        key=request.GET.urlencode() + "|" + request.path,
     )
     return render(
         request,

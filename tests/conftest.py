@@ -10,12 +10,19 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from targets.models import CorporateRole, Priority, Service, ServiceRole, User
 from tests.factories import ServiceFactory, UserFactory
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: cached pages never leak from one test to the next."""
+    cache.clear()
 
 
 @pytest.fixture

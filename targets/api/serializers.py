@@ -126,5 +126,5 @@ class ReturnSerializer(serializers.Serializer[Value]):
     version = serializers.IntegerField(required=False)
 
 
-class VersionSerializer(serializers.Serializer[Value]):
+class ValueVersionSerializer(serializers.Serializer[Value]):
     version = serializers.IntegerField(required=False)

@@ -17,8 +17,8 @@ from targets.api.serializers import (
     ReturnSerializer,
     ServiceSerializer,
     ValueSerializer,
+    ValueVersionSerializer,
     ValueWriteSerializer,
-    VersionSerializer,
 )
 from targets.filters import MeasureFilter, ServiceFilter, ValueFilter
 from targets.models import ChangeRecord, Measure, Service, User, Value
@@ -163,7 +163,7 @@ class ValueViewSet(
 
     def _transition(self, request: Request, call: Any) -> Response:
         value = self.get_object()
-        serializer = VersionSerializer(data=request.data)
+        serializer = ValueVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = serializer.validated_data.get("version")
         done = _run(
@@ -173,17 +173,17 @@ class ValueViewSet(
         )
         return Response(ValueSerializer(done).data)
 
-    @extend_schema(request=VersionSerializer, responses={200: ValueSerializer, 409: CONFLICT})
+    @extend_schema(request=ValueVersionSerializer, responses={200: ValueSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, services.value_submit)
 
-    @extend_schema(request=VersionSerializer, responses={200: ValueSerializer, 409: CONFLICT})
+    @extend_schema(request=ValueVersionSerializer, responses={200: ValueSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, services.value_approve)
 
-    @extend_schema(request=VersionSerializer, responses={200: ValueSerializer, 409: CONFLICT})
+    @extend_schema(request=ValueVersionSerializer, responses={200: ValueSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, services.value_publish)
