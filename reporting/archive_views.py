@@ -196,6 +196,7 @@ def _dashboard(pack: Pack) -> dict[str, Any]:
         "priority_summaries": by_priority,
         "red": pack.red,
         "data_quality": pack.data_quality,
+        "benchmarks": pack.benchmarks,
         "charts": charts,
     }
 

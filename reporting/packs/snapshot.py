@@ -15,6 +15,9 @@ from typing import Any
 
 from django.conf import settings
 
+from benchmarking.models import Metric
+from benchmarking.overview import council_summaries
+from benchmarking.positions import Position
 from reporting.api import ScorecardRowSerializer, row
 from reporting.dashboard import Scorecard, scorecard
 from reporting.models import PackStatus, ReportSchedule
@@ -69,7 +72,40 @@ def build(
         ],
         "rows": [dict(r) for r in rows],
         "details": {s.measure.code: _details(s) for s in card.statuses},
+        "benchmarks": _benchmarks([s.measure for s in card.statuses]),
     }
+
+
+def _position(position: Position | None) -> dict[str, Any] | None:
+    if position is None:
+        return None
+    stats = position.stats
+    return {
+        "against": position.comparison.label,
+        "n": stats.get("n"),
+        "rank": stats.get("rank_text"),
+        "quartile": stats.get("quartile"),
+        "message": position.message,
+    }
+
+
+def _benchmarks(measures: list[Measure]) -> list[dict[str, Any]]:
+    """The council's latest quartile positions on the metrics linked to the pack's measures."""
+    metrics = list(
+        Metric.objects.filter(measure__in=measures).select_related("measure").order_by("code")
+    )
+    return [
+        {
+            "measure": found.metric.measure.code if found.metric.measure else "",
+            "metric": found.metric.code,
+            "title": found.metric.title,
+            "period": found.period_label,
+            "nearest": _position(found.nearest),
+            "by_type": _position(found.by_type),
+            "problem": found.problem,
+        }
+        for found in council_summaries(metrics)
+    ]
 
 
 def _text(figure: Decimal | None) -> str | None:
@@ -141,6 +177,10 @@ class Pack:
     def red(self) -> list[MeasureStatus]:
         """Every Red measure, by priority then code: each gets a page with its action."""
         return [s for _, rows in self.card.by_priority for s in rows if s.rag.rag == Rag.RED]
+
+    @property
+    def benchmarks(self) -> list[dict[str, Any]]:
+        return list(self.data.get("benchmarks", []))
 
     @property
     def data_quality(self) -> list[MeasureStatus]:

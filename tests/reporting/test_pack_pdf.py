@@ -244,3 +244,30 @@ def test_alternative_text_describes_a_measures_chart() -> None:
     )
     assert charts.measure_svg(history, spec, small=True).startswith("<?xml")
     assert charts.measure_svg(history[:2], spec, small=True) is None
+
+
+def test_benchmark_quartiles_of_linked_measures_are_in_the_pack(council: Any) -> None:
+    """Against all authorities of its type the council ranks 2nd of 5, and 48.3 is exactly P75
+    (20, 30, 40, 48.3, 50: position 3 of 0-4), so it is in the top quartile."""
+    from tests.benchmarking.conftest import authority, metric, values
+
+    measure = next(iter(council.values()))
+    for code in ("E07000178", "E07000001", "E07000002", "E07000003", "E07000004"):
+        authority(code)
+    linked = metric("REC", title="Recycling rate", polarity="up", measure=measure)
+    values(
+        linked,
+        "2023/24",
+        {
+            "E07000178": "48.3",
+            "E07000001": "50",
+            "E07000002": "40",
+            "E07000003": "30",
+            "E07000004": "20",
+        },
+    )
+    run = make("scrutiny-quarterly", "2026/27-Q2")
+    [row] = run.snapshot["benchmarks"]
+    assert (row["metric"], row["period"]) == ("REC", "2023/24")
+    assert (row["by_type"]["rank"], row["by_type"]["quartile"]) == ("2/5", 1)
+    assert "Recycling rate 2023/24" in text(run) and "Rank 2/5, quartile 1" in text(run)
