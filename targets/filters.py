@@ -15,7 +15,7 @@ class ServiceFilter(django_filters.FilterSet):
 
 class MeasureFilter(django_filters.FilterSet):
     service = django_filters.CharFilter(field_name="service__code", label="Service code")
-    priority = django_filters.NumberFilter(field_name="priority__number", label="Priority number")
+    priority = django_filters.NumberFilter(field_name="priority_id", label="Priority id")
     q = django_filters.CharFilter(method="search", label="Code or title contains")
 
     class Meta:
