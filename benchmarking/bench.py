@@ -236,9 +236,7 @@ def _timed(client: Any, urls: list[str]) -> tuple[dict[str, Any], int]:
 
 def positions_step() -> dict[str, Any]:
     _setup()
-    from django.conf import settings
     from django.test import Client
-    from django.test.utils import override_settings
 
     rng = random.Random(7)
     codes = _codes()
@@ -258,12 +256,10 @@ def positions_step() -> dict[str, Any]:
             f"&area={rng.choice(codes)}&group=nearest"
         )
 
-    with override_settings(ROOT_URLCONF="benchmarking.bench_urls"):
-        assert settings.ROOT_URLCONF == "benchmarking.bench_urls"
-        client = Client()
-        assert client.login(username="bench", password="bench")
-        position, position_queries = _timed(client, [position_url() for _ in range(POSITION_RUNS)])
-        trend, trend_queries = _timed(client, [trend_url() for _ in range(TREND_RUNS)])
+    client = Client()
+    assert client.login(username="bench", password="bench")
+    position, position_queries = _timed(client, [position_url() for _ in range(POSITION_RUNS)])
+    trend, trend_queries = _timed(client, [trend_url() for _ in range(TREND_RUNS)])
     return {
         "position": {**position, "queries": position_queries},
         "trend_nearest": {**trend, "queries": trend_queries},

@@ -15,7 +15,7 @@ from targets.models import Service, User
 from tests.conftest import client_for
 from tests.factories import ServiceFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.benchmarking.urls")]
+pytestmark = [pytest.mark.django_db]
 THIS_YEAR = 2026
 
 

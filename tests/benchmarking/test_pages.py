@@ -18,7 +18,7 @@ from tests.benchmarking.conftest import group, metric, values
 from tests.conftest import client_for
 from tests.factories import MeasureFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.benchmarking.urls")]
+pytestmark = [pytest.mark.django_db]
 A, B, C, D, E, F = "E07000001", "E07000002", "E07000003", "E07000004", "E07000005", "E06000001"
 council = override_settings(COUNCIL_AREA_CODE=A)
 

@@ -24,7 +24,7 @@ from targets.models import User
 from tests.benchmarking.conftest import OXFORD, REAL
 from tests.conftest import client_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.benchmarking.urls")]
+pytestmark = [pytest.mark.django_db]
 URL = "/api/v1/benchmarks/position/"
 TRAFFORD = "E08000009"
 TRAFFORD_GROUPS = (("cipfa2019.csv", None), ("cipfa2021.csv", 2021), ("cipfalga0724.csv", 2024))

@@ -12,7 +12,7 @@ from benchmarking.models import Authority, BenchmarkValue, Metric
 from targets.models import User
 from tests.conftest import client_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.benchmarking.urls")]
+pytestmark = [pytest.mark.django_db]
 URL = "/benchmarking/upload/"
 FILE = b"area_code,period,value\nE07000001,2023/24,40\nE07000002,2023/24,NA\nE07000003,2024,1\n"
 

@@ -1,8 +1,4 @@
-"""The report archive, each run's page and its downloads: who may see what, and the exports.
-
-This module is also the test URLconf of the reporting tests (`pytest.mark.urls`): the project's
-URLs, plus the archive's under /reports/ until reporting.urls includes them itself.
-"""
+"""The report archive, each run's page and its downloads: who may see what, and the exports."""
 
 from __future__ import annotations
 
@@ -16,10 +12,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from openpyxl import load_workbook
 
-from config.urls import urlpatterns as project_urls
 from reporting import services
 from reporting.models import ReportRun, ReportSchedule
 from targets.models import Measure, User, Value
@@ -28,13 +23,7 @@ from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.reporting.test_runs import build_council
 
-try:
-    reverse("report_archive", urlconf="config.urls")
-    urlpatterns = list(project_urls)
-except NoReverseMatch:
-    urlpatterns = [*project_urls, path("reports/", include("reporting.archive_urls"))]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reporting.test_archive")]
+pytestmark = [pytest.mark.django_db]
 KINDS = ["report_run", "report_run_pdf", "report_run_csv", "report_run_xlsx"]
 
 

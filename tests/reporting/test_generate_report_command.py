@@ -19,7 +19,7 @@ from targets.demo.builder import load_demo
 from targets.models import User
 from tests.conftest import client_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reporting.test_archive")]
+pytestmark = [pytest.mark.django_db]
 # Each seeded schedule, the period it covers on 26 November 2026, the month its figures are at
 # and who reads the same figures in the API (management sees submitted values, scrutiny not).
 SEEDED = [

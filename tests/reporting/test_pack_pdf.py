@@ -29,7 +29,6 @@ from tests.reporting.test_runs import build_council
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.urls("tests.reporting.test_archive"),
     pytest.mark.skipif(
         not shutil.which("pdftotext"), reason="needs poppler-utils (pdftotext, pdftoppm, pdfinfo)"
     ),

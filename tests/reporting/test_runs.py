@@ -25,7 +25,7 @@ from targets.periods import parse_period
 from tests.conftest import client_for
 from tests.factories import MeasureFactory, PriorityFactory, TargetFactory, ValueFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reporting.test_archive")]
+pytestmark = [pytest.mark.django_db]
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 Q2 = parse_period("2026/27-Q2")
 

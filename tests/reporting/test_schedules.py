@@ -17,7 +17,7 @@ from targets.periods import PeriodError
 from tests.conftest import client_for
 from tests.factories import MeasureFactory, PriorityFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reporting.test_archive")]
+pytestmark = [pytest.mark.django_db]
 TODAY = date(2026, 11, 26)
 
 

@@ -37,9 +37,9 @@ def test_head_of_service_can_edit_and_approve(hannah: User, bin_measure: Measure
 
 
 def test_nobody_approves_their_own_value(hannah: User, pat: User, bin_measure: Measure) -> None:
-    assert not permissions.can_approve_value(hannah, bin_measure, entered_by_id=hannah.pk)
-    assert not permissions.can_approve_value(pat, bin_measure, entered_by_id=pat.pk)
-    assert permissions.can_approve_value(pat, bin_measure, entered_by_id=hannah.pk)
+    assert not permissions.can_approve_value(hannah, bin_measure, entered_by=[hannah.pk])
+    assert not permissions.can_approve_value(pat, bin_measure, entered_by=[pat.pk])
+    assert permissions.can_approve_value(pat, bin_measure, entered_by=[hannah.pk])
 
 
 def test_officer_cannot_approve(alice: User, bin_measure: Measure) -> None:
