@@ -7,6 +7,7 @@ many measures costs one query, not one per measure.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
@@ -73,9 +74,12 @@ def can_edit_value(user: AnyUser, measure: Measure) -> bool:
     return bool(roles & {ServiceRole.Role.UPDATER, "head"})
 
 
-def can_approve_value(user: AnyUser, measure: Measure, entered_by_id: int | None = None) -> bool:
-    """Approve or return a value: the measure's approver or the service's; never one's own entry."""
-    if not user.is_authenticated or (entered_by_id is not None and entered_by_id == user.pk):
+def can_approve_value(
+    user: AnyUser, measure: Measure, *, entered_by: Iterable[int | None] = ()
+) -> bool:
+    """Approve or return a value: the measure's approver or the service's; never one's own
+    (`entered_by`: the ids of whoever entered or submitted it)."""
+    if not user.is_authenticated or user.pk in set(entered_by):
         return False
     if is_performance_team(user) or measure.approver_id == user.pk:
         return True

@@ -270,18 +270,12 @@ def value_submit(
     )
 
 
-def _can_approve(user: User, value: Value) -> bool:
-    """Never one's own value: neither its last enterer nor its submitter may approve it."""
-    if user.pk in {value.entered_by_id, value.submitted_by_id}:
-        return False
-    return permissions.can_approve_value(user, value.measure)
-
-
 def value_approve(
     value: Value, *, user: User, expected_version: int | None = None, source: str = Source.FORM
 ) -> Value:
-    if not _can_approve(user, value):
-        if user.pk in {value.entered_by_id, value.submitted_by_id}:
+    own = {value.entered_by_id, value.submitted_by_id}
+    if not permissions.can_approve_value(user, value.measure, entered_by=own):
+        if user.pk in own:
             raise PermissionDenied("You cannot approve a value you entered or submitted.")
         raise PermissionDenied(f"You cannot approve values of {value.measure.code}.")
 
