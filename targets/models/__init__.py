@@ -11,6 +11,7 @@ from targets.models.measures import (
     figure_field,
 )
 from targets.models.organisation import CorporateRole, Priority, Service, ServiceRole, User
+from targets.models.plans import Action, Objective, ServicePlan
 from targets.models.values import (
     INTERNAL_STATUSES,
     DataQuality,
@@ -21,14 +22,17 @@ from targets.models.values import (
 
 __all__ = [
     "INTERNAL_STATUSES",
+    "Action",
     "ChangeRecord",
     "CorporateRole",
     "DataQuality",
     "Measure",
     "MeasureQuerySet",
+    "Objective",
     "Priority",
     "Reminder",
     "Service",
+    "ServicePlan",
     "ServiceRole",
     "Target",
     "TargetProfile",
