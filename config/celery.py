@@ -27,4 +27,9 @@ app.conf.beat_schedule = {
         "task": "reporting.tasks.start_due_runs_task",
         "schedule": crontab(minute="*/10"),
     },
+    # The month's two data-quality audits, chosen by rule on the first of the month.
+    "propose-data-quality-audits": {
+        "task": "targets.tasks.propose_audits_task",
+        "schedule": crontab(day_of_month="1", hour="6", minute="30"),
+    },
 }

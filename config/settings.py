@@ -166,6 +166,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A data-quality audit's result and its six dimensions share one choice set.
+    "ENUM_NAME_OVERRIDES": {"AuditResultEnum": "targets.models.quality.AuditResult"},
 }
 
 # Celery: without a broker, tasks run in process (the embedded default of `make run`).

@@ -4,7 +4,7 @@ of queries whatever the size of the council."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import groupby
 from typing import Any
@@ -12,7 +12,8 @@ from typing import Any
 from django.core.cache import cache
 
 from targets import periods, rules
-from targets.models import ChangeRecord, Measure, MeasureQuerySet, Priority
+from targets.dq_reports import flags_for
+from targets.models import ChangeRecord, DataQualityAudit, Measure, MeasureQuerySet, Priority
 from targets.periods import Period
 from targets.scorecard import MeasureStatus, measure_statuses, on_target_trend, summary
 
@@ -27,6 +28,8 @@ class Scorecard:
     summary: rules.OnTargetSummary  # over every measure the other filters chose
     trend: list[tuple[Period, rules.OnTargetSummary]]
     turned_red: list[MeasureStatus]
+    # {measure id: the failed audit, actions still open, whose sample includes the row's period}
+    dq_flags: dict[int, DataQualityAudit] = field(default_factory=dict)
 
     @property
     def by_priority(self) -> list[tuple[Priority | None, list[MeasureStatus]]]:
@@ -87,7 +90,12 @@ def scorecard(
         summary=summary(statuses),
         trend=on_target_trend(chosen, month, TREND_MONTHS, internal=internal) if trend else [],
         turned_red=[s for s in shown if s.turned_red],
+        dq_flags=dq_flags(shown),
     )
+
+
+def dq_flags(statuses: list[MeasureStatus]) -> dict[int, DataQualityAudit]:
+    return flags_for((s.measure.pk, s.period) for s in statuses)
 
 
 def chart_data(card: Scorecard) -> dict[str, Any]:
@@ -130,4 +138,6 @@ def cached_scorecard(
     if card is None:
         card = scorecard(measures, month=month, rag=rag, internal=internal, today=today)
         cache.set(cache_key, card, CACHE_SECONDS)
-    return card
+        return card
+    # Audits and their actions change outside the audit trail the key follows: flags are fresh.
+    return replace(card, dq_flags=dq_flags(card.statuses))

@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from targets import audit
 from targets.models import (
     ChangeRecord,
+    DataQualityAudit,
+    DataQualityProcedure,
     Measure,
     Priority,
     Service,
@@ -211,3 +213,25 @@ class ChangeRecordAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(DataQualityProcedure)
+class DataQualityProcedureAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
+    audit_type = "dq_procedure"
+    list_display = ("measure", "source_system", "last_reviewed", "next_review_due")
+    list_filter = ("measure__service",)
+    search_fields = ("measure__code", "measure__title", "source_system")
+    autocomplete_fields = ["measure"]
+    list_select_related = ("measure",)
+    readonly_fields = ("updated_by", "updated_at")
+
+
+@admin.register(DataQualityAudit)
+class DataQualityAuditAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
+    audit_type = "dq_audit"
+    list_display = ("measure", "month", "status", "origin", "auditor", "result")
+    list_filter = ("status", "origin", "result", "measure__service")
+    search_fields = ("measure__code", "measure__title", "month")
+    autocomplete_fields = ["measure", "auditor"]
+    filter_horizontal = ("actions",)
+    list_select_related = ("measure", "auditor")

@@ -17,7 +17,7 @@ from targets.models import CorporateRole, Measure, MeasureQuerySet, Service, Ser
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from targets.models import User
+    from targets.models import Action, User
 
     AnyUser = User | AnonymousUser
 
@@ -113,3 +113,26 @@ def editable_measures(user: AnyUser) -> MeasureQuerySet:
         if roles & {ServiceRole.Role.UPDATER, "head"}
     ]
     return Measure.objects.filter(Q(updater=user) | Q(service_id__in=services))
+
+
+def sees_data_quality(user: AnyUser) -> bool:
+    """Procedures, audits and the champions' summary: everyone internal (not scrutiny)."""
+    return sees_internal_values(user)
+
+
+def can_manage_dq_audits(user: AnyUser) -> bool:
+    """Propose, add, replace, cancel and record audits: the performance team."""
+    return is_performance_team(user)
+
+
+def can_update_dq_action(user: AnyUser, action: Action) -> bool:
+    """Report progress on an audit's action: its owner, the service's head and data-quality
+    champion, and the performance team."""
+    if is_performance_team(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if action.owner_id == user.pk:
+        return True
+    roles = service_roles(user).get(action.service_id, set())
+    return bool(roles & {ServiceRole.Role.DQ_CHAMPION, "head"})

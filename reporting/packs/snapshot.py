@@ -21,7 +21,7 @@ from benchmarking.positions import Position
 from reporting.api import ScorecardRowSerializer, row
 from reporting.dashboard import Scorecard, scorecard
 from reporting.models import PackStatus, ReportSchedule
-from targets import periods
+from targets import dq_reports, periods
 from targets.models import DataQuality, Measure, Priority, Service, Value, ValueStatus
 from targets.periods import Period
 from targets.rules import Direction, GreyReason, OnTargetSummary, Rag, RagResult, TargetSpec
@@ -73,6 +73,38 @@ def build(
         "rows": [dict(r) for r in rows],
         "details": {s.measure.code: _details(s) for s in card.statuses},
         "benchmarks": _benchmarks([s.measure for s in card.statuses]),
+        "data_quality": _data_quality([s.measure for s in card.statuses], today)
+        if internal
+        else {},
+    }
+
+
+def _data_quality(measures: list[Measure], today: date) -> dict[str, Any]:
+    """The pack's measures whose procedure review is overdue or missing, and their failed audits
+    whose actions are still open (internal packs only)."""
+    return {
+        "reviews": [
+            {
+                "measure": r.measure.code,
+                "title": r.measure.title,
+                "service": r.measure.service.name,
+                "owner": str(r.measure.updater) if r.measure.updater else "",
+                "state": r.state,
+                "due": r.due.isoformat() if r.due else None,
+            }
+            for r in dq_reports.reviews_due(measures, today)
+        ],
+        "failures": [
+            {
+                "measure": a.measure.code,
+                "title": a.measure.title,
+                "month": a.month_label,
+                "sampled": a.sample_label,
+                "open_actions": a.open_action_count,
+                "actions": len(a.actions.all()),
+            }
+            for a in dq_reports.failures_of(measures)
+        ],
     }
 
 
@@ -192,6 +224,19 @@ class Pack:
             for s in rows
             if s.value is not None and s.value.dq_flag in flagged
         ]
+
+    @property
+    def dq_reviews(self) -> list[dict[str, Any]]:
+        """Procedure reviews overdue or missing for the pack's measures, when it was made."""
+        return [
+            {**r, "due": date.fromisoformat(r["due"]) if r["due"] else None}
+            for r in self.data.get("data_quality", {}).get("reviews", [])
+        ]
+
+    @property
+    def dq_failures(self) -> list[dict[str, Any]]:
+        """Failed audits of the pack's measures with actions still open, when it was made."""
+        return list(self.data.get("data_quality", {}).get("failures", []))
 
     @property
     def priority_summaries(self) -> list[tuple[Priority | None, OnTargetSummary]]:

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
+from targets.api.quality import AuditViewSet, ProcedureViewSet
 from targets.api.views import MeasureViewSet, ServiceViewSet, ValueViewSet
 
 router = DefaultRouter()
 router.register("services", ServiceViewSet)
 router.register("measures", MeasureViewSet)
 router.register("values", ValueViewSet, basename="value")
+router.register("dq-procedures", ProcedureViewSet, basename="dq-procedure")
+router.register("dq-audits", AuditViewSet, basename="dq-audit")

@@ -12,6 +12,12 @@ from targets.models.measures import (
 )
 from targets.models.organisation import CorporateRole, Priority, Service, ServiceRole, User
 from targets.models.plans import Action, Objective, ServicePlan
+from targets.models.quality import (
+    DIMENSIONS,
+    AuditResult,
+    DataQualityAudit,
+    DataQualityProcedure,
+)
 from targets.models.values import (
     INTERNAL_STATUSES,
     DataQuality,
@@ -41,4 +47,8 @@ __all__ = [
     "ValueQuerySet",
     "ValueStatus",
     "figure_field",
+    "DIMENSIONS",
+    "DataQualityAudit",
+    "DataQualityProcedure",
+    "AuditResult",
 ]

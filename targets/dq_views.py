@@ -1,0 +1,371 @@
+"""The data-quality pages (mounted at /quality/): procedures, the audit programme, audits and
+their actions, and the champions' quarterly summary."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from targets import dq_reports, dq_services, periods, permissions
+from targets.dq_filters import AuditFilter
+from targets.dq_forms import (
+    ActionFormSet,
+    ActionUpdateForm,
+    AuditAddForm,
+    AuditRecordForm,
+    ProcedureForm,
+    QuarterForm,
+    ReasonForm,
+)
+from targets.dq_services import AuditStateError
+from targets.models import (
+    DIMENSIONS,
+    Action,
+    DataQualityAudit,
+    DataQualityProcedure,
+    Measure,
+    Service,
+    User,
+)
+from targets.periods import Frequency
+
+
+def _internal(request: HttpRequest) -> User:
+    if not permissions.sees_data_quality(request.user):
+        raise PermissionDenied("Data quality is for council staff.")
+    return cast(User, request.user)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """This month's audits, what needs attention, and the champions."""
+    user = _internal(request)
+    today = timezone.localdate()
+    month = periods.period_containing(today, Frequency.MONTHLY)
+    procedures = dq_reports.procedures_by_service(today)
+    return render(
+        request,
+        "targets/quality/home.html",
+        {
+            "month": month,
+            "audits": dq_reports.audits_with_details().filter(month=month.code).in_programme(),
+            "procedures": procedures,
+            "overdue": sum(len(r.overdue) for r in procedures),
+            "missing": sum(len(r.missing) for r in procedures),
+            "failures": dq_reports.open_failures(),
+            "can_manage": permissions.can_manage_dq_audits(user),
+        },
+    )
+
+
+# Procedures ----------------------------------------------------------------------------------
+
+
+def _measure(code: str) -> Measure:
+    return get_object_or_404(
+        Measure.objects.select_related("service", "updater", "priority"), code=code
+    )
+
+
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = _internal(request)
+    measure = _measure(code)
+    panel = dq_reports.measure_panel(measure, timezone.localdate())
+    return render(
+        request,
+        "targets/quality/procedure_detail.html",
+        {
+            "measure": measure,
+            "panel": panel,
+            "procedure": panel.procedure,
+            "can_edit": permissions.can_edit_dq_procedure(user, measure),
+        },
+    )
+
+
+def procedure_edit(request: HttpRequest, code: str) -> HttpResponse:
+    user = _internal(request)
+    measure = _measure(code)
+    if not permissions.can_edit_dq_procedure(user, measure):
+        raise PermissionDenied(f"You cannot change the data-quality procedure of {measure.code}.")
+    procedure = DataQualityProcedure.objects.filter(measure=measure).first()
+    initial: dict[str, object] = {"last_reviewed": timezone.localdate()}
+    if procedure is not None:
+        initial |= {
+            "collection": procedure.collection,
+            "calculation": procedure.calculation,
+            "source_system": procedure.source_system,
+            "controls": procedure.controls,
+        }
+    elif measure.data_source:
+        initial["source_system"] = measure.data_source
+    form = ProcedureForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = dq_services.procedure_save(measure=measure, data=form.to_input(), user=user)
+        messages.success(
+            request,
+            f"Procedure saved. The next review is due by {saved.next_review_due:%-d %B %Y}.",
+        )
+        return redirect(saved)
+    return render(
+        request,
+        "targets/quality/procedure_form.html",
+        {"measure": measure, "procedure": procedure, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def procedures(request: HttpRequest) -> HttpResponse:
+    """Procedures overdue for review and missing, by service."""
+    _internal(request)
+    service = None
+    if code := request.GET.get("service", "").strip():
+        service = get_object_or_404(Service, code=code)
+    rows = dq_reports.procedures_by_service(timezone.localdate(), service=service)
+    return render(
+        request,
+        "targets/quality/procedures.html",
+        {
+            "rows": rows,
+            "attention": [r for r in rows if r.needs_attention],
+            "service": service,
+            "services": Service.objects.filter(is_active=True).order_by("name"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# The audit programme ---------------------------------------------------------------------------
+
+
+def programme(request: HttpRequest) -> HttpResponse:
+    user = _internal(request)
+    today = timezone.localdate()
+    this_year = periods.financial_year_of(today)
+    data = request.GET.copy()
+    data.setdefault("year", periods.fy_label(this_year))
+    filters = AuditFilter(data, queryset=dq_reports.audits_with_details())
+    year_text = str(data.get("year", ""))
+    try:
+        year = periods.parse_financial_year(year_text)
+    except periods.PeriodError:
+        filters.form.add_error("year", f"{year_text} is not a financial year: e.g. 2026/27")
+        year = this_year
+    valid = filters.is_valid() and not filters.form.errors
+    return render(
+        request,
+        "targets/quality/programme.html",
+        {
+            "filters": filters,
+            "months": dq_reports.programme(filters.qs if valid else filters.queryset, year),
+            "year_label": periods.fy_label(year),
+            "this_month": periods.period_containing(today, Frequency.MONTHLY),
+            "can_manage": permissions.can_manage_dq_audits(user),
+        },
+        status=200 if valid else 400,
+    )
+
+
+@require_POST
+def propose(request: HttpRequest) -> HttpResponse:
+    user = _internal(request)
+    if not permissions.can_manage_dq_audits(user):
+        raise PermissionDenied("Only the performance team proposes audits.")
+    month = periods.period_containing(timezone.localdate(), Frequency.MONTHLY)
+    made = dq_services.audits_propose(month=month, user=user, source="form")
+    if made:
+        codes = ", ".join(a.measure.code for a in made)
+        messages.success(request, f"Proposed for {month.label}: {codes}.")
+    else:
+        messages.info(
+            request, f"Nothing new to propose: {month.label}'s audits are already chosen."
+        )
+    return redirect("dq_programme")
+
+
+def audit_new(request: HttpRequest) -> HttpResponse:
+    user = _internal(request)
+    if not permissions.can_manage_dq_audits(user):
+        raise PermissionDenied("Only the performance team adds audits.")
+    month = periods.period_containing(timezone.localdate(), Frequency.MONTHLY)
+    initial = {"month": request.GET.get("month", month.code), "measure": request.GET.get("measure")}
+    form = AuditAddForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = dq_services.audit_add(
+                measure=form.cleaned_data["measure"],
+                month=form.cleaned_data["month"],
+                auditor=form.cleaned_data["auditor"],
+                note=form.cleaned_data["note"],
+                user=user,
+            )
+        except AuditStateError as exc:
+            form.add_error("measure", str(exc))
+        else:
+            messages.success(request, f"Added to {row.month_label}: {row.measure.code}.")
+            return redirect(row)
+    return render(
+        request,
+        "targets/quality/audit_new.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _audit(pk: int) -> DataQualityAudit:
+    return get_object_or_404(dq_reports.audits_with_details(), pk=pk)
+
+
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _internal(request)
+    row = _audit(pk)
+    actions = [
+        (
+            action,
+            permissions.can_update_dq_action(user, action),
+            ActionUpdateForm(initial={"status": action.status}, prefix=f"a{action.pk}"),
+        )
+        for action in row.actions.all()
+    ]
+    return render(
+        request,
+        "targets/quality/audit_detail.html",
+        {
+            "audit": row,
+            "actions": actions,
+            "can_manage": permissions.can_manage_dq_audits(user),
+            "reason_form": ReasonForm(),
+            "flagged": row.is_failed and row.pk in {a.pk for a in dq_reports.open_failures()},
+        },
+    )
+
+
+def audit_record(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _internal(request)
+    if not permissions.can_manage_dq_audits(user):
+        raise PermissionDenied("Only the performance team records audits.")
+    row = _audit(pk)
+    if row.status == DataQualityAudit.Status.CANCELLED:
+        raise PermissionDenied("A cancelled audit cannot be recorded.")
+    finish = request.POST.get("finish") == "done"
+    initial = {
+        "auditor": row.auditor_id or user.pk,
+        "sample_from": row.sample_from,
+        "sample_to": row.sample_to if row.sample_to != row.sample_from else "",
+        "findings": row.findings,
+        "completed_on": row.completed_on or timezone.localdate(),
+        **{name: getattr(row, name) for name, _, _ in DIMENSIONS},
+    }
+    bound = request.method == "POST"
+    form = AuditRecordForm(
+        request.POST if bound else None, initial=initial, audit_row=row, finish=finish
+    )
+    formset = ActionFormSet(request.POST if bound else None, prefix="actions")
+    if bound and form.is_valid() and formset.is_valid():
+        new = [a for f in formset.forms if (a := f.to_input()) is not None]
+        try:
+            saved = dq_services.audit_record(
+                audit_row=row, data=form.to_input(), actions=new, user=user
+            )
+        except AuditStateError as exc:
+            form.add_error(None, str(exc))
+        else:
+            state = "recorded as done" if finish else "saved as in progress"
+            messages.success(request, f"Audit of {saved.measure.code} {state}.")
+            return redirect(saved)
+    return render(
+        request,
+        "targets/quality/audit_form.html",
+        {
+            "audit": row,
+            "form": form,
+            "formset": formset,
+            "dimension_fields": [form[name] for name, _, _ in DIMENSIONS],
+        },
+        status=400 if bound else 200,
+    )
+
+
+@require_POST
+def audit_cancel(request: HttpRequest, pk: int, replace: bool = False) -> HttpResponse:
+    user = _internal(request)
+    if not permissions.can_manage_dq_audits(user):
+        raise PermissionDenied("Only the performance team changes the programme.")
+    row = _audit(pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the audit is cancelled or replaced.")
+        return redirect(row)
+    reason = form.cleaned_data["reason"]
+    try:
+        if replace:
+            new = dq_services.audit_replace(audit_row=row, reason=reason, user=user)
+            if new is None:
+                messages.info(request, "Cancelled; no other measure is eligible this month.")
+            else:
+                messages.success(request, f"Replaced by {new.measure.code}.")
+                return redirect(new)
+        else:
+            dq_services.audit_cancel(audit_row=row, reason=reason, user=user)
+            messages.success(request, f"Audit of {row.measure.code} cancelled.")
+    except AuditStateError as exc:
+        messages.error(request, str(exc))
+    return redirect(row)
+
+
+@require_POST
+def audit_replace(request: HttpRequest, pk: int) -> HttpResponse:
+    return audit_cancel(request, pk, replace=True)
+
+
+@require_POST
+def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _internal(request)
+    action = get_object_or_404(Action.objects.select_related("service"), pk=pk)
+    if not permissions.can_update_dq_action(user, action):
+        raise PermissionDenied("You cannot update this action.")
+    form = ActionUpdateForm(request.POST, prefix=f"a{action.pk}")
+    audit_row = action.dq_audits.first()
+    if form.is_valid():
+        dq_services.action_update(
+            action=action,
+            status=form.cleaned_data["status"],
+            progress=form.cleaned_data["progress"],
+            user=user,
+        )
+        messages.success(request, f"Action updated: {action.title}.")
+    else:
+        messages.error(request, "Choose one of the statuses offered.")
+    return redirect(audit_row if audit_row else "dq_home")
+
+
+# The champions -------------------------------------------------------------------------------
+
+
+def champions_summary(request: HttpRequest) -> HttpResponse:
+    """The quarterly champions' meeting's one-page summary (printable)."""
+    _internal(request)
+    today = timezone.localdate()
+    form = QuarterForm(request.GET)
+    if form.is_valid():
+        quarter = form.cleaned_data["quarter"]
+        status = 200
+    else:
+        quarter = periods.period_containing(today, Frequency.QUARTERLY)
+        status = 400
+    choices = periods.last_n(periods.period_containing(today, Frequency.QUARTERLY), 8)
+    return render(
+        request,
+        "targets/quality/summary.html",
+        {
+            "form": form,
+            "summary": dq_reports.quarter_summary(quarter, today),
+            "quarter_choices": list(reversed(choices)),
+        },
+        status=status,
+    )
