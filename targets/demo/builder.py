@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from targets import periods
 from targets.demo import corporate, frontline, support
+from targets.demo import quality as data_quality
 from targets.demo.organisation import CORPORATE_PEOPLE, PRIORITIES, SERVICES, Person
 from targets.demo.series import profile_targets, series
 from targets.demo.spec import MONTHLY, PROFILE_YEAR, YEARS, M
@@ -72,6 +73,10 @@ def load_demo(*, today: date | None = None) -> DemoResult:
         measures = _load_measures(services, priorities, users, created)
         _load_targets(measures, created)
         _load_values(measures, users, today, created)
+        dq = data_quality.load(
+            measures=list(measures.values()), performance=users["performance"], today=today
+        )
+        created.update(dq)
     totals = {
         "services": Service.objects.count(),
         "measures": Measure.objects.count(),
