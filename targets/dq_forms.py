@@ -22,7 +22,7 @@ from targets.models import (
 )
 from targets.periods import Frequency, Period
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what type=date reads
 
 
 def _text(label: str, help_text: str = "", rows: int = 3) -> forms.CharField:
@@ -113,7 +113,9 @@ class AuditAddForm(forms.Form):
         help_text="The programme month, e.g. 2026-05.",
         error_messages={"required": "Enter the month, e.g. 2026-05"},
     )
-    auditor = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    auditor = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Not yet assigned"
+    )
     note = forms.CharField(
         label="Why it is added",
         required=False,
@@ -140,6 +142,7 @@ def _sample_choices() -> list[tuple[str, str]]:
 class AuditRecordForm(forms.Form):
     auditor = forms.ModelChoiceField(
         queryset=User.objects.none(),
+        empty_label="Choose the auditor",
         error_messages={"required": "Choose the auditor"},
     )
     sample_from = forms.CharField(
@@ -242,8 +245,10 @@ class AuditRecordForm(forms.Form):
 class ActionForm(forms.Form):
     """A new action from the audit: all three parts, or none (an empty row is ignored)."""
 
-    title = forms.CharField(label="Action", max_length=300, required=False)
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    title = forms.CharField(label="What is to be done", max_length=300, required=False)
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Choose the owner"
+    )
     due = forms.DateField(
         label="Due", required=False, widget=DATE, error_messages={"invalid": "Enter a real date"}
     )

@@ -292,3 +292,10 @@ def failures_of(measures: Iterable[Measure]) -> list[DataQualityAudit]:
         .prefetch_related("actions")
         .order_by("measure__code", "-month")
     )
+
+
+def rule_has_proposed(month: Period) -> bool:
+    """Whether the rule has already chosen this month's audits (then it proposes no more)."""
+    return DataQualityAudit.objects.filter(
+        month=month.code, origin=DataQualityAudit.Origin.RULE
+    ).exists()

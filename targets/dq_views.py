@@ -59,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "missing": sum(len(r.missing) for r in procedures),
             "failures": dq_reports.open_failures(),
             "can_manage": permissions.can_manage_dq_audits(user),
+            "proposed": dq_reports.rule_has_proposed(month),
         },
     )
 
@@ -147,6 +148,7 @@ def programme(request: HttpRequest) -> HttpResponse:
     user = _internal(request)
     today = timezone.localdate()
     this_year = periods.financial_year_of(today)
+    this_month = periods.period_containing(today, Frequency.MONTHLY)
     data = request.GET.copy()
     data.setdefault("year", periods.fy_label(this_year))
     filters = AuditFilter(data, queryset=dq_reports.audits_with_details())
@@ -164,8 +166,9 @@ def programme(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "months": dq_reports.programme(filters.qs if valid else filters.queryset, year),
             "year_label": periods.fy_label(year),
-            "this_month": periods.period_containing(today, Frequency.MONTHLY),
+            "this_month": this_month,
             "can_manage": permissions.can_manage_dq_audits(user),
+            "proposed": dq_reports.rule_has_proposed(this_month),
         },
         status=200 if valid else 400,
     )
@@ -239,7 +242,6 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "audit": row,
             "actions": actions,
             "can_manage": permissions.can_manage_dq_audits(user),
-            "reason_form": ReasonForm(),
             "flagged": row.is_failed and row.pk in {a.pk for a in dq_reports.open_failures()},
         },
     )

@@ -605,3 +605,13 @@ def test_the_overview(bins: Measure, dora: User, pat: User) -> None:
     assert "1 measure without a procedure" in counts
     nav = [a.get_text() for a in page.select(".site-nav a")]
     assert "Data quality" in nav
+
+
+def test_date_fields_are_filled_in_the_format_date_inputs_read(
+    bins: Measure, audit_row: DataQualityAudit, alice: User, pat: User
+) -> None:
+    """A type=date input ignores 26/11/2026: the value must be ISO or the browser shows none."""
+    page = soup(client_for(alice).get(reverse("dq_procedure_edit", args=[bins.code])))
+    assert page.select_one("#id_last_reviewed")["value"] == "2026-11-26"
+    page = soup(client_for(pat).get(reverse("dq_audit_record", args=[audit_row.pk])))
+    assert page.select_one("#id_completed_on")["value"] == "2026-11-26"
