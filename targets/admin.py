@@ -211,3 +211,8 @@ class ChangeRecordAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# Plans, actions and the planning calendar: registered by their own module, which needs the
+# mixins above.
+import targets.plan_admin  # noqa: E402, F401

@@ -15,4 +15,5 @@ def goldthread(request: HttpRequest) -> dict[str, Any]:
         "is_performance_team": permissions.is_performance_team(request.user),
         # Lazy: only pages that show the navigation ask, and only once.
         "can_upload": lambda: bool(upload_kinds(request.user)),
+        "sees_plans": lambda: permissions.sees_plans(request.user),
     }

@@ -2,9 +2,15 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
+from targets.api.plans import ActionViewSet, PlanningMilestoneViewSet, ServicePlanViewSet
 from targets.api.views import MeasureViewSet, ServiceViewSet, ValueViewSet
 
 router = DefaultRouter()
 router.register("services", ServiceViewSet)
 router.register("measures", MeasureViewSet)
 router.register("values", ValueViewSet, basename="value")
+
+# Service improvement plans, actions and the planning calendar (read only).
+router.register("plans", ServicePlanViewSet, basename="plan")
+router.register("actions", ActionViewSet, basename="action")
+router.register("milestones", PlanningMilestoneViewSet, basename="milestone")
