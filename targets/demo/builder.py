@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from targets import periods
-from targets.demo import corporate, frontline, support
+from targets.demo import corporate, frontline, plans, support
 from targets.demo.organisation import CORPORATE_PEOPLE, PRIORITIES, SERVICES, Person
 from targets.demo.series import profile_targets, series
 from targets.demo.spec import MONTHLY, PROFILE_YEAR, YEARS, M
@@ -72,6 +72,9 @@ def load_demo(*, today: date | None = None) -> DemoResult:
         measures = _load_measures(services, priorities, users, created)
         _load_targets(measures, created)
         _load_values(measures, users, today, created)
+        plans.load(
+            services=services, priorities=priorities, users=users, today=today, created=created
+        )
     totals = {
         "services": Service.objects.count(),
         "measures": Measure.objects.count(),
