@@ -9,9 +9,8 @@ import pytest
 import time_machine
 
 from targets.demo.builder import load_demo
-from targets.models import Action, PlanningMilestone, ServicePlan
+from targets.models import Action, PlanningMilestone, Priority, ServicePlan, User
 from targets.thread import person_thread, priority_thread
-from targets.models import Priority, User
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 26)
