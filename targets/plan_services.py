@@ -103,10 +103,26 @@ def _codes(measures: Iterable[Measure]) -> str:
 # Plans
 
 
+FIRST_YEAR = 2000
+
+
+def _check_year(year: int) -> None:
+    latest = periods.financial_year_of(timezone.localdate()) + 1
+    if not FIRST_YEAR <= year <= latest:
+        raise PlanError(
+            f"Plans can be started for {periods.fy_label(FIRST_YEAR)} to "
+            f"{periods.fy_label(latest)}, not {year}.",
+            "year",
+        )
+
+
 def plan_create(
     *, service: Service, year: int, user: User, summary: str = "", source: str = Source.FORM
 ) -> ServicePlan:
+    """A new, empty draft plan: for any year from FIRST_YEAR to the coming one (next year's plan
+    is drafted during this year's planning cycle)."""
     _require_edit(user, service)
+    _check_year(year)
     try:
         with transaction.atomic():
             plan = ServicePlan.objects.create(service=service, year=year, summary=summary)
@@ -304,6 +320,7 @@ def plan_copy_forward(
     service = previous.service
     _require_edit(user, service)
     year = previous.year + 1
+    _check_year(year)
     if ServicePlan.objects.filter(service=service, year=year).exists():
         raise PlanError(f"{service} already has a plan for {periods.fy_label(year)}.")
     measures = [

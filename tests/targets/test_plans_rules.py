@@ -372,3 +372,10 @@ def test_a_second_plan_for_the_same_year_is_refused(waste: Service, hannah: User
     services.plan_create(service=waste, year=2027, user=hannah)
     with pytest.raises(PlanError, match="already has a plan for 2027/28"):
         services.plan_create(service=waste, year=2027, user=hannah)
+
+
+def test_plans_are_started_up_to_next_year_only(waste: Service, hannah: User) -> None:
+    with pytest.raises(PlanError, match="2000/01 to 2027/28, not 2028"):
+        services.plan_create(service=waste, year=2028, user=hannah)
+    with pytest.raises(PlanError, match="not 1999"):
+        services.plan_create(service=waste, year=1999, user=hannah)
