@@ -10,10 +10,19 @@ from itertools import groupby
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Prefetch
 
 from targets import periods, rules
 from targets.dq_reports import flags_for
-from targets.models import ChangeRecord, DataQualityAudit, Measure, MeasureQuerySet, Priority
+from targets.models import (
+    ChangeRecord,
+    DataQualityAudit,
+    Measure,
+    MeasureQuerySet,
+    Objective,
+    Priority,
+    ServicePlan,
+)
 from targets.periods import Period
 from targets.scorecard import MeasureStatus, measure_statuses, on_target_trend, summary
 
@@ -41,17 +50,20 @@ class Scorecard:
 
     @property
     def by_kind(self) -> list[tuple[str, list[MeasureStatus]]]:
-        labels = dict(Measure.Kind.choices)
-        order = list(labels)
-        ordered = sorted(self.statuses, key=lambda s: (order.index(s.measure.kind), s.measure.code))
-        return [
-            (labels[kind], list(rows))
-            for kind, rows in groupby(ordered, key=lambda s: s.measure.kind)
-        ]
+        return by_kind(self.statuses)
 
     @property
     def late(self) -> list[MeasureStatus]:
         return [s for s in self.statuses if s.late]
+
+
+def by_kind(statuses: list[MeasureStatus]) -> list[tuple[str, list[MeasureStatus]]]:
+    labels = dict(Measure.Kind.choices)
+    order = list(labels)
+    ordered = sorted(statuses, key=lambda s: (order.index(s.measure.kind), s.measure.code))
+    return [
+        (labels[kind], list(rows)) for kind, rows in groupby(ordered, key=lambda s: s.measure.kind)
+    ]
 
 
 def latest_month(today: date) -> Period:
@@ -141,3 +153,52 @@ def cached_scorecard(
         return card
     # Audits and their actions change outside the audit trail the key follows: flags are fresh.
     return replace(card, dq_flags=dq_flags(card.statuses))
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of a service scorecard's rows: an objective of its plan, or what is left."""
+
+    title: str
+    rows: list[MeasureStatus]
+    objective: Objective | None = None
+
+
+def current_plan(service_id: Any, year: int) -> ServicePlan | None:
+    """The service's improvement plan for `year`, its objectives and their measures loaded."""
+    objectives = Objective.objects.select_related("priority").prefetch_related("measures")
+    return (
+        ServicePlan.objects.filter(service=service_id, year=year)
+        .select_related("signed_off_by")
+        .prefetch_related("measures", Prefetch("objectives", queryset=objectives))
+        .first()
+    )
+
+
+def plan_sections(statuses: list[MeasureStatus], plan: ServicePlan | None) -> list[Section]:
+    """The plan's service targets under the first of its objectives that names them, then its
+    other service targets, then the measures not in the plan. Each measure appears once.
+
+    Without a plan, the measures are grouped by kind."""
+    if plan is None:
+        return [Section(title=f"{kind} measures", rows=rows) for kind, rows in by_kind(statuses)]
+    by_id = {s.measure.pk: s for s in statuses}
+    placed: set[int] = set()
+    sections: list[Section] = []
+    for objective in plan.objectives.all():
+        rows = [
+            by_id[m.pk]
+            for m in sorted(objective.measures.all(), key=lambda m: m.code)
+            if m.pk in by_id and m.pk not in placed
+        ]
+        placed.update(s.measure.pk for s in rows)
+        if rows:
+            sections.append(Section(title=objective.title, rows=rows, objective=objective))
+    in_plan = {m.pk for m in plan.measures.all()}
+    others = [s for s in statuses if s.measure.pk in in_plan and s.measure.pk not in placed]
+    if others:
+        sections.append(Section(title="Other service targets in the plan", rows=others))
+    rest = [s for s in statuses if s.measure.pk not in in_plan]
+    if rest:
+        sections.append(Section(title="Measures not in the plan", rows=rest))
+    return sections

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from reporting.dashboard import cached_scorecard, chart_data, latest_month
+from reporting.dashboard import (
+    Scorecard,
+    Section,
+    cached_scorecard,
+    chart_data,
+    current_plan,
+    latest_month,
+    plan_sections,
+)
 from reporting.filters import ScorecardFilter
 from targets import periods, permissions
 from targets.models import Measure, Service
@@ -45,9 +54,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
+    """A service's measures, grouped by its improvement plan for the month's year: the plan's
+    service targets under its objectives first, then the rest."""
     service = get_object_or_404(Service, code=code)
     filters, ctx = _filtered(request, fixed={"service": service.code}, defaults={})
-    return _render(request, filters, ctx, "reporting/service_scorecard.html", {"service": service})
+    plan = current_plan(service, ctx["month"].year)
+    extra = {
+        "service": service,
+        "plan": plan,
+        "plan_year_label": periods.fy_label(ctx["month"].year),
+        "sees_plans": permissions.sees_plans(request.user),
+    }
+    return _render(
+        request,
+        filters,
+        ctx,
+        "reporting/service_scorecard.html",
+        extra,
+        sections=lambda card: plan_sections(card.statuses, plan),
+    )
 
 
 def _render(
@@ -56,6 +81,7 @@ def _render(
     ctx: dict[str, Any],
     template: str,
     extra: dict[str, Any],
+    sections: Callable[[Scorecard], list[Section]] | None = None,
 ) -> HttpResponse:
     if filters.form.errors:
         return render(request, template, {"filters": filters, **ctx, **extra}, status=400)
@@ -67,6 +93,8 @@ def _render(
         today=ctx["today"],
         key=request.GET.urlencode() + "|" + request.path,
     )
+    if sections is not None:
+        extra = {**extra, "sections": sections(card)}
     return render(
         request,
         template,

@@ -235,3 +235,8 @@ class DataQualityAuditAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[mis
     autocomplete_fields = ["measure", "auditor"]
     filter_horizontal = ("actions",)
     list_select_related = ("measure", "auditor")
+
+
+# Plans, actions and the planning calendar: registered by their own module, which needs the
+# mixins above.
+import targets.plan_admin  # noqa: E402, F401

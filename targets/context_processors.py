@@ -16,4 +16,5 @@ def goldthread(request: HttpRequest) -> dict[str, Any]:
         # Lazy: only pages that show the navigation ask, and only once.
         "can_upload": lambda: bool(upload_kinds(request.user)),
         "sees_data_quality": lambda: permissions.sees_data_quality(request.user),
+        "sees_plans": lambda: permissions.sees_plans(request.user),
     }

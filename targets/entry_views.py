@@ -18,6 +18,7 @@ from targets import periods, permissions, services
 from targets.forms import GridRowForm, ReturnForm, ValueForm, VersionForm, decimal_or_none
 from targets.models import ChangeRecord, Measure, Service, User, Value, ValueStatus
 from targets.periods import Period
+from targets.planning_cycle import my_plan_work
 from targets.rules import TargetSpec
 from targets.scorecard import TargetBook
 from targets.services import ConflictError, ValueInput, WorkflowError
@@ -74,12 +75,14 @@ def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     monthly = permissions.editable_measures(user).filter(frequency=Measure.Frequency.MONTHLY)
+    today = timezone.localdate()
     return render(
         request,
         "targets/my_work.html",
         {
-            "work": worklist(user, timezone.localdate()),
+            "work": worklist(user, today),
             "services_to_enter": Service.objects.filter(measures__in=monthly).distinct(),
+            **my_plan_work(user, today),
         },
     )
 

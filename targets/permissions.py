@@ -136,3 +136,52 @@ def can_update_dq_action(user: AnyUser, action: Action) -> bool:
         return True
     roles = service_roles(user).get(action.service_id, set())
     return bool(roles & {ServiceRole.Role.DQ_CHAMPION, "head"})
+
+
+# Service improvement plans, actions and the golden thread.
+
+
+def sees_plans(user: AnyUser) -> bool:
+    """Plans, actions and the golden thread are internal: staff and management, not scrutiny."""
+    return sees_internal_values(user)
+
+
+def can_edit_plan(user: AnyUser, service: Service) -> bool:
+    """Write a service's plan while it is a draft: its head of service and the performance team."""
+    return can_manage_service(user, service)
+
+
+def can_sign_off_plan(user: AnyUser, service: Service) -> bool:
+    """Only the head of service signs the plan off: the performance team may not sign for them."""
+    return "head" in service_roles(user).get(service.pk, set())
+
+
+def can_reopen_plan(user: AnyUser) -> bool:
+    """Reopen a signed-off plan (with a reason): the performance team only."""
+    return is_performance_team(user)
+
+
+def can_update_action_progress(user: AnyUser, action: Action) -> bool:
+    """Status and progress note: whoever may edit the service's plan, and the action's owner."""
+    if not user.is_authenticated:
+        return False
+    return action.owner_id == user.pk or can_edit_plan(user, action.service)
+
+
+def can_see_person(user: AnyUser, person: User) -> bool:
+    """A person's golden thread: their own; the performance team's, CMT's; and the heads of the
+    services the person works in (holds a role in)."""
+    if not user.is_authenticated:
+        return False
+    if user.pk == person.pk or is_performance_team(user) or _role(user) == CorporateRole.CMT:
+        return True
+    headed = {sid for sid, roles in service_roles(user).items() if "head" in roles}
+    return bool(headed & set(service_roles(person)))
+
+
+def can_export_appraisal_targets(user: AnyUser) -> bool:
+    return is_performance_team(user)
+
+
+def can_manage_milestones(user: AnyUser) -> bool:
+    return is_performance_team(user)

@@ -23,4 +23,5 @@ urlpatterns = [
     path("publish/", entry_views.publish_period, name="publish_period"),
     path("", include("targets.upload_urls")),
     path("quality/", include("targets.dq_urls")),
+    path("", include("targets.plan_urls")),
 ]

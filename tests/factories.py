@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
 
 from targets.models import (
+    Action,
     Measure,
+    Objective,
+    PlanningMilestone,
     Priority,
     Service,
+    ServicePlan,
     ServiceRole,
     Target,
     TargetProfile,
@@ -108,3 +113,44 @@ class ValueFactory(DjangoModelFactory[Value]):
     actual = Decimal("80")
     commentary = "On track."
     status = ValueStatus.PUBLISHED
+
+
+# Service improvement plans, actions and the planning calendar.
+
+
+class ServicePlanFactory(DjangoModelFactory[ServicePlan]):
+    class Meta:
+        model = ServicePlan
+
+    service = factory.SubFactory(ServiceFactory)
+    year = 2026
+    summary = "Better, cheaper, greener."
+
+
+class ObjectiveFactory(DjangoModelFactory[Objective]):
+    class Meta:
+        model = Objective
+
+    plan = factory.SubFactory(ServicePlanFactory)
+    priority = factory.SubFactory(PriorityFactory)
+    title = factory.Sequence(lambda n: f"Objective {n}")
+
+
+class ActionFactory(DjangoModelFactory[Action]):
+    class Meta:
+        model = Action
+
+    service = factory.LazyAttribute(lambda o: o.objective.plan.service if o.objective else None)
+    objective = factory.SubFactory(ObjectiveFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    due = date(2026, 9, 30)
+
+
+class PlanningMilestoneFactory(DjangoModelFactory[PlanningMilestone]):
+    class Meta:
+        model = PlanningMilestone
+
+    year = 2026
+    kind = PlanningMilestone.Kind.BUDGET
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due = date(2026, 11, 30)

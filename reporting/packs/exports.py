@@ -16,8 +16,10 @@ from typing import Any
 from openpyxl import Workbook
 
 from reporting.packs.snapshot import Pack
+from targets.spreadsheet import FORMULA_START, safe_text
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_START", "as_csv", "as_xlsx", "records", "safe_text"]
+
 COLUMNS = [
     "code",
     "title",
@@ -53,11 +55,6 @@ NUMBERS = (
     "ytd_target",
     "forecast",
 )
-
-
-def safe_text(text: str) -> str:
-    """Text as a spreadsheet shows it, never as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _number(text: str | None) -> Decimal | None:

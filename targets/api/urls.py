@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
+from targets.api.plans import ActionViewSet, PlanningMilestoneViewSet, ServicePlanViewSet
 from targets.api.quality import AuditViewSet, ProcedureViewSet
 from targets.api.views import MeasureViewSet, ServiceViewSet, ValueViewSet
 
@@ -11,3 +12,8 @@ router.register("measures", MeasureViewSet)
 router.register("values", ValueViewSet, basename="value")
 router.register("dq-procedures", ProcedureViewSet, basename="dq-procedure")
 router.register("dq-audits", AuditViewSet, basename="dq-audit")
+
+# Service improvement plans, actions and the planning calendar (read only).
+router.register("plans", ServicePlanViewSet, basename="plan")
+router.register("actions", ActionViewSet, basename="action")
+router.register("milestones", PlanningMilestoneViewSet, basename="milestone")

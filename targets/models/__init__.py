@@ -11,7 +11,13 @@ from targets.models.measures import (
     figure_field,
 )
 from targets.models.organisation import CorporateRole, Priority, Service, ServiceRole, User
-from targets.models.plans import Action, Objective, ServicePlan
+from targets.models.plans import (
+    Action,
+    ActionQuerySet,
+    Objective,
+    PlanningMilestone,
+    ServicePlan,
+)
 from targets.models.quality import (
     DIMENSIONS,
     AuditResult,
@@ -29,12 +35,14 @@ from targets.models.values import (
 __all__ = [
     "INTERNAL_STATUSES",
     "Action",
+    "ActionQuerySet",
     "ChangeRecord",
     "CorporateRole",
     "DataQuality",
     "Measure",
     "MeasureQuerySet",
     "Objective",
+    "PlanningMilestone",
     "Priority",
     "Reminder",
     "Service",
