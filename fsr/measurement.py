@@ -4,9 +4,9 @@
   financial year the review starts in; the outcome, the latest budget of a financial year after
   the one the review ended in.
 - Performance: the "x of y on target" figure of the service's measures (`targets.scorecard`),
-  at the latest month with data that ended before the review started (baseline), or that began
-  after the review ended (outcome). Only published values count, so the stored figures may be
-  shown to everyone who may read the review, scrutiny members included.
+  at the latest complete month with data that ended before the review started (baseline), or
+  that began after the review ended (outcome). Only published values count, so the stored
+  figures may be shown to everyone who may read the review, scrutiny members included.
 
 Missing data stays missing (None): never a zero.
 """
@@ -21,6 +21,7 @@ from oim.models import ServiceBudget
 from targets import periods, scorecard
 from targets.models import Measure, Service, Value, ValueStatus
 from targets.periods import Frequency, Period, PeriodError
+from targets.rules import GreyReason
 
 # How many of the latest months with data to try before giving up (each costs three queries):
 # a month with values but no rated measure (all data-only) is rare.
@@ -68,10 +69,16 @@ def performance(
     service: Service, *, today: date, before: date | None = None, after: date | None = None
 ) -> Performance | None:
     """% of the service's measures on target at the latest month with published data that
-    ended before `before` (or began after `after`)."""
+    ended before `before` (or began after `after`).
+
+    The latest complete month is preferred (every measure due then with a target has its
+    published value), so that a month still being published does not stand for the service;
+    failing one among the last few months with data, the latest month with any rated measure.
+    """
     measures = list(Measure.objects.filter(service=service))
     if not measures:
         return None
+    fallback: Performance | None = None
     for month in _months_with_data(measures, before=before, after=after)[:MAX_MONTHS_TRIED]:
         due = [
             m
@@ -80,9 +87,13 @@ def performance(
         ]
         statuses = scorecard.measure_statuses(due, month, internal=False, today=today)
         found = scorecard.summary(statuses)
-        if found.rated:
-            return Performance(month=month, green=found.green, rated=found.rated)
-    return None
+        if not found.rated:
+            continue
+        reading = Performance(month=month, green=found.green, rated=found.rated)
+        if not any(s.rag.reason == GreyReason.NO_DATA for s in statuses if s.due):
+            return reading
+        fallback = fallback or reading
+    return fallback
 
 
 def _months_with_data(

@@ -424,6 +424,10 @@ def savings_from_review(*, review: Review, user: User, source: str = Source.FORM
             "The review's savings cannot be measured yet: it needs the service's budget for "
             "the year it started and for a year after it ended."
         )
+    if savings <= 0:
+        raise TransitionError(
+            f"The review achieved no savings: the service's budget rose by £{-savings:,.0f}."
+        )
     assert review.baseline_cost is not None
     line = SavingsLine(
         year=review.outcome_cost_year,

@@ -511,3 +511,17 @@ def test_savings_cannot_be_added_without_the_figures(pat: User, waste: Service) 
     found = review(waste, status=Review.Status.COMPLETE, ended_on=date(2026, 1, 20))
     with pytest.raises(TransitionError, match="cannot be measured yet"):
         services.savings_from_review(review=found, user=pat)
+
+
+def test_a_review_that_saved_nothing_adds_no_savings_line(pat: User, waste: Service) -> None:
+    found = review(
+        waste,
+        status=Review.Status.COMPLETE,
+        ended_on=date(2026, 1, 20),
+        baseline_cost=Decimal("1000000"),
+        outcome_cost=Decimal("1040000"),
+        outcome_cost_year=2026,
+    )
+    with pytest.raises(TransitionError, match="budget rose by £40,000"):
+        services.savings_from_review(review=found, user=pat)
+    assert not SavingsLine.objects.exists()
