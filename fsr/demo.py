@@ -651,10 +651,12 @@ def _savings(services_by_code: dict[str, Service], reviews: dict[str, Review], t
             source=SYSTEM,
         )
         added += 1
-    # The completed reviews whose savings are measured, added as a person would by the button.
+    # The reviews completed in 2025/26 add their measured savings, as a person would by the
+    # button (older reviews' savings are already in their own years' lines).
     for review in reviews.values():
         review.refresh_from_db()
-        if review.status == Review.Status.COMPLETE and not review.savings_lines.exists():
+        recent = review.completed_on is not None and review.completed_on >= date(2025, 4, 1)
+        if recent and review.status == Review.Status.COMPLETE and not review.savings_lines.exists():
             try:
                 services.savings_from_review(review=review, user=team, source=SYSTEM)
             except services.TransitionError:

@@ -51,9 +51,8 @@
         hovertemplate: "%{y}: four years passed on %{x}<extra></extra>"
       },
       {
-        type: "scatter", mode: "markers+text", name: "Never reviewed",
+        type: "scatter", mode: "markers", name: "Never reviewed",
         x: d.never.map(function () { return d.today; }), y: d.never,
-        text: d.never.map(function () { return "never reviewed"; }), textposition: "middle left",
         marker: { symbol: "x", size: 13, color: "#b3261e" },
         hovertemplate: "%{y}: never reviewed<extra></extra>"
       }
