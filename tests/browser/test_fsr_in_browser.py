@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from fsr.models import Review, SavingsLine
@@ -77,7 +78,7 @@ def test_a_review_planned_for_ten_months_is_refused(
 
 @pytest.fixture
 def programme(waste: Service) -> Review:
-    today = date.today()
+    today = timezone.localdate()
     parks = ServiceFactory(code="parks", name="Parks")
     leisure = ServiceFactory(code="leisure", name="Leisure")
     ServiceFactory(code="legal", name="Legal")
