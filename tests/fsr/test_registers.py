@@ -290,3 +290,30 @@ def test_the_navigation_has_one_reviews_link(carol: User) -> None:
     page = soup(client_for(carol).get("/fsr/"))
     links = page.select_one("nav[aria-label=Main]").find_all("a", string="Reviews")
     assert len(links) == 1 and links[0]["aria-current"] == "page"
+
+
+@pytest.mark.parametrize("path", ["/fsr/reviews/", "/api/v1/reviews/", "/api/v1/peer-reviews/"])
+def test_the_lists_cost_the_same_queries_whatever_their_length(
+    pat: User, waste: Service, path: str
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.fsr.conftest import milestone
+
+    def add(n: int) -> None:
+        for i in range(n):
+            found = review(waste, title=f"Review {i}")
+            milestone(found, date(2025, 9, 1))
+            found.actions.add(Action.objects.create(service=waste, title="a", source="review"))
+            peer(waste, review=found)
+
+    client = client_for(pat)
+    add(1)
+    client.get(path)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    add(5)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(path).status_code == 200
+    assert len(many) == len(few)
