@@ -169,6 +169,14 @@ SPECTACULAR_SETTINGS = {
     # A data-quality audit's result and its six dimensions share one choice set.
     "ENUM_NAME_OVERRIDES": {"AuditResultEnum": "targets.models.quality.AuditResult"},
 }
+# Service reviews: names for choice sets that share a field name with other apps' ones.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(  # type: ignore[attr-defined]
+    {
+        "ReviewStatusEnum": "fsr.models.Review.Status",
+        "ReviewKindEnum": "fsr.models.Review.Kind",
+        "ActionStatusEnum": "targets.models.Action.Status",
+    }
+)
 
 # Celery: without a broker, tasks run in process (the embedded default of `make run`).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -1,1 +1,412 @@
+"""Fundamental service reviews and what goes with them: milestones, market tests, peer reviews,
+market intelligence and the savings plan."""
+
 from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Self, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from fsr import rules
+from targets.models import Action, Service
+from targets.periods import fy_label
+
+
+def money_field(verbose_name: str | None = None, **options: Any) -> models.DecimalField:
+    """Pounds and pence, up to £999,999,999,999.99."""
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **options)
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ServiceScopedQuerySet(models.QuerySet[_M]):
+    def for_service_ids(self, ids: set[int] | None) -> Self:
+        """Rows of these services (None: every service; rows with no service only then)."""
+        return self if ids is None else self.filter(service_id__in=ids)
+
+
+class ReviewQuerySet(ServiceScopedQuerySet["Review"]):
+    def ended(self) -> ReviewQuerySet:
+        """Reviews that have ended: their improvement plan agreed, or complete."""
+        return self.filter(status__in=Review.ENDED_STATUSES, ended_on__isnull=False)
+
+    def with_missed_dates(self, today: date) -> ReviewQuerySet:
+        """Ended reviews whose agreed improvement plan has missed a date: a milestone or an
+        improvement action past its due date and not done."""
+        late_milestone = Milestone.objects.filter(
+            review=OuterRef("pk"), due__lt=today, done_on__isnull=True
+        )
+        late_action = Review.actions.through.objects.filter(
+            review=OuterRef("pk"),
+            action__due__lt=today,
+            action__status__in=Action.OPEN_STATUSES,
+        )
+        return self.ended().filter(Exists(late_milestone) | Exists(late_action))
+
+    def due_for_market_test(self, today: date) -> ReviewQuerySet:
+        """Missed dates, and no market test recommended to CEB yet."""
+        return self.with_missed_dates(today).filter(market_test__isnull=True)
+
+
+class Review(models.Model):
+    """A review of one service: a fundamental service review, a business process review, a
+    peer review or a market test. Its baseline is captured from our data when it starts and its
+    outcome measured from our data after it ends; both are stored, so later changes to budgets
+    or values never rewrite them."""
+
+    class Kind(models.TextChoices):
+        FSR = "fsr", "Fundamental service review"
+        BUSINESS_PROCESS = "business_process", "Business process review"
+        PEER = "peer_review", "Peer review"
+        MARKET_TEST = "market_test", "Market test"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        AGREED = "agreed", "Improvement plan agreed"
+        COMPLETE = "complete", "Complete"
+        ABANDONED = "abandoned", "Abandoned"
+
+    # planned → in progress → improvement plan agreed → complete; abandoned from any open state.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.PLANNED: (Status.IN_PROGRESS, Status.ABANDONED),
+        Status.IN_PROGRESS: (Status.AGREED, Status.ABANDONED),
+        Status.AGREED: (Status.COMPLETE, Status.ABANDONED),
+        Status.COMPLETE: (),
+        Status.ABANDONED: (),
+    }
+    ENDED_STATUSES = (Status.AGREED, Status.COMPLETE)
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FSR)
+    title = models.CharField(max_length=200)
+    scope = models.TextField(help_text="What the review covers, and what it leaves out.")
+    sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The director or councillor who sponsors the review.",
+    )
+    project_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    start = models.DateField()
+    planned_end = models.DateField(help_text="At most nine months after the start.")
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="When the review reported and its plan was agreed."
+    )
+    completed_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    aim_performance_pct = models.DecimalField(
+        "aim: raise performance by (%)",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(20),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1000))],
+        help_text="Raise the % of the service's measures on target by this % of the baseline.",
+    )
+    aim_cost_pct = models.DecimalField(
+        "aim: cut cost by (%)",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(20),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Cut the service's net budget by this % of the baseline.",
+    )
+    findings = models.TextField(blank=True, help_text="What the review found and recommends.")
+    actions = models.ManyToManyField(
+        Action,
+        blank=True,
+        related_name="reviews",
+        help_text="The improvement actions of the agreed improvement plan.",
+    )
+    # The baseline: captured from our data when the review starts.
+    baseline_cost = money_field(null=True, blank=True)
+    baseline_cost_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_month = models.CharField(max_length=7, blank=True)
+    baseline_green = models.PositiveIntegerField(null=True, blank=True)
+    baseline_rated = models.PositiveIntegerField(null=True, blank=True)
+    baseline_captured_at = models.DateTimeField(null=True, blank=True)
+    # The outcome: measured from our data for the time after the review ended.
+    outcome_cost = money_field(null=True, blank=True)
+    outcome_cost_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    outcome_month = models.CharField(max_length=7, blank=True)
+    outcome_green = models.PositiveIntegerField(null=True, blank=True)
+    outcome_rated = models.PositiveIntegerField(null=True, blank=True)
+    outcome_measured_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=models.F("start")), name="review_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("fsr_review", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.start and self.planned_end:
+            problem = rules.duration_problem(self.start, self.planned_end)
+            if problem:
+                raise ValidationError({"planned_end": problem})
+        if self.ended_on and self.start and self.ended_on < self.start:
+            raise ValidationError({"ended_on": "The review cannot end before it starts."})
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in self.ENDED_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.COMPLETE, self.Status.ABANDONED)
+
+    @property
+    def next_statuses(self) -> list[tuple[str, str]]:
+        labels = dict(self.Status.choices)
+        return [(s, labels[s]) for s in self.TRANSITIONS[self.status]]
+
+    @property
+    def latest_planned_end(self) -> date:
+        return rules.latest_planned_end(self.start)
+
+    @property
+    def baseline_percent(self) -> Decimal | None:
+        return rules.percent(self.baseline_green or 0, self.baseline_rated or 0)
+
+    @property
+    def outcome_percent(self) -> Decimal | None:
+        return rules.percent(self.outcome_green or 0, self.outcome_rated or 0)
+
+    @property
+    def baseline_cost_year_label(self) -> str:
+        return fy_label(self.baseline_cost_year) if self.baseline_cost_year else ""
+
+    @property
+    def outcome_cost_year_label(self) -> str:
+        return fy_label(self.outcome_cost_year) if self.outcome_cost_year else ""
+
+    @property
+    def comparison(self) -> rules.Comparison:
+        return rules.Comparison(
+            baseline_cost=self.baseline_cost,
+            outcome_cost=self.outcome_cost,
+            baseline_percent=self.baseline_percent,
+            outcome_percent=self.outcome_percent,
+            aim_performance_pct=self.aim_performance_pct,
+            aim_cost_pct=self.aim_cost_pct,
+        )
+
+
+class Milestone(models.Model):
+    """One step of a review's project plan, with its owner and due date."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: date) -> bool:
+        return self.done_on is None and self.due < today
+
+
+class MarketTest(models.Model):
+    """Testing a service against the market: the recommendation to CEB, the in-house
+    comparator bid, the external bids and CEB's decision."""
+
+    class Decision(models.TextChoices):
+        RETAIN = "retain", "Retain in-house"
+        OUTSOURCE = "outsource", "Outsource"
+        SHARED = "shared", "Shared service"
+        OTHER = "other", "Other"
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="market_test")
+    recommended_on = models.DateField(help_text="When market testing was recommended to CEB.")
+    in_house_bid = money_field(
+        "in-house comparator bid (£)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="The annual cost of the in-house team's own bid.",
+    )
+    external_bids = models.TextField(
+        "external bids", blank=True, help_text="Who bid, and for how much a year."
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decision_on = models.DateField("decided on", null=True, blank=True)
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-recommended_on"]
+
+    def __str__(self) -> str:
+        return f"Market test: {self.review}"
+
+    def clean(self) -> None:
+        if self.decision and not self.decision_on:
+            raise ValidationError({"decision_on": "Give the date CEB decided."})
+        if self.decision_on and not self.decision:
+            raise ValidationError({"decision": "Choose what CEB decided, or clear the date."})
+        if self.decision_on and self.recommended_on and self.decision_on < self.recommended_on:
+            raise ValidationError(
+                {"decision_on": "CEB cannot decide before market testing was recommended."}
+            )
+
+
+class PeerReview(models.Model):
+    """A review of a service by peers from another council or body."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="peer_reviews")
+    review = models.ForeignKey(
+        Review,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="peer_reviews",
+        help_text="The programme's review this peer review was part of, if any.",
+    )
+    reviewer_organisation = models.CharField(max_length=200)
+    reviewer_name = models.CharField("reviewer", max_length=200, blank=True)
+    scope = models.TextField()
+    started_on = models.DateField("start")
+    ended_on = models.DateField("end", null=True, blank=True)
+    findings = models.TextField(blank=True)
+    recommendations = models.ManyToManyField(
+        Action, blank=True, related_name="peer_reviews", help_text="Recommendations, as actions."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ServiceScopedQuerySet["PeerReview"].as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.service.name}: peer review by {self.reviewer_organisation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fsr_peer_review", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "The end is before the start."})
+        if (
+            self.review is not None
+            and self.service_id
+            and self.review.service_id != self.service_id
+        ):
+            raise ValidationError({"review": "Choose a review of the same service."})
+
+
+class MarketIntelligence(models.Model):
+    """A note of what the market offers or charges for a service."""
+
+    class Sector(models.TextChoices):
+        PUBLIC = "public", "Public sector"
+        PRIVATE = "private", "Private sector"
+        THIRD = "third", "Voluntary and community sector"
+        MIXED = "mixed", "Mixed or shared service"
+
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="market_intelligence"
+    )
+    source = models.CharField(max_length=200, help_text="Where it came from.")
+    sector = models.CharField(max_length=10, choices=Sector.choices)
+    competitor = models.CharField(max_length=200, blank=True)
+    noted_on = models.DateField("date")
+    summary = models.TextField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ServiceScopedQuerySet["MarketIntelligence"].as_manager()
+
+    class Meta:
+        ordering = ["-noted_on", "-pk"]
+        verbose_name_plural = "market intelligence"
+
+    def __str__(self) -> str:
+        return f"{self.service.name}: {self.source} ({self.noted_on})"
+
+
+class SavingsLine(models.Model):
+    """One line of the savings plan for a financial year: what it should save and what it did."""
+
+    class Source(models.TextChoices):
+        FSR = "fsr", "Service review"
+        IDEA = "idea", "Idea"
+        PROCUREMENT = "procurement", "Procurement"
+        OTHER = "other", "Other"
+
+    year = models.PositiveSmallIntegerField(
+        help_text="Financial year start, e.g. 2026 for 2026/27."
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="savings_lines"
+    )
+    source = models.CharField(max_length=12, choices=Source.choices)
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="savings_lines"
+    )
+    idea_reference = models.CharField(
+        max_length=100, blank=True, help_text="The idea's reference, for savings from ideas."
+    )
+    title = models.CharField(max_length=200)
+    target = money_field("target (£)", validators=[MinValueValidator(Decimal(0))])
+    delivered = money_field(
+        "delivered (£)",
+        null=True,
+        blank=True,
+        help_text="Leave empty until it is known.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ServiceScopedQuerySet["SavingsLine"].as_manager()
+
+    class Meta:
+        ordering = ["-year", "source", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.year_label}: {self.title}"
+
+    @property
+    def year_label(self) -> str:
+        return fy_label(self.year)
+
+    def clean(self) -> None:
+        if (
+            self.review is not None
+            and self.service_id
+            and self.review.service_id != self.service_id
+        ):
+            raise ValidationError({"review": "Choose a review of the same service."})

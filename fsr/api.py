@@ -1,0 +1,439 @@
+"""/api/v1/ reviews, market tests, peer reviews, market intelligence, the savings plan and the
+review programme, with the same permissions as the pages. Reviews may also be created, changed
+and moved on through the API, by the same workflow (and the same nine-month limit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fsr import programme, rules, services
+from fsr.filters import (
+    IntelligenceFilter,
+    MarketTestFilter,
+    PeerReviewFilter,
+    ReviewFilter,
+    SavingsLineFilter,
+)
+from fsr.models import MarketIntelligence, MarketTest, Milestone, PeerReview, Review, SavingsLine
+from targets import permissions
+from targets.models import Action, ChangeRecord, Service, User
+
+
+def money(source: str | None = None, **kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, source=source, read_only=True, **kwargs
+    )
+
+
+def percent(source: str | None = None, **kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=6, decimal_places=1, allow_null=True, source=source, read_only=True, **kwargs
+    )
+
+
+def username(**kwargs: Any) -> serializers.SlugRelatedField[Any]:
+    return serializers.SlugRelatedField(slug_field="username", read_only=True, **kwargs)
+
+
+class MilestoneSerializer(serializers.ModelSerializer[Milestone]):
+    owner = username()
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "title", "owner", "due", "done_on"]
+
+
+class ActionSerializer(serializers.ModelSerializer[Action]):
+    owner = username()
+
+    class Meta:
+        model = Action
+        fields = ["id", "title", "description", "owner", "due", "status", "completed_on", "source"]
+
+
+class BaselineSerializer(serializers.Serializer[Review]):
+    cost = money("baseline_cost", help_text="Net budget (£) of the year the review started.")
+    cost_year = serializers.IntegerField(source="baseline_cost_year", allow_null=True)
+    month = serializers.CharField(
+        source="baseline_month", help_text="The month the % on target is of; empty: no data."
+    )
+    green = serializers.IntegerField(source="baseline_green", allow_null=True)
+    rated = serializers.IntegerField(source="baseline_rated", allow_null=True)
+    percent_on_target = percent("baseline_percent")
+    captured_at = serializers.DateTimeField(source="baseline_captured_at", allow_null=True)
+
+
+class OutcomeSerializer(serializers.Serializer[Review]):
+    cost = money("outcome_cost", help_text="Net budget (£) of the latest year after it ended.")
+    cost_year = serializers.IntegerField(source="outcome_cost_year", allow_null=True)
+    month = serializers.CharField(source="outcome_month")
+    green = serializers.IntegerField(source="outcome_green", allow_null=True)
+    rated = serializers.IntegerField(source="outcome_rated", allow_null=True)
+    percent_on_target = percent("outcome_percent")
+    measured_at = serializers.DateTimeField(source="outcome_measured_at", allow_null=True)
+
+
+class ComparisonSerializer(serializers.Serializer[rules.Comparison]):
+    target_cost = money()
+    savings = money(help_text="Baseline cost − outcome cost.")
+    savings_pct = percent()
+    cost_aim_met = serializers.BooleanField(allow_null=True)
+    target_percent = percent(help_text="Baseline % on target raised by the aim, at most 100.")
+    change_points = percent(help_text="Change in % on target, in percentage points.")
+    change_pct = percent(help_text="Change in % on target as a % of the baseline.")
+    performance_aim_met = serializers.BooleanField(allow_null=True)
+
+
+class ReviewSerializer(serializers.ModelSerializer[Review]):
+    service: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    sponsor = username()
+    project_manager = username()
+    latest_planned_end = serializers.DateField(read_only=True)
+    baseline = BaselineSerializer(source="*", read_only=True)
+    outcome = OutcomeSerializer(source="*", read_only=True)
+    comparison = ComparisonSerializer(read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    actions = ActionSerializer(many=True, read_only=True)
+    missed_dates = serializers.BooleanField(
+        read_only=True,
+        help_text="The agreed improvement plan has missed a date: due for a market-testing "
+        "recommendation to CEB unless one is recorded.",
+    )
+    market_test: serializers.PrimaryKeyRelatedField[MarketTest] = (
+        serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    )
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "service",
+            "kind",
+            "title",
+            "scope",
+            "sponsor",
+            "project_manager",
+            "start",
+            "planned_end",
+            "latest_planned_end",
+            "ended_on",
+            "completed_on",
+            "status",
+            "aim_performance_pct",
+            "aim_cost_pct",
+            "findings",
+            "baseline",
+            "outcome",
+            "comparison",
+            "milestones",
+            "actions",
+            "missed_dates",
+            "market_test",
+        ]
+
+
+class ReviewWriteSerializer(serializers.ModelSerializer[Review]):
+    service: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", queryset=Service.objects.filter(is_active=True)
+    )
+    sponsor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(is_active=True)
+    )
+    project_manager: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(is_active=True)
+    )
+
+    class Meta:
+        model = Review
+        fields = [
+            "service",
+            "kind",
+            "title",
+            "scope",
+            "sponsor",
+            "project_manager",
+            "start",
+            "planned_end",
+            "aim_performance_pct",
+            "aim_cost_pct",
+            "findings",
+        ]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        planned_end = attrs.get("planned_end", getattr(self.instance, "planned_end", None))
+        if start and planned_end and (problem := rules.duration_problem(start, planned_end)):
+            raise serializers.ValidationError({"planned_end": [problem]})
+        return attrs
+
+
+class StatusSerializer(serializers.Serializer[Any]):
+    to = serializers.ChoiceField(choices=Review.Status.choices)
+    on = serializers.DateField(required=False, allow_null=True)
+
+
+def _refusals(call: Any) -> Any:
+    """Run a service, turning its refusals into API errors."""
+    try:
+        return call()
+    except PermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc)) from exc
+    except ValidationError as exc:
+        raise exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        ) from exc
+    except services.TransitionError as exc:
+        raise exceptions.ValidationError({"to": [str(exc)]}) from exc
+
+
+class ReviewViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet[Review],
+):
+    """Reviews the user may read (their own service's for officers, all for CMT, CEB, scrutiny
+    and the performance team), with milestones, improvement actions, baseline and outcome.
+
+    The performance team creates reviews; they and the service's head change them. A planned end
+    more than nine months after the start is refused.
+    """
+
+    filterset_class = ReviewFilter
+
+    def get_queryset(self) -> QuerySet[Review]:
+        today = timezone.localdate()
+        missed = Review.objects.with_missed_dates(today).filter(pk=OuterRef("pk"))
+        return (
+            Review.objects.for_service_ids(permissions.review_service_ids(self.request.user))
+            .select_related("service", "sponsor", "project_manager", "market_test")
+            .prefetch_related(
+                Prefetch("milestones", queryset=Milestone.objects.select_related("owner")),
+                Prefetch("actions", queryset=Action.objects.select_related("owner")),
+            )
+            .annotate(missed_dates=Exists(missed))
+        )
+
+    def get_serializer_class(self) -> Any:
+        if self.action in {"create", "update", "partial_update"}:
+            return ReviewWriteSerializer
+        return ReviewSerializer
+
+    def _user(self) -> User:
+        assert isinstance(self.request.user, User)
+        return self.request.user
+
+    def _read(self, review: Review) -> Response:
+        return Response(ReviewSerializer(self.get_queryset().get(pk=review.pk)).data)
+
+    @extend_schema(request=ReviewWriteSerializer, responses={201: ReviewSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        writer = ReviewWriteSerializer(data=request.data)
+        writer.is_valid(raise_exception=True)
+        review = Review(**writer.validated_data)
+        saved = _refusals(
+            lambda: services.review_save(
+                review=review, user=self._user(), source=ChangeRecord.Source.API
+            )
+        )
+        response = self._read(saved)
+        response.status_code = 201
+        return response
+
+    @extend_schema(request=ReviewWriteSerializer, responses={200: ReviewSerializer})
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        review = self.get_object()
+        writer = ReviewWriteSerializer(
+            review, data=request.data, partial=kwargs.get("partial", False)
+        )
+        writer.is_valid(raise_exception=True)
+        for field, value in writer.validated_data.items():
+            setattr(review, field, value)
+        _refusals(
+            lambda: services.review_save(
+                review=review, user=self._user(), source=ChangeRecord.Source.API
+            )
+        )
+        return self._read(review)
+
+    @extend_schema(request=StatusSerializer, responses={200: ReviewSerializer})
+    @action(detail=True, methods=["post"])
+    def status(self, request: Request, pk: str | None = None) -> Response:
+        """Move the review on: planned → in_progress → agreed → complete, or abandoned."""
+        review = self.get_object()
+        body = StatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        saved = _refusals(
+            lambda: services.review_transition(
+                review=review,
+                to=body.validated_data["to"],
+                on=body.validated_data.get("on"),
+                user=self._user(),
+                source=ChangeRecord.Source.API,
+            )
+        )
+        return self._read(saved)
+
+
+class MarketTestSerializer(serializers.ModelSerializer[MarketTest]):
+    service = serializers.CharField(source="review.service.code", read_only=True)
+
+    class Meta:
+        model = MarketTest
+        fields = [
+            "id",
+            "review",
+            "service",
+            "recommended_on",
+            "in_house_bid",
+            "external_bids",
+            "decision",
+            "decision_on",
+            "notes",
+        ]
+
+
+class MarketTestViewSet(viewsets.ReadOnlyModelViewSet[MarketTest]):
+    serializer_class = MarketTestSerializer
+    filterset_class = MarketTestFilter
+
+    def get_queryset(self) -> QuerySet[MarketTest]:
+        queryset = MarketTest.objects.select_related("review__service")
+        ids = permissions.review_service_ids(self.request.user)
+        return queryset if ids is None else queryset.filter(review__service_id__in=ids)
+
+
+class PeerReviewSerializer(serializers.ModelSerializer[PeerReview]):
+    service: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    recommendations = ActionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PeerReview
+        fields = [
+            "id",
+            "service",
+            "review",
+            "reviewer_organisation",
+            "reviewer_name",
+            "scope",
+            "started_on",
+            "ended_on",
+            "findings",
+            "recommendations",
+        ]
+
+
+class PeerReviewViewSet(viewsets.ReadOnlyModelViewSet[PeerReview]):
+    serializer_class = PeerReviewSerializer
+    filterset_class = PeerReviewFilter
+
+    def get_queryset(self) -> QuerySet[PeerReview]:
+        return (
+            PeerReview.objects.for_service_ids(permissions.review_service_ids(self.request.user))
+            .select_related("service")
+            .prefetch_related(
+                Prefetch("recommendations", queryset=Action.objects.select_related("owner"))
+            )
+        )
+
+
+class IntelligenceSerializer(serializers.ModelSerializer[MarketIntelligence]):
+    service: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = MarketIntelligence
+        fields = ["id", "service", "source", "sector", "competitor", "noted_on", "summary"]
+
+
+class IntelligenceViewSet(viewsets.ReadOnlyModelViewSet[MarketIntelligence]):
+    serializer_class = IntelligenceSerializer
+    filterset_class = IntelligenceFilter
+
+    def get_queryset(self) -> QuerySet[MarketIntelligence]:
+        return MarketIntelligence.objects.for_service_ids(
+            permissions.review_service_ids(self.request.user)
+        ).select_related("service")
+
+
+class SavingsLineSerializer(serializers.ModelSerializer[SavingsLine]):
+    service: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = SavingsLine
+        fields = [
+            "id",
+            "year",
+            "service",
+            "source",
+            "review",
+            "idea_reference",
+            "title",
+            "target",
+            "delivered",
+        ]
+
+
+class SavingsLineViewSet(viewsets.ReadOnlyModelViewSet[SavingsLine]):
+    """Savings lines; `delivered` is null until it is known (never 0 for unknown)."""
+
+    serializer_class = SavingsLineSerializer
+    filterset_class = SavingsLineFilter
+
+    def get_queryset(self) -> QuerySet[SavingsLine]:
+        return SavingsLine.objects.for_service_ids(
+            permissions.review_service_ids(self.request.user)
+        ).select_related("service")
+
+
+class ProgrammeRowSerializer(serializers.Serializer[programme.ProgrammeRow]):
+    service = serializers.CharField(source="service.code")
+    service_name = serializers.CharField(source="service.name")
+    last_review = serializers.IntegerField(source="last_review.pk", allow_null=True)
+    last_ended = serializers.DateField(source="check.last_ended", allow_null=True)
+    years_since = serializers.DecimalField(
+        max_digits=6, decimal_places=1, allow_null=True, read_only=True
+    )
+    deadline = serializers.DateField(
+        source="check.deadline",
+        allow_null=True,
+        help_text="Four years after the last review ended; null: never reviewed.",
+    )
+    rule = serializers.ChoiceField(
+        source="check.status", choices=[(s.value, s.value) for s in rules.RuleStatus]
+    )
+    flagged = serializers.BooleanField(
+        source="check.flagged", help_text="Not reviewed in the last four years (or never)."
+    )
+    current = serializers.SerializerMethodField(help_text="Planned or in-progress reviews.")
+
+    def get_current(self, row: programme.ProgrammeRow) -> list[int]:
+        return [r.pk for r in row.current]
+
+
+class ProgrammeView(APIView):
+    """The review programme: every active service the user may read, when its last review
+    ended, and the four-year rule."""
+
+    @extend_schema(responses=ProgrammeRowSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        rows = programme.programme(
+            today=timezone.localdate(), service_ids=permissions.review_service_ids(request.user)
+        )
+        return Response(ProgrammeRowSerializer(rows, many=True).data)  # type: ignore[arg-type]

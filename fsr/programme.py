@@ -1,0 +1,110 @@
+"""The review programme: every priority service, when it was last reviewed, and the four-year
+rule (no service left unreviewed for four years).
+
+"Priority services" are all active services. Which kinds of review satisfy the rule: every kind
+(fundamental service review, business process review, peer review, market test) once it has
+ended — its improvement plan agreed, or complete — dated by the day it ended. Planned, in
+progress and abandoned reviews do not count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from fsr import rules
+from fsr.models import Review
+from targets import periods
+from targets.models import Service
+
+
+def programme_order(services: list[Service], year: int) -> list[Service]:
+    """The order services are listed in for financial year `year`.
+
+    INTEGRATION POINT: once the Oxford Improvement Model's value-for-money analysis exposes its
+    FSR priority list (`oim.vfm.fsr_priority_list(year)`), order by it here (highest priority
+    first, services it does not rank after them by name). Until then: by name.
+    """
+    return sorted(services, key=lambda s: s.name)
+
+
+@dataclass
+class ProgrammeRow:
+    service: Service
+    check: rules.FourYearCheck
+    last_review: Review | None
+    years_since: Decimal | None
+    current: list[Review] = field(default_factory=list)  # planned or in progress
+    reviews: list[Review] = field(default_factory=list)  # all but abandoned, oldest first
+
+
+def programme(*, today: date, service_ids: set[int] | None) -> list[ProgrammeRow]:
+    """One row per active service the reader may see (`service_ids` None: all), in two queries."""
+    services = Service.objects.filter(is_active=True)
+    if service_ids is not None:
+        services = services.filter(pk__in=service_ids)
+    ordered = programme_order(list(services), periods.financial_year_of(today))
+    by_service: dict[int, list[Review]] = defaultdict(list)
+    for review in (
+        Review.objects.filter(service__in=ordered)
+        .exclude(status=Review.Status.ABANDONED)
+        .order_by("start", "pk")
+    ):
+        by_service[review.service_id].append(review)
+    rows = []
+    for service in ordered:
+        reviews = by_service[service.pk]
+        ended = [r for r in reviews if r.is_ended and r.ended_on is not None]
+        last = max(ended, key=lambda r: (r.ended_on, r.pk), default=None)
+        last_ended = last.ended_on if last else None
+        rows.append(
+            ProgrammeRow(
+                service=service,
+                check=rules.four_year_check(last_ended, today),
+                last_review=last,
+                years_since=rules.years_between(last_ended, today) if last_ended else None,
+                current=[r for r in reviews if r.status in _CURRENT],
+                reviews=reviews,
+            )
+        )
+    return rows
+
+
+_CURRENT = (Review.Status.PLANNED, Review.Status.IN_PROGRESS)
+
+
+def timeline(rows: list[ProgrammeRow], today: date) -> dict[str, Any]:
+    """The programme as chart data: a bar per review (start to end, or planned end), the date
+    each service's four-year deadline falls, and today."""
+    bars: list[dict[str, str]] = []
+    for row in rows:
+        for review in row.reviews:
+            end = review.ended_on or review.planned_end
+            bars.append(
+                {
+                    "service": row.service.name,
+                    "start": review.start.isoformat(),
+                    "end": end.isoformat(),
+                    "state": "ended" if review.is_ended else "open",
+                    "label": f"{review.title} ({review.get_kind_display()}, "
+                    f"{review.get_status_display().lower()})",
+                }
+            )
+    return {
+        "services": [row.service.name for row in rows],
+        "bars": bars,
+        "deadlines": [
+            {
+                "service": row.service.name,
+                "date": row.check.deadline.isoformat(),
+                "flagged": row.check.flagged,
+            }
+            for row in rows
+            if row.check.deadline is not None
+        ],
+        "never": [row.service.name for row in rows if row.check.last_ended is None],
+        "today": today.isoformat(),
+    }

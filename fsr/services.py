@@ -1,0 +1,441 @@
+"""Review workflows: every change to a review, its plan, market test, peer review, market
+intelligence or the savings plan goes through here, whatever the route (page, API, demo).
+
+Each function checks permission on the server, validates with the model's own rules (the
+nine-month limit among them), writes in one transaction and records the change in the audit
+trail (`ChangeRecord`, with no measure: these are not measures' changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+
+from fsr import measurement
+from fsr.models import (
+    MarketIntelligence,
+    MarketTest,
+    Milestone,
+    PeerReview,
+    Review,
+    SavingsLine,
+)
+from targets import audit, permissions
+from targets.models import Action, ChangeRecord, User
+
+Source = ChangeRecord.Source
+Act = ChangeRecord.Action
+
+REVIEW_FIELDS = [
+    "service",
+    "kind",
+    "title",
+    "scope",
+    "sponsor",
+    "project_manager",
+    "start",
+    "planned_end",
+    "ended_on",
+    "completed_on",
+    "status",
+    "aim_performance_pct",
+    "aim_cost_pct",
+    "findings",
+]
+
+
+class TransitionError(ValueError):
+    """A status change the review cannot make now."""
+
+
+def _fields(obj: models.Model) -> list[str]:
+    return [
+        f.name
+        for f in obj._meta.concrete_fields
+        if f.name not in {"id", "created_at", "updated_at"}
+    ]
+
+
+def snapshot(obj: models.Model) -> audit.Snapshot:
+    return audit.snapshot(obj, _fields(obj))
+
+
+def record_change(
+    *,
+    user: User | None,
+    action: str,
+    source: str,
+    obj: models.Model,
+    before: audit.Snapshot | None = None,
+    reason: str = "",
+) -> None:
+    after = audit.snapshot(obj, _fields(obj)) if action != Act.DELETE else {}
+    changes = audit.diff(before or {}, after) if action != Act.DELETE else {}
+    if action == Act.UPDATE and not changes and not reason:
+        return
+    ChangeRecord.objects.create(
+        user=user,
+        action=action,
+        source=source,
+        object_type=type(obj)._meta.model_name or "",
+        object_id=obj.pk,
+        measure=None,
+        measure_code="",
+        changes=changes,
+        reason=reason,
+    )
+
+
+def _before(model: type[models.Model], pk: int | None) -> tuple[models.Model | None, dict]:
+    if pk is None:
+        return None, {}
+    stored = model._default_manager.get(pk=pk)
+    return stored, snapshot(stored)
+
+
+# Reviews
+
+
+def review_save(*, review: Review, user: User, source: str = Source.FORM) -> Review:
+    """Create a review (the performance team) or change one (the team, or the service's head).
+
+    The status is changed only by `review_transition`.
+    """
+    stored, before = _before(Review, review.pk)
+    if stored is None:
+        if not permissions.can_manage_review_programme(user):
+            raise PermissionDenied("Only the performance team plans reviews.")
+        review.status = Review.Status.PLANNED
+    else:
+        assert isinstance(stored, Review)
+        if not permissions.can_edit_review(user, stored.service):
+            raise PermissionDenied(f"You cannot change reviews of {stored.service}.")
+        if stored.service_id != review.service_id and not permissions.can_manage_review_programme(
+            user
+        ):
+            raise PermissionDenied("Only the performance team moves a review to another service.")
+        review.status = stored.status
+    if not permissions.can_edit_review(user, review.service):
+        raise PermissionDenied(f"You cannot change reviews of {review.service}.")
+    review.full_clean()
+    with transaction.atomic():
+        review.save()
+        record_change(
+            user=user,
+            action=Act.CREATE if stored is None else Act.UPDATE,
+            source=source,
+            obj=review,
+            before=before,
+        )
+    return review
+
+
+def review_transition(
+    *,
+    review: Review,
+    to: str,
+    user: User,
+    on: date | None = None,
+    today: date | None = None,
+    source: str = Source.FORM,
+) -> Review:
+    """Move a review on: planned → in progress (its baseline is captured) → improvement plan
+    agreed (the review has ended: `on` is its end date) → complete (`on`: completed; the
+    outcome is measured); open reviews may be abandoned."""
+    today = today or timezone.localdate()
+    if not permissions.can_edit_review(user, review.service):
+        raise PermissionDenied(f"You cannot change reviews of {review.service}.")
+    with transaction.atomic():
+        review = Review.objects.select_for_update().select_related("service").get(pk=review.pk)
+        if to not in review.TRANSITIONS[review.status]:
+            labels = dict(Review.Status.choices)
+            raise TransitionError(
+                f"A review that is {labels[review.status].lower()} cannot become "
+                f"{labels.get(to, to).lower()}."
+            )
+        before = audit.snapshot(review, _fields(review))
+        when = on or today
+        if to == Review.Status.IN_PROGRESS:
+            _capture_baseline(review)
+        elif to == Review.Status.AGREED:
+            if when < review.start:
+                raise TransitionError("The review cannot end before it started.")
+            if not review.milestones.exists() and not review.actions.exists():
+                raise TransitionError(
+                    "Add the improvement plan (milestones or improvement actions) before "
+                    "recording it as agreed."
+                )
+            review.ended_on = when
+        elif to == Review.Status.COMPLETE:
+            assert review.ended_on is not None
+            if when < review.ended_on:
+                raise TransitionError("The review cannot be completed before it ended.")
+            review.completed_on = when
+            _measure_outcome(review, today)
+        review.status = to
+        review.save()
+        record_change(user=user, action=Act.UPDATE, source=source, obj=review, before=before)
+    return review
+
+
+def _capture_baseline(review: Review) -> None:
+    reading = measurement.baseline(review.service, review.start)
+    review.baseline_cost = reading.cost
+    review.baseline_cost_year = reading.cost_year
+    found = reading.performance
+    review.baseline_month = found.month.code if found else ""
+    review.baseline_green = found.green if found else None
+    review.baseline_rated = found.rated if found else None
+    review.baseline_captured_at = timezone.now()
+
+
+def _measure_outcome(review: Review, today: date) -> None:
+    assert review.ended_on is not None
+    reading = measurement.outcome(review.service, review.ended_on, today)
+    review.outcome_cost = reading.cost
+    review.outcome_cost_year = reading.cost_year
+    found = reading.performance
+    review.outcome_month = found.month.code if found else ""
+    review.outcome_green = found.green if found else None
+    review.outcome_rated = found.rated if found else None
+    review.outcome_measured_at = timezone.now()
+
+
+def review_measure_outcome(
+    *, review: Review, user: User | None, today: date | None = None, source: str = Source.FORM
+) -> Review:
+    """Measure an ended review's outcome again from today's data (`user` None: the system)."""
+    if user is not None and not permissions.can_edit_review(user, review.service):
+        raise PermissionDenied(f"You cannot change reviews of {review.service}.")
+    if not review.is_ended or review.ended_on is None:
+        raise TransitionError("Only a review that has ended has an outcome to measure.")
+    with transaction.atomic():
+        review = Review.objects.select_for_update().select_related("service").get(pk=review.pk)
+        before = audit.snapshot(review, _fields(review))
+        _measure_outcome(review, today or timezone.localdate())
+        review.save()
+        record_change(user=user, action=Act.UPDATE, source=source, obj=review, before=before)
+    return review
+
+
+def milestones_save(
+    *,
+    review: Review,
+    user: User,
+    changed: Iterable[Milestone],
+    deleted: Iterable[Milestone] = (),
+    source: str = Source.FORM,
+) -> None:
+    """Add, change and delete milestones of a review's plan, all or nothing."""
+    if not permissions.can_edit_review(user, review.service):
+        raise PermissionDenied(f"You cannot change reviews of {review.service}.")
+    with transaction.atomic():
+        for milestone in deleted:
+            if milestone.review_id != review.pk:
+                raise PermissionDenied("That milestone belongs to another review.")
+            record_change(user=user, action=Act.DELETE, source=source, obj=milestone)
+            milestone.delete()
+        for milestone in changed:
+            milestone.review = review
+            milestone.full_clean()
+            stored, before = _before(Milestone, milestone.pk)
+            if stored is not None and stored.review_id != review.pk:  # type: ignore[attr-defined]
+                raise PermissionDenied("That milestone belongs to another review.")
+            milestone.save()
+            record_change(
+                user=user,
+                action=Act.CREATE if stored is None else Act.UPDATE,
+                source=source,
+                obj=milestone,
+                before=before,
+            )
+
+
+def _action_save(
+    *, action: Action, service_id: int, kind: str, user: User, source: str
+) -> tuple[Action, bool]:
+    stored, before = _before(Action, action.pk)
+    action.service_id = service_id
+    action.source = kind
+    if action.status == Action.Status.DONE and action.completed_on is None:
+        action.completed_on = timezone.localdate()
+    action.full_clean()
+    action.save()
+    record_change(
+        user=user,
+        action=Act.CREATE if stored is None else Act.UPDATE,
+        source=source,
+        obj=action,
+        before=before,
+    )
+    return action, stored is None
+
+
+def review_action_save(
+    *, review: Review, action: Action, user: User, source: str = Source.FORM
+) -> Action:
+    """Add an improvement action to a review's plan, or change one of its actions."""
+    if not permissions.can_edit_review(user, review.service):
+        raise PermissionDenied(f"You cannot change reviews of {review.service}.")
+    if action.pk and not review.actions.filter(pk=action.pk).exists():
+        raise PermissionDenied("That action is not part of this review's plan.")
+    with transaction.atomic():
+        action, _ = _action_save(
+            action=action,
+            service_id=review.service_id,
+            kind=Action.Source.REVIEW,
+            user=user,
+            source=source,
+        )
+        review.actions.add(action)
+    return action
+
+
+# Market tests
+
+
+def market_test_save(
+    *, market_test: MarketTest, user: User, source: str = Source.FORM
+) -> MarketTest:
+    if not permissions.can_manage_review_programme(user):
+        raise PermissionDenied("Only the performance team records market tests.")
+    market_test.full_clean()
+    stored, before = _before(MarketTest, market_test.pk)
+    with transaction.atomic():
+        market_test.save()
+        record_change(
+            user=user,
+            action=Act.CREATE if stored is None else Act.UPDATE,
+            source=source,
+            obj=market_test,
+            before=before,
+        )
+    return market_test
+
+
+# Peer reviews and market intelligence
+
+
+def peer_review_save(
+    *, peer_review: PeerReview, user: User, source: str = Source.FORM
+) -> PeerReview:
+    stored, before = _before(PeerReview, peer_review.pk)
+    if stored is not None and not permissions.can_edit_review(
+        user,
+        stored.service,  # type: ignore[attr-defined]
+    ):
+        raise PermissionDenied("You cannot change this peer review.")
+    if not permissions.can_edit_review(user, peer_review.service):
+        raise PermissionDenied(f"You cannot record peer reviews of {peer_review.service}.")
+    peer_review.full_clean()
+    with transaction.atomic():
+        peer_review.save()
+        record_change(
+            user=user,
+            action=Act.CREATE if stored is None else Act.UPDATE,
+            source=source,
+            obj=peer_review,
+            before=before,
+        )
+    return peer_review
+
+
+def peer_recommendation_save(
+    *, peer_review: PeerReview, action: Action, user: User, source: str = Source.FORM
+) -> Action:
+    """Add a peer review's recommendation as an action of its service, or change one."""
+    if not permissions.can_edit_review(user, peer_review.service):
+        raise PermissionDenied(f"You cannot change peer reviews of {peer_review.service}.")
+    if action.pk and not peer_review.recommendations.filter(pk=action.pk).exists():
+        raise PermissionDenied("That action is not one of this peer review's recommendations.")
+    with transaction.atomic():
+        action, _ = _action_save(
+            action=action,
+            service_id=peer_review.service_id,
+            kind=Action.Source.PEER_REVIEW,
+            user=user,
+            source=source,
+        )
+        peer_review.recommendations.add(action)
+    return action
+
+
+def intelligence_save(
+    *, note: MarketIntelligence, user: User, source: str = Source.FORM
+) -> MarketIntelligence:
+    stored, before = _before(MarketIntelligence, note.pk)
+    if stored is not None and not permissions.can_edit_market_intelligence(
+        user,
+        stored.service,  # type: ignore[attr-defined]
+    ):
+        raise PermissionDenied("You cannot change this note.")
+    if not permissions.can_edit_market_intelligence(user, note.service):
+        raise PermissionDenied(f"You cannot add market intelligence for {note.service}.")
+    if note.added_by_id is None:
+        note.added_by = user
+    note.full_clean()
+    with transaction.atomic():
+        note.save()
+        record_change(
+            user=user,
+            action=Act.CREATE if stored is None else Act.UPDATE,
+            source=source,
+            obj=note,
+            before=before,
+        )
+    return note
+
+
+# The savings plan
+
+
+def savings_line_save(*, line: SavingsLine, user: User, source: str = Source.FORM) -> SavingsLine:
+    if not permissions.can_manage_review_programme(user):
+        raise PermissionDenied("Only the performance team keeps the savings plan.")
+    line.full_clean()
+    stored, before = _before(SavingsLine, line.pk)
+    with transaction.atomic():
+        line.save()
+        record_change(
+            user=user,
+            action=Act.CREATE if stored is None else Act.UPDATE,
+            source=source,
+            obj=line,
+            before=before,
+        )
+    return line
+
+
+def savings_from_review(*, review: Review, user: User, source: str = Source.FORM) -> SavingsLine:
+    """Add a complete review's achieved savings to the savings plan, once: the line's year is
+    the budget year the outcome was measured in, its target the saving the review aimed at."""
+    if review.status != Review.Status.COMPLETE:
+        raise TransitionError("Only a complete review's savings go into the savings plan.")
+    if review.savings_lines.exists():
+        raise TransitionError("This review's savings are already in the savings plan.")
+    comparison = review.comparison
+    savings, aimed = comparison.savings, comparison.target_cost
+    if savings is None or aimed is None or review.outcome_cost_year is None:
+        raise TransitionError(
+            "The review's savings cannot be measured yet: it needs the service's budget for "
+            "the year it started and for a year after it ended."
+        )
+    if savings <= 0:
+        raise TransitionError(
+            f"The review achieved no savings: the service's budget rose by £{-savings:,.0f}."
+        )
+    assert review.baseline_cost is not None
+    line = SavingsLine(
+        year=review.outcome_cost_year,
+        service=review.service,
+        source=SavingsLine.Source.FSR,
+        review=review,
+        title=f"Savings from {review.title}",
+        target=review.baseline_cost - aimed,
+        delivered=savings,
+    )
+    return savings_line_save(line=line, user=user, source=source)
