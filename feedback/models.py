@@ -156,9 +156,9 @@ class PanelSurvey(models.Model):
         errors = {}
         if self.sent and self.closed and self.closed < self.sent:
             errors["closed"] = "The survey cannot close before it was sent."
-        if self.panel_size is not None and self.responses is not None:
-            if self.responses > self.panel_size:
-                errors["responses"] = "There cannot be more responses than panel members asked."
+        size, responses = self.panel_size, self.responses
+        if size is not None and responses is not None and responses > size:
+            errors["responses"] = "There cannot be more responses than panel members asked."
         if errors:
             raise ValidationError(errors)
 
