@@ -29,3 +29,8 @@ def import_csv(text: str, **options: Any) -> ComplaintReport:
 @pytest.fixture
 def customer_services() -> Service:
     return ServiceFactory(code="customer-services", name="Customer Services")
+
+
+@pytest.fixture
+def hr() -> Service:
+    return ServiceFactory(code="hr", name="Human Resources", is_support=True)
