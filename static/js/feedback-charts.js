@@ -33,6 +33,7 @@
       font: FONT,
       legend: { orientation: "h", y: -0.08 },
       xaxis: { title: { text: "% satisfied" }, range: [0, 100], fixedrange: true },
+      bargap: 0.25,
       yaxis: { autorange: "reversed", automargin: true, fixedrange: true }
     }, CONFIG);
   }
@@ -59,8 +60,8 @@
       legend: { orientation: "h", y: -0.3 },
       xaxis: { tickangle: -45, fixedrange: true },
       yaxis: { title: { text: "Received" }, rangemode: "tozero", fixedrange: true },
-      yaxis2: { title: { text: "% in time" }, overlaying: "y", side: "right", range: [0, 100],
-        fixedrange: true }
+      yaxis2: { title: { text: "% in time" }, overlaying: "y", side: "right", range: [0, 105],
+        tickvals: [0, 20, 40, 60, 80, 100], showgrid: false, fixedrange: true }
     }, CONFIG);
   }
 
@@ -82,7 +83,8 @@
       font: FONT,
       legend: { orientation: "h", y: -0.25 },
       xaxis: { type: "date", fixedrange: true },
-      yaxis: { title: { text: "% satisfied" }, range: [0, 100], fixedrange: true }
+      yaxis: { title: { text: "% satisfied" }, range: [0, 105], tickvals: [0, 20, 40, 60, 80, 100],
+        fixedrange: true }
     }, CONFIG);
   }
 
