@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from feedback.compliance import panel_compliancefrom feedback.models import Arrangement, Complaint, DerivedMeasure, MysteryShop, PanelSurvey
+from feedback.compliance import panel_compliance
+from feedback.models import Arrangement, Complaint, DerivedMeasure, MysteryShop, PanelSurvey
 from targets import periods
 from targets.models import Action, Service, Value, ValueStatus
 
