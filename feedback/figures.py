@@ -51,25 +51,24 @@ def satisfaction_by_service(year: int) -> dict[int, Decimal]:
     }
 
 
-def _timeliness_counts_on(today: date) -> dict[str, Count]:
-    """The rule of `rules.timeliness`, as SQL counts."""
-    return {
-        "on_time": Count("pk", filter=Q(responded__lte=F("due"))),
-        "late": Count(
-            "pk", filter=Q(responded__gt=F("due")) | Q(responded__isnull=True, due__lt=today)
-        ),
-        "pending": Count("pk", filter=Q(responded__isnull=True, due__gte=today)),
-    }
+def _timeliness_counts_on(today: date) -> tuple[Count, Count, Count]:
+    """The rule of `rules.timeliness` as SQL counts: on time, late, pending."""
+    return (
+        Count("pk", filter=Q(responded__lte=F("due"))),
+        Count("pk", filter=Q(responded__gt=F("due")) | Q(responded__isnull=True, due__lt=today)),
+        Count("pk", filter=Q(responded__isnull=True, due__gte=today)),
+    )
 
 
 def complaints_in_time_by_service(year: int) -> dict[int, Decimal]:
     """Per service id, % of complaints answered by their due date over financial year `year`
     (the monthly measure's rule); absent when the service has none due and settled."""
     first, last = year_span(year)
+    on_time, late, pending = _timeliness_counts_on(timezone.localdate())
     rows = (
         Complaint.objects.filter(COMPLAINT, due__gte=first, due__lte=last)
         .values("service")
-        .annotate(**_timeliness_counts_on(timezone.localdate()))
+        .annotate(on_time=on_time, late=late, pending=pending)
     )
     found = {}
     for row in rows:
@@ -143,15 +142,18 @@ def monthly_figures(
             ombudsman=row["ombudsman"],
         )
         _add(found, row["service"], row["month"], figures)
+    on_time, late, pending = _timeliness_counts_on(today)
     due = (
         complaints.filter(COMPLAINT, due__gte=first.start, due__lte=last.end)
         .annotate(month=TruncMonth("due"))
         .values("service", "month")
-        .annotate(**_timeliness_counts_on(today))
+        .annotate(on_time=on_time, late=late, pending=pending)
     )
-    for row in due:
-        figures = MonthFigures(on_time=row["on_time"], late=row["late"], pending=row["pending"])
-        _add(found, row["service"], row["month"], figures)
+    for settled in due:
+        figures = MonthFigures(
+            on_time=settled["on_time"], late=settled["late"], pending=settled["pending"]
+        )
+        _add(found, settled["service"], settled["month"], figures)
     return dict(found)
 
 

@@ -92,7 +92,10 @@ class RoundForm(forms.ModelForm):
         return data
 
 
-NOT_IN_PLAN = ""
+class ObjectiveChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        signed_off = ", signed off" if obj.plan.is_signed_off else ""
+        return f"{obj.title} ({obj.plan}{signed_off})"
 
 
 class ActionForm(forms.ModelForm):
@@ -104,6 +107,7 @@ class ActionForm(forms.ModelForm):
         fields = ["title", "description", "owner", "due", "status", "progress", "objective"]
         widgets = {"due": DateInput()}
         labels = {"objective": "Service improvement plan"}
+        field_classes = {"objective": ObjectiveChoiceField}
 
     def __init__(self, *args: Any, user: Any, service: Service, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,9 +118,6 @@ class ActionForm(forms.ModelForm):
         objective = cast(forms.ModelChoiceField, self.fields["objective"])
         objective.queryset = plan_objectives(service, also=self.instance.objective_id)
         objective.empty_label = "Not in the plan"
-        objective.label_from_instance = lambda o: (  # type: ignore[method-assign]
-            f"{o.title} ({o.plan}{', signed off' if o.plan.is_signed_off else ''})"
-        )
         objective.help_text = (
             "Choose an objective to add the action to the service's improvement plan. Once a "
             "plan is signed off, only the head of service or the performance team can add to it."
