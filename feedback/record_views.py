@@ -183,7 +183,13 @@ def action_edit(
 ) -> HttpResponse:
     feedback_round = visit = None
     if pk is not None:
-        action = get_object_or_404(Action.objects.select_related("service"), pk=pk)
+        # Only the actions feedback led to: a plan's own actions are edited with the plan.
+        action = get_object_or_404(
+            Action.objects.select_related("service").filter(
+                source__in=[Action.Source.FEEDBACK, Action.Source.MYSTERY_SHOPPING]
+            ),
+            pk=pk,
+        )
         feedback_round = action.feedback_rounds.select_related("arrangement").first()
         visit = action.mystery_shops.first()
         owner_id = action.owner_id

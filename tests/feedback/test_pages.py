@@ -347,3 +347,18 @@ def test_the_scorecard_include_shows_the_services_feedback(
     text = BeautifulSoup(html, "html.parser").get_text(" ", strip=True)
     assert "Satisfaction 2026/27 80.0%" in text
     assert "Bin collection survey , ended 30 Sep 2026: 80.0% satisfied (212 respondents)" in text
+
+
+def test_the_action_owner_updates_it_but_plan_actions_are_not_edited_here(
+    bob: User, hannah: User, waste: Service
+) -> None:
+    action = Action.objects.create(
+        service=waste, title="Call back", owner=bob, source=Action.Source.MYSTERY_SHOPPING
+    )
+    data = {"title": "Call back", "owner": bob.pk, "due": "2027-01-31", "status": "done"}
+    assert client_for(bob).post(f"/feedback/actions/{action.pk}/edit/", data).status_code == 302
+    action.refresh_from_db()
+    assert action.status == Action.Status.DONE and action.completed_on is not None
+    plan_action = Action.objects.create(service=waste, title="Plan", source=Action.Source.PLAN)
+    response = client_for(hannah).get(f"/feedback/actions/{plan_action.pk}/edit/")
+    assert response.status_code == 404
