@@ -94,6 +94,26 @@ def test_the_performance_team_imports_a_crm_export(
     expect(row).to_contain_text("33.3%")
     assert_accessible(page)
 
+    # The forms the performance team fills in, errors shown where they are.
+    arrangement = Arrangement.objects.create(
+        service=waste, kind="customer_survey", title="Bins", frequency="annual"
+    )
+    page.goto(live_server.url + f"/feedback/arrangements/{arrangement.pk}/rounds/new/")
+    page.get_by_label("A score on its own scale").check()
+    page.get_by_label("Score", exact=True).fill("7")
+    page.get_by_label("Lowest score").fill("1")
+    page.get_by_label("Highest score").fill("5")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("The score must be between 1 and 5.")
+    assert_accessible(page)
+    for path in (
+        "/feedback/arrangements/new/",
+        "/feedback/panel/new/",
+        "/feedback/mystery-shopping/new/",
+    ):
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+
 
 def test_the_compliance_page_on_someone_elses_data(
     page: Page, live_server: Any, carol: User
