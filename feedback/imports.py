@@ -33,7 +33,7 @@ from django.utils import timezone
 from feedback import rules
 from feedback.derive import DeriveResult, derive_measures
 from feedback.models import Complaint, ComplaintImport
-from targets import periods
+from targets import periods, permissions
 from targets.imports.cells import RowCells
 from targets.imports.common import BATCH_SIZE, bulk_update, chunked, open_table
 from targets.imports.report import ImportReport
@@ -93,10 +93,16 @@ def import_complaints(
     dry_run: bool = False,
     today: date | None = None,
 ) -> ComplaintReport:
-    """Check every row; write them all only if every row is good, then derive the measures."""
+    """Check every row; write them all only if every row is good, then derive the measures.
+
+    With a `user` (recorded as the importer), they must be in the performance team; without one
+    (a command run by the system) nothing is checked."""
     today = today or timezone.localdate()
     report = ComplaintReport(kind="complaints and compliments", dry_run=dry_run)
     report.file_name = file_name
+    if user is not None and not permissions.can_import_complaints(user):
+        report.add(None, None, "Only the performance team imports complaints and compliments")
+        return report
     table = open_table(stream, report, required=REQUIRED, optional=OPTIONAL, dates_as_months=False)
     if table is None:
         return report

@@ -318,3 +318,9 @@ def test_the_year_figure_follows_the_monthly_rule(services: dict[str, Service]) 
     # 2026/27: Customer Services has C-001..C-006 due (C-004 in October, on time): 3 of 6.
     assert complaints_in_time_by_service(2026) == {cs: Decimal("50.0"), waste: Decimal("100.0")}
     assert complaints_in_time_by_service(2025) == {}
+
+
+def test_only_the_performance_team_imports(services: dict[str, Service], hannah: User) -> None:
+    report = import_csv(GOOD, user=hannah)
+    assert report.lines() == ["Only the performance team imports complaints and compliments"]
+    assert not Complaint.objects.exists()
