@@ -26,7 +26,6 @@ from feedback.models import (
     PanelResult,
     Round,
 )
-from feedback.services import manageable_services
 from targets import periods, permissions
 from targets.models import Action, Service, User
 
@@ -185,7 +184,3 @@ def services_index(request: HttpRequest) -> HttpResponse:
     if Service.objects.filter(code=code).exists():
         return redirect("feedback_service", code=code)
     return redirect("feedback_overview")
-
-
-def can_add_any(user: Any) -> bool:
-    return manageable_services(user).exists()
