@@ -22,6 +22,7 @@ from django.utils import timezone
 from benchmarking import bench as benchmarking_bench
 from benchmarks import web
 from benchmarks.run import timings
+from feedback import bench as feedback_bench
 from targets import periods, rules
 from targets.models import Measure, Service, User, Value
 
@@ -200,4 +201,5 @@ ALL: list[tuple[str, Callable[[], dict[str, Any]]]] = [
     ("large_council_targets", web.large_council_targets),
     ("scrutiny_pack_large", scrutiny_pack_large),
     ("benchmarking_national", benchmarking_bench.bench),
+    ("complaints_import_100k", feedback_bench.bench),
 ]

@@ -15,5 +15,6 @@ urlpatterns = [
     path("scorecard/", ScorecardView.as_view(), name="api_scorecard"),
     path("", include("benchmarking.api_urls")),
     path("", include("fsr.api_urls")),
+    path("", include("feedback.api_urls")),
     *router.urls,
 ]

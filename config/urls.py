@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("targets.urls")),
     path("benchmarking/", include("benchmarking.urls")),
     path("fsr/", include("fsr.urls")),
+    path("feedback/", include("feedback.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

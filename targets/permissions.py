@@ -17,7 +17,7 @@ from targets.models import CorporateRole, Measure, MeasureQuerySet, Service, Ser
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from targets.models import Action, User
+    from targets.models import Action, ServicePlan, User
 
     AnyUser = User | AnonymousUser
 
@@ -235,3 +235,38 @@ def review_editable_service_ids(user: AnyUser) -> set[int] | None:
     if is_performance_team(user):
         return None
     return {sid for sid, roles in service_roles(user).items() if "head" in roles}
+
+
+# Customer feedback (the feedback app). Arrangements, rounds, mystery shopping and their actions
+# are the service's to manage, as its plan is; the residents' panel is the council's.
+
+
+def can_view_complaints(user: AnyUser) -> bool:
+    """Complaints and compliments, and figures not yet through the value workflow: staff who see
+    internal values; scrutiny members and people with no role see published measures only."""
+    return sees_internal_values(user)
+
+
+def can_import_complaints(user: AnyUser) -> bool:
+    """The CRM's export covers every service at once: the performance team imports it."""
+    return is_performance_team(user)
+
+
+def can_manage_panel(user: AnyUser) -> bool:
+    return is_performance_team(user)
+
+
+def can_record_feedback(user: AnyUser, service: Service, *, owner_id: int | None = None) -> bool:
+    """Record a round of an arrangement, or an action it led to: the service's managers, or the
+    owner of the arrangement or action (`owner_id`)."""
+    if can_manage_service(user, service):
+        return True
+    return user.is_authenticated and owner_id is not None and owner_id == user.pk
+
+
+def can_add_action_to_plan(user: AnyUser, plan: ServicePlan) -> bool:
+    """Put an action in a service improvement plan: anyone who may record the action while the
+    plan is a draft; once it is signed off, only the head of service or the performance team."""
+    if not plan.is_signed_off:
+        return True
+    return is_performance_team(user) or "head" in service_roles(user).get(plan.service_id, set())

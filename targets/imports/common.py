@@ -25,10 +25,13 @@ def open_table(
     *,
     required: Collection[str],
     optional: Collection[str] = (),
+    dates_as_months: bool = True,
 ) -> Table | None:
     """Read the file, or record why it cannot be read and return None."""
     try:
-        table = read_table(stream, required=required, optional=optional)
+        table = read_table(
+            stream, required=required, optional=optional, dates_as_months=dates_as_months
+        )
     except FileRejected as exc:
         report.errors.extend(exc.errors)
         return None

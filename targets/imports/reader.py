@@ -72,9 +72,15 @@ def _size(n: int) -> str:
 
 
 def read_table(
-    stream: IO[bytes], *, required: Collection[str], optional: Collection[str] = ()
+    stream: IO[bytes],
+    *,
+    required: Collection[str],
+    optional: Collection[str] = (),
+    dates_as_months: bool = True,
 ) -> Table:
-    """Read the first sheet (or the CSV) into a Table; raise FileRejected if it cannot be."""
+    """Read the first sheet (or the CSV) into a Table; raise FileRejected if it cannot be.
+
+    `dates_as_months=False` keeps a workbook's dates whole (a file of dates, not periods)."""
     limit = settings.IMPORT_MAX_BYTES
     data = stream.read(limit + 1)
     if len(data) > limit:
@@ -101,7 +107,10 @@ def read_table(
             )
         # Only the columns asked for are read; a row with nothing in them is skipped.
         width = len(raw)
-        cells = {name: _cell(raw[i]) if i < width else None for name, i in wanted.items()}
+        cells = {
+            name: _cell(raw[i], dates_as_months) if i < width else None
+            for name, i in wanted.items()
+        }
         if any(value is not None for value in cells.values()):
             rows.append((number, cells))
     return Table(columns=frozenset(columns), rows=rows)
@@ -237,7 +246,7 @@ def _defused(exc: BaseException | None) -> bool:
     return False
 
 
-def _cell(value: object) -> Cell:
+def _cell(value: object, dates_as_months: bool = True) -> Cell:
     """A cell as text or a Decimal: stripped, empty as None, spreadsheet numbers as Decimals."""
     if value is None:
         return None
@@ -257,5 +266,5 @@ def _cell(value: object) -> Cell:
         value = value.date()
     if isinstance(value, date) and not isinstance(value, datetime):
         # A month typed as 2025-04 becomes 1 Apr 2025 in Excel: read it back as the month.
-        return value.strftime("%Y-%m") if value.day == 1 else value.isoformat()
+        return value.strftime("%Y-%m") if value.day == 1 and dates_as_months else value.isoformat()
     return str(value)

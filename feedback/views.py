@@ -1,0 +1,186 @@
+"""Feedback pages: the overview, compliance, a service's feedback, complaints and their upload."""
+
+from __future__ import annotations
+
+from typing import IO, Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from feedback import charts, figures
+from feedback.compliance import panel_compliance, service_compliance
+from feedback.filters import ComplaintFilter
+from feedback.forms import ComplaintUploadForm
+from feedback.imports import import_complaints
+from feedback.models import (
+    Arrangement,
+    Complaint,
+    ComplaintImport,
+    DerivedMeasure,
+    MysteryShop,
+    PanelResult,
+    Round,
+)
+from targets import periods, permissions
+from targets.models import Action, Service, User
+
+MONTHS_SHOWN = 24
+YEARS_SHOWN = 3
+COMPLAINTS_PER_PAGE = 100
+# The upload page lists this many problems; the command lists them all.
+SHOWN_ERRORS = 1000
+
+
+def _this_year() -> int:
+    return periods.financial_year_of(timezone.localdate())
+
+
+def _year(request: HttpRequest, default: int) -> int:
+    text = request.GET.get("year", "")
+    if text.isdigit() and periods.MIN_YEAR <= int(text) <= periods.MAX_YEAR:
+        return int(text)
+    return default
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    this_year = periods.financial_year_of(today)
+    years = list(range(this_year - YEARS_SHOWN + 1, this_year + 1))
+    satisfaction = figures.satisfaction_table(years)
+    context: dict[str, Any] = {
+        "years": [(y, periods.fy_label(y)) for y in years],
+        "satisfaction": satisfaction,
+        "satisfaction_chart": charts.satisfaction_chart(satisfaction, years)
+        if satisfaction
+        else None,
+        "compliance": service_compliance(today),
+        "panel": panel_compliance(this_year, today),
+        "can_view_complaints": permissions.can_view_complaints(request.user),
+    }
+    if context["can_view_complaints"]:
+        last = periods.latest_complete_period(today, periods.Frequency.MONTHLY)
+        months = figures.council_months(last, MONTHS_SHOWN, today=today)
+        context.update(
+            months=months,
+            complaints_chart=charts.complaints_chart(months),
+            last_import=ComplaintImport.objects.select_related("imported_by").first(),
+            derived=DerivedMeasure.objects.select_related("measure", "service"),
+        )
+    return render(request, "feedback/overview.html", context)
+
+
+def compliance(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    year = _year(request, periods.financial_year_of(today))
+    rows = service_compliance(today)
+    return render(
+        request,
+        "feedback/compliance.html",
+        {
+            "rows": rows,
+            "without_feedback": [r for r in rows if not r.has_feedback],
+            "without_internal": [r for r in rows if r.needs_internal and not r.has_internal],
+            "panel": panel_compliance(year, today),
+            "year_choices": [
+                (y, periods.fy_label(y)) for y in range(_this_year(), _this_year() - 6, -1)
+            ],
+            "today": today,
+        },
+    )
+
+
+def service_feedback(request: HttpRequest, code: str) -> HttpResponse:
+    service = get_object_or_404(Service, code=code)
+    today = timezone.localdate()
+    arrangements = list(
+        Arrangement.objects.filter(service=service)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("rounds", queryset=Round.objects.prefetch_related("actions__owner"))
+        )
+    )
+    rounds = [r for a in arrangements for r in a.rounds.all()]
+    context: dict[str, Any] = {
+        "service": service,
+        "arrangements": arrangements,
+        "rounds_chart": charts.rounds_chart(rounds) if rounds else None,
+        "visits": MysteryShop.objects.filter(service=service).prefetch_related("actions__owner"),
+        "panel_results": PanelResult.objects.filter(service=service).select_related("survey"),
+        "actions": Action.objects.filter(
+            service=service,
+            source__in=[Action.Source.FEEDBACK, Action.Source.MYSTERY_SHOPPING],
+        ).select_related("owner", "objective__plan"),
+        "compliance": next(iter(service_compliance(today, service)), None),
+        "can_manage": permissions.can_manage_service(request.user, service),
+        "can_view_complaints": permissions.can_view_complaints(request.user),
+    }
+    if context["can_view_complaints"]:
+        last = periods.latest_complete_period(today, periods.Frequency.MONTHLY)
+        months = figures.council_months(last, 12, service=service.pk, today=today)
+        context.update(months=months, complaints_chart=charts.complaints_chart(months))
+    return render(request, "feedback/service.html", context)
+
+
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_complaints(request.user):
+        raise PermissionDenied("Complaints are seen by council staff only.")
+    queryset = Complaint.objects.select_related("service").order_by("-received", "reference")
+    filters = ComplaintFilter(request.GET or None, queryset=queryset)
+    page = Paginator(filters.qs, COMPLAINTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "feedback/complaint_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "can_import": permissions.can_import_complaints(request.user),
+        },
+        status=400 if filters.errors else 200,
+    )
+
+
+def complaint_upload(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_import_complaints(request.user):
+        raise PermissionDenied("Only the performance team imports the CRM's export.")
+    form = ComplaintUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = import_complaints(
+            cast(IO[bytes], upload),
+            file_name=upload.name,
+            user=cast(User, request.user),
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        if report.ok and not report.dry_run:
+            messages.success(request, report.summary)
+    failed = request.method == "POST" and (not form.is_valid() or (report and not report.ok))
+    return render(
+        request,
+        "feedback/complaint_upload.html",
+        {
+            "form": form,
+            "report": report,
+            "shown_errors": report.errors[:SHOWN_ERRORS] if report else [],
+            "hidden_errors": max(len(report.errors) - SHOWN_ERRORS, 0) if report else 0,
+            "imports": ComplaintImport.objects.select_related("imported_by")[:10],
+        },
+        status=400 if failed else 200,
+    )
+
+
+def services_index(request: HttpRequest) -> HttpResponse:
+    """Redirect to the service chosen in the overview's form."""
+    code = request.GET.get("service", "")
+    if Service.objects.filter(code=code).exists():
+        return redirect("feedback_service", code=code)
+    return redirect("feedback_overview")
