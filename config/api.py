@@ -14,5 +14,6 @@ router.registry.extend(targets_router.registry)
 urlpatterns = [
     path("scorecard/", ScorecardView.as_view(), name="api_scorecard"),
     path("", include("benchmarking.api_urls")),
+    path("", include("oim.api_urls")),
     *router.urls,
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("targets.urls")),
     path("benchmarking/", include("benchmarking.urls")),
+    path("oim/", include("oim.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
