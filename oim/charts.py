@@ -35,26 +35,23 @@ def quadrant_chart(ranking: Ranking) -> dict[str, Any]:
 
 
 def vfm_chart(rows: list[VfmRow]) -> dict[str, Any]:
-    """Each placed service at (cost quartile, performance quartile), sized by its net budget."""
-    placed = [r for r in rows if r.cost_quartile and r.performance_quartile]
-    # Spread the services that share a cell around its centre so none hides another.
-    seen: dict[tuple[int, int], int] = {}
-    xs, ys = [], []
-    for row in placed:
-        cell = (row.cost_quartile or 0, row.performance_quartile or 0)
-        nth = seen.get(cell, 0)
-        seen[cell] = nth + 1
-        xs.append(cell[0] + (-0.25 + 0.25 * (nth % 3)))
-        ys.append(cell[1] + (-0.2 + 0.2 * ((nth // 3) % 3)))
+    """The 4 × 4 grid: performance quartile (rows, best first) × cost quartile (columns, lowest
+    first); each cell coloured by its need (cost + performance quartile) and naming its
+    services."""
+    cells = [[[] for _ in range(4)] for _ in range(4)]  # type: list[list[list[str]]]
+    for row in rows:
+        if row.cost_quartile and row.performance_quartile:
+            cells[row.performance_quartile - 1][row.cost_quartile - 1].append(row.service.name)
     return {
-        "x": xs,
-        "y": ys,
-        "names": [r.service.name for r in placed],
-        "budget": [float(r.budget) if r.budget is not None else 0 for r in placed],
-        "text": [
-            f"{r.service.name}: cost quartile {r.cost_quartile}, performance quartile "
-            f"{r.performance_quartile}"
-            + (f", net budget £{r.budget:,.0f}" if r.budget is not None else "")
-            for r in placed
+        "x": [
+            f"Cost Q{c}" + (" (lowest)" if c == 1 else " (highest)" if c == 4 else "")
+            for c in range(1, 5)
         ],
+        "y": [
+            f"Performance Q{p}" + (" (best)" if p == 1 else " (worst)" if p == 4 else "")
+            for p in range(1, 5)
+        ],
+        "need": [[p + c for c in range(1, 5)] for p in range(1, 5)],
+        "names": [["<br>".join(cell) for cell in line] for line in cells],
+        "placed": sum(len(cell) for line in cells for cell in line),
     }

@@ -350,18 +350,17 @@ def _ideas(services: dict[str, Service], this_year: int, today: date) -> int:
     rng = random.Random(SEED + 2)
     staff = list(User.objects.filter(username__regex=r"-(officer|head)$").order_by("username"))
     added = 0
-    # Implemented ideas were funded from last year's budget, approved ones from this year's;
-    # never more than three quarters of a year's budget, so the demo's fund is partly committed.
-    room = {
-        year: SpendToSaveBudget.objects.get(year=year).amount * D("0.75")
-        - Idea.objects.committed_in(year)
-        for year in (this_year - 1, this_year)
-    }
+    # Funding comes from the budget of the year of the board meeting that approved the idea,
+    # never more than three quarters of it, so that the demo's fund is partly committed.
+    room: dict[int, Decimal] = {}
     for i, (code, title, status, requested, saving) in enumerate(IDEA_TITLES):
         submitted = today - timedelta(days=20 + 11 * (len(IDEA_TITLES) - i))
         considered = status != "new"
         board = periods.period_containing(submitted + timedelta(days=30), "monthly")
-        year = this_year - 1 if status == "implemented" else this_year
+        year = periods.financial_year_of(board.start)
+        if year not in room:
+            fund, _ = SpendToSaveBudget.objects.get_or_create(year=year)
+            room[year] = fund.amount * D("0.75") - Idea.objects.committed_in(year)
         funded = (
             status in {"approved", "implemented"}
             and D(requested) > 0

@@ -12,7 +12,7 @@ from oim.models import Accreditation, Factor, FactorAssessment, Idea, KeyProcess
 from targets.models import Service
 
 
-def _services() -> QuerySet[Service]:
+def _services(request: Any = None) -> QuerySet[Service]:
     return Service.objects.filter(is_active=True)
 
 

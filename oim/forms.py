@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -193,7 +193,7 @@ class AwardForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = year_choices(back=1, ahead=1)  # type: ignore[attr-defined]
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = year_choices(back=1, ahead=1)
         self.fields["year"].initial = this_year()
 
 
@@ -215,7 +215,7 @@ class SpendToSaveForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = year_choices(back=1, ahead=1)  # type: ignore[attr-defined]
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = year_choices(back=1, ahead=1)
 
 
 def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:

@@ -72,10 +72,11 @@ def import_per_head(
 ) -> tuple[BenchmarkImportReport, dict[str, int]]:
     content, column, left_out = per_head_file(stream, line, period)
     number, _, name = column.partition(":")
+    name = name.strip()
     code = code or f"RO{number.strip()}-HEAD"
     spec = MetricSpec(
         code,
-        title=f"Net spending on {name.strip().lower()} per head",
+        title=f"Net spending on {name[:1].lower()}{name[1:]} per head",
         polarity="down",
         decimals=2,
         unit="currency",

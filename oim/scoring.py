@@ -83,7 +83,7 @@ class Cutoffs:
     @property
     def bands(self) -> list[tuple[int, str]]:
         """Each score with the figures that earn it, in words, best first."""
-        low, mid, high = (format(c.normalize(), "f") for c in (self.low, self.mid, self.high))
+        low, mid, high = (_words(c) for c in (self.low, self.mid, self.high))
         if self.higher_is_better:
             return [
                 (4, f"{high} or more"),
@@ -97,6 +97,12 @@ class Cutoffs:
             (2, f"above {mid}, up to {high}"),
             (1, f"above {high}"),
         ]
+
+
+def _words(figure: Decimal) -> str:
+    """A cut-off as a person would write it: 2.50 -> 2.5, 1000000 -> 1,000,000."""
+    text = format(figure.normalize(), "f")
+    return f"{figure:,.0f}" if "." not in text and abs(figure) >= 10000 else text
 
 
 def factor_score(raw: Decimal | None, cutoffs: Cutoffs) -> int | None:
@@ -240,9 +246,9 @@ def candidates(results: Mapping[K, Result]) -> dict[K, Candidate]:
         reasons = []
         overall = ranked.get(key)
         bottom = p25 is not None and overall is not None and overall <= p25
-        if bottom:
+        if bottom and p25 is not None:
             reasons.append(
-                f"overall score {overall} is in the bottom quartile (at or below {round2(p25)})"  # type: ignore[arg-type]
+                f"overall score {overall} is in the bottom quartile (at or below {round2(p25)})"
             )
         for q in QUADRANTS:
             score = result.quadrants.get(q)

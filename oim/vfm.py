@@ -12,9 +12,10 @@ The rules (README, "Value for money"):
   that have one in the year (1 = best), by the same rule.
 - FSR priority: services with both quartiles and a net budget for the year. Need = cost
   quartile + performance quartile (2 to 8; 8 = highest cost and lowest performance). Budget
-  share = the service's net budget ÷ the total net budget of the services listed. Priority
-  score = need × (1 + budget share), to 2 places; highest first, equal scores share a place,
-  then by name. Services left out are listed with what they lack.
+  share = the service's net budget ÷ the total net budget of the services listed, to 4 places (a
+  net budget below 0 counts as 0). Priority score = need × (1 + budget share), to 2 places;
+  highest first, equal scores share a place, then by name. Services left out are listed with
+  what they lack.
 """
 
 from __future__ import annotations
@@ -175,13 +176,16 @@ def _prioritise(rows: list[VfmRow]) -> None:
             row.missing.append("net budget for the year")
         if not row.missing:
             listed.append(row)
-    total = sum((r.budget for r in listed if r.budget is not None), Decimal(0))
+    # A net budget below 0 (a service that earns more than it spends) weighs as 0.
+    total = sum((max(r.budget, Decimal(0)) for r in listed if r.budget is not None), Decimal(0))
     for row in listed:
         assert row.cost_quartile is not None and row.performance_quartile is not None
         assert row.budget is not None
         row.need = row.cost_quartile + row.performance_quartile
         row.budget_share = (
-            (row.budget / total).quantize(Decimal("0.0001"), ROUND_HALF_UP) if total else Decimal(0)
+            (max(row.budget, Decimal(0)) / total).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+            if total
+            else Decimal(0)
         )
         row.priority_score = (row.need * (1 + row.budget_share)).quantize(TWO_PLACES, ROUND_HALF_UP)
     ranks = competition_rank(

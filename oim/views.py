@@ -59,7 +59,9 @@ def _year_context(request: HttpRequest) -> tuple[int, dict[str, Any]]:
 
 
 def ranking(request: HttpRequest) -> HttpResponse:
-    _viewer(request)
+    if not permissions.can_view_oim(request.user):
+        # Scrutiny members and people with no role: the ideas board is theirs too.
+        return redirect("oim_ideas")
     year, context = _year_context(request)
     result = assessments.assess(year)
     context.update(

@@ -72,7 +72,7 @@ class Idea(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(help_text="The idea, what it would change and for whom.")
     submitter = models.ForeignKey(
-        User, null=True, on_delete=models.SET_NULL, related_name="ideas_submitted"
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas_submitted"
     )
     service = models.ForeignKey(
         Service,

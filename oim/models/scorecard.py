@@ -170,7 +170,9 @@ class FactorAssessment(models.Model):
         help_text="1 (weak) to 4 (strong).",
     )
     evidence = models.TextField(help_text="What the score rests on: documents, visits, findings.")
-    assessor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    assessor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assessed_on = models.DateField()
     updated_at = models.DateTimeField(auto_now=True)
 

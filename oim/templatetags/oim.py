@@ -9,13 +9,18 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from oim.scoring import WEAK_QUADRANT
+
 register = template.Library()
 
-BANDS = ((Decimal("3.5"), "strong"), (Decimal("2.5"), "good"), (Decimal("1.5"), "fair"))
+BANDS = ((Decimal("3.5"), "strong"), (Decimal("2.5"), "good"))
 
 
 def band(value: Decimal) -> str:
-    return next((name for floor, name in BANDS if value >= floor), "weak")
+    """strong ≥ 3.5, good ≥ 2.5, weak ≤ 1.5 (the candidates' rule), fair between."""
+    if value <= WEAK_QUADRANT:
+        return "weak"
+    return next((name for floor, name in BANDS if value >= floor), "fair")
 
 
 @register.simple_tag

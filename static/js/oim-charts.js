@@ -46,36 +46,29 @@
     var holder = document.getElementById("vfm-chart");
     var d = data("vfm-chart-data");
     if (!holder || !d) { return; }
-    var largest = Math.max.apply(null, d.budget.concat([1]));
-    var shapes = [{ type: "rect", xref: "x", yref: "y", x0: 3.5, x1: 4.5, y0: 3.5, y1: 4.5,
-      fillcolor: "rgba(165,18,31,0.10)", line: { width: 0 }, layer: "below" }];
+    // Each cell names its services; its colour shows the need (cost + performance quartile),
+    // from pale green (low cost, good results) to pale red (high cost, poor results).
     Plotly.newPlot(holder, [{
-      type: "scatter",
-      mode: "markers+text",
+      type: "heatmap",
+      z: d.need,
       x: d.x,
       y: d.y,
       text: d.names,
-      customdata: d.text,
-      textposition: "top center",
-      cliponaxis: false,
-      hovertemplate: "%{customdata}<extra></extra>",
-      marker: {
-        size: d.budget.map(function (b) { return 10 + 30 * Math.sqrt(b / largest); }),
-        color: "#1d4f91",
-        opacity: 0.75,
-        line: { color: "#0b0c0c", width: 1 }
-      }
+      texttemplate: "%{text}",
+      textfont: { size: 12 },
+      hovertemplate: "%{y}, %{x}<br>%{text}<extra></extra>",
+      zmin: 2,
+      zmax: 8,
+      colorscale: [[0, "#d9efe2"], [0.5, "#fff3d6"], [1, "#f6d5d8"]],
+      showscale: false,
+      xgap: 3,
+      ygap: 3
     }], {
-      margin: { l: 64, r: 16, t: 16, b: 56 },
-      height: 520,
+      margin: { l: 8, r: 8, t: 16, b: 48 },
+      height: 560,
       font: FONT,
-      shapes: shapes,
-      annotations: [{ x: 4.45, y: 4.45, xref: "x", yref: "y", xanchor: "right", yanchor: "bottom",
-        text: "High cost, low performance: review first", showarrow: false, font: { size: 12 } }],
-      xaxis: { title: { text: "Cost quartile (1 = lowest cost)" }, range: [0.5, 4.5], dtick: 1,
-        fixedrange: true, zeroline: false },
-      yaxis: { title: { text: "Performance quartile (1 = best)" }, range: [4.6, 0.5], dtick: 1,
-        fixedrange: true, zeroline: false }
+      yaxis: { autorange: "reversed", automargin: true, fixedrange: true },
+      xaxis: { side: "bottom", automargin: true, fixedrange: true }
     }, { displayModeBar: false, responsive: true });
   }
 
