@@ -55,3 +55,21 @@ def record(
         changes=changes,
         reason=reason,
     )
+
+
+def record_delete(
+    *, user: User | None, obj: models.Model, object_type: str, period: str = ""
+) -> ChangeRecord:
+    """Record that an object is about to be deleted, with what it held."""
+    old = snapshot(obj, fields_of(obj))
+    return ChangeRecord.objects.create(
+        user=user,
+        action=ChangeRecord.Action.DELETE,
+        source=ChangeRecord.Source.FORM,
+        object_type=object_type,
+        object_id=obj.pk,
+        measure=None,
+        measure_code="",
+        period=period,
+        changes={field: [value, None] for field, value in old.items() if value is not None},
+    )

@@ -86,6 +86,30 @@ def assessment_save(*, assessment: FactorAssessment, user: User) -> FactorAssess
     return assessment
 
 
+def assessment_delete(*, assessment: FactorAssessment, user: User) -> None:
+    """Withdraw a hand assessment: the factor is missing again (never 0)."""
+    if not permissions.can_configure_oim(user):
+        raise PermissionDenied("Only the performance team assesses factors by hand.")
+    with transaction.atomic():
+        audit.record_delete(
+            user=user,
+            obj=assessment,
+            object_type="oim-assessment",
+            period=fy_label(assessment.year),
+        )
+        assessment.delete()
+
+
+def budget_delete(*, budget: ServiceBudget, user: User) -> None:
+    if not permissions.can_configure_oim(user):
+        raise PermissionDenied("Only the performance team enters service budgets.")
+    with transaction.atomic():
+        audit.record_delete(
+            user=user, obj=budget, object_type="oim-budget", period=fy_label(budget.year)
+        )
+        budget.delete()
+
+
 def budget_save(*, budget: ServiceBudget, user: User) -> ServiceBudget:
     if not permissions.can_configure_oim(user):
         raise PermissionDenied("Only the performance team enters service budgets.")

@@ -149,7 +149,7 @@ def assess(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 data = form.cleaned_data
                 if data["score"] is None:
                     if existing is not None:
-                        existing.delete()
+                        services.assessment_delete(assessment=existing, user=user)
                     continue
                 item = existing or FactorAssessment(factor=factor, service=service, year=year)
                 item.score = data["score"]
@@ -267,7 +267,7 @@ def _save_budget_row(
     amount, metric = data["net_budget"], data["metric"]
     budget = stored.get(service.pk)
     if amount is None and budget is not None:
-        budget.delete()
+        services.budget_delete(budget=budget, user=user)
     elif amount is not None:
         budget = budget or ServiceBudget(service=service, year=year)
         budget.net_budget = amount

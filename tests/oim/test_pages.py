@@ -128,6 +128,8 @@ def test_the_performance_team_assesses_by_hand(world: World, pat: User) -> None:
         },
     )
     assert not FactorAssessment.objects.filter(pk=saved.pk).exists()
+    withdrawn = ChangeRecord.objects.get(object_type="oim-assessment", action="delete")
+    assert withdrawn.changes["score"] == ["3", None]
 
 
 def test_only_the_performance_team_configures(world: World, hannah: User, carol: User) -> None:
