@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("benchmarking.api_urls")),
     path("", include("fsr.api_urls")),
     path("", include("feedback.api_urls")),
+    path("", include("oim.api_urls")),
     *router.urls,
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("benchmarking/", include("benchmarking.urls")),
     path("fsr/", include("fsr.urls")),
     path("feedback/", include("feedback.urls")),
+    path("oim/", include("oim.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

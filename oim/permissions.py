@@ -1,0 +1,62 @@
+"""Who may see and change what in the OIM; built on `targets.permissions`, which decides roles.
+
+- The scorecard, ranking, value for money, key processes and accreditations are internal:
+  staff and management (everyone who sees internal values), not scrutiny members or people with
+  no role.
+- The ideas board is open to everyone signed in: anyone may read it and submit an idea.
+- The performance team configures the factors and weights, assesses factors by hand, enters
+  budgets, runs the board (moves ideas on, awards spend-to-save funding) and sets its budget.
+- Key processes and accreditations of a service: its head of service or the performance team;
+  council-wide accreditations: the performance team.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from targets.models import Service
+from targets.permissions import (
+    can_manage_service,
+    is_performance_team,
+    sees_internal_values,
+    service_roles,
+)
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from targets.permissions import AnyUser
+
+
+def can_view_oim(user: AnyUser) -> bool:
+    return sees_internal_values(user)
+
+
+def can_configure_oim(user: AnyUser) -> bool:
+    """Factors, quadrant weights, hand assessments, budgets and the cost metric of services."""
+    return is_performance_team(user)
+
+
+def can_submit_idea(user: AnyUser) -> bool:
+    return user.is_authenticated
+
+
+def can_run_board(user: AnyUser) -> bool:
+    """Move ideas through the board, award spend-to-save funding, set the fund."""
+    return is_performance_team(user)
+
+
+def can_manage_register(user: AnyUser, service: Service | None) -> bool:
+    """Key processes and accreditations of a service (None: the whole council)."""
+    if service is None:
+        return is_performance_team(user)
+    return can_manage_service(user, service)
+
+
+def register_services(user: AnyUser) -> QuerySet[Service]:
+    """The active services whose key processes and accreditations the user may change."""
+    services = Service.objects.filter(is_active=True)
+    if is_performance_team(user):
+        return services
+    headed = [sid for sid, roles in service_roles(user).items() if "head" in roles]
+    return services.filter(pk__in=headed)
