@@ -17,18 +17,21 @@ from typing import Any
 
 from fsr import rules
 from fsr.models import Review
+from oim.vfm import fsr_priority_list
 from targets import periods
 from targets.models import Service
 
 
-def programme_order(services: list[Service], year: int) -> list[Service]:
-    """The order services are listed in for financial year `year`.
+def priority_ranks(year: int) -> dict[int, int]:
+    """Service id → its place in the value-for-money analysis's FSR priority list for `year`
+    (`oim.vfm.fsr_priority_list`; 1 = review first). Services it cannot place are absent."""
+    return {row.service.pk: row.priority for row in fsr_priority_list(year) if row.priority}
 
-    INTEGRATION POINT: once the Oxford Improvement Model's value-for-money analysis exposes its
-    FSR priority list (`oim.vfm.fsr_priority_list(year)`), order by it here (highest priority
-    first, services it does not rank after them by name). Until then: by name.
-    """
-    return sorted(services, key=lambda s: s.name)
+
+def programme_order(services: list[Service], ranks: dict[int, int]) -> list[Service]:
+    """The FSR priority list's order first, then the services it cannot place (no budget or no
+    cost comparison) by name."""
+    return sorted(services, key=lambda s: (ranks.get(s.pk, len(ranks) + 1), s.name))
 
 
 @dataclass
@@ -39,6 +42,7 @@ class ProgrammeRow:
     years_since: Decimal | None
     current: list[Review] = field(default_factory=list)  # planned or in progress
     reviews: list[Review] = field(default_factory=list)  # all but abandoned, oldest first
+    fsr_priority: int | None = None  # place in the value-for-money FSR priority list
 
 
 def programme(*, today: date, service_ids: set[int] | None) -> list[ProgrammeRow]:
@@ -46,7 +50,8 @@ def programme(*, today: date, service_ids: set[int] | None) -> list[ProgrammeRow
     services = Service.objects.filter(is_active=True)
     if service_ids is not None:
         services = services.filter(pk__in=service_ids)
-    ordered = programme_order(list(services), periods.financial_year_of(today))
+    ranks = priority_ranks(periods.financial_year_of(today))
+    ordered = programme_order(list(services), ranks)
     by_service: dict[int, list[Review]] = defaultdict(list)
     for review in (
         Review.objects.filter(service__in=ordered)
@@ -68,6 +73,7 @@ def programme(*, today: date, service_ids: set[int] | None) -> list[ProgrammeRow
                 years_since=rules.years_between(last_ended, today) if last_ended else None,
                 current=[r for r in reviews if r.status in _CURRENT],
                 reviews=reviews,
+                fsr_priority=ranks.get(service.pk),
             )
         )
     return rows

@@ -324,12 +324,9 @@ def test_signed_out_people_are_sent_to_sign_in(waste: Service) -> None:
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_the_scorecard_include_shows_the_services_feedback(
+def test_the_service_scorecard_shows_the_services_feedback(
     carol: User, survey: Arrangement
 ) -> None:
-    from django.template import engines
-    from django.test import RequestFactory
-
     Round.objects.create(
         arrangement=survey,
         started=date(2026, 4, 1),
@@ -337,14 +334,12 @@ def test_the_scorecard_include_shows_the_services_feedback(
         satisfaction=Decimal("80.0"),
         respondents=212,
     )
-    request = RequestFactory().get("/")
-    request.user = carol
-    html = (
-        engines["django"]
-        .from_string('{% include "feedback/_service_feedback.html" %}')
-        .render({"service": survey.service}, request)
+    response = client_for(carol).get(f"/services/{survey.service.code}/")
+    assert response.status_code == 200
+    panel = BeautifulSoup(response.content, "html.parser").find(
+        "section", attrs={"aria-labelledby": "feedback-panel-title"}
     )
-    text = BeautifulSoup(html, "html.parser").get_text(" ", strip=True)
+    text = panel.get_text(" ", strip=True)
     assert "Satisfaction 2026/27 80.0%" in text
     assert "Bin collection survey , ended 30 Sep 2026: 80.0% satisfied (212 respondents)" in text
 

@@ -4,6 +4,7 @@ rule (none left unreviewed for four years)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -96,11 +97,13 @@ def test_the_programme_page_shows_the_rule_and_its_timeline(
         tr.th.get_text(strip=True): [td.get_text(" ", strip=True) for td in tr.select("td")]
         for tr in page.find("table", attrs={"aria-labelledby": "programme-title"}).tbody("tr")
     }
+    # No budgets here: the value-for-money analysis places none, so the order is by name.
     assert list(rows) == ["Benefits", "Legal", "Leisure", "Parks", "Planning", "Revenues"]
-    assert rows["Legal"][0] == "Never reviewed" and "Never reviewed" in rows["Legal"][3]
-    assert "Not reviewed for four years" in rows["Leisure"][3]
-    assert "Due for review within a year" in rows["Parks"][3]
-    assert rows["Benefits"][0].endswith("Business process review")
+    assert rows["Legal"][0] == "–"
+    assert rows["Legal"][1] == "Never reviewed" and "Never reviewed" in rows["Legal"][4]
+    assert "Not reviewed for four years" in rows["Leisure"][4]
+    assert "Due for review within a year" in rows["Parks"][4]
+    assert rows["Benefits"][1].endswith("Business process review")
     timeline = page.find("script", id="timeline-data")
     assert timeline is not None and '"never": ["Legal"]' in timeline.string
     assert page.select_one("#timeline-chart")["aria-hidden"] == "true"
@@ -142,3 +145,28 @@ def test_the_programme_costs_the_same_queries_whatever_the_number_of_reviews(
     with CaptureQueriesContext(connection) as many:
         client.get("/fsr/")
     assert len(many) == len(few)
+
+
+def test_the_programme_follows_the_fsr_priority_list(
+    monkeypatch: pytest.MonkeyPatch, carol: User, council: dict[str, Service]
+) -> None:
+    """The value-for-money list orders the programme; unplaced services follow by name."""
+    from fsr import programme as programme_module
+
+    ranked = [council["running"], council["recent"]]
+    monkeypatch.setattr(
+        programme_module,
+        "fsr_priority_list",
+        lambda year: [SimpleNamespace(service=s, priority=n) for n, s in enumerate(ranked, 1)],
+    )
+    page = BeautifulSoup(client_for(carol).get("/fsr/").content, "html.parser")
+    table = page.find("table", attrs={"aria-labelledby": "programme-title"})
+    rows = [(tr.th.get_text(strip=True), tr.td.get_text(strip=True)) for tr in table.tbody("tr")]
+    assert rows == [
+        ("Revenues", "1"),
+        ("Parks", "2"),
+        ("Benefits", "–"),
+        ("Legal", "–"),
+        ("Leisure", "–"),
+        ("Planning", "–"),
+    ]
