@@ -89,6 +89,8 @@ def database_unavailable_response() -> HttpResponse:
     body = loader.get_template("503.html").render({"retry_after": RETRY_AFTER_SECONDS})
     response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # It replaces the response after XFrameOptionsMiddleware has been by: say it here.
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
     return response
 
 
