@@ -362,7 +362,10 @@ def test_production_settings_make_cookies_secure_and_sessions_short() -> None:
 
 
 def test_hsts_preload_and_subdomains_can_be_switched_off() -> None:
-    code = "from django.conf import settings as s; print(s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
     result = _production(
         "shell",
         "--no-imports",
