@@ -11,15 +11,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 
 class ResilientRedisCache(RedisCache):
@@ -29,7 +27,7 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         self._down_until = 0.0
 
-    def _fail_open(self, operation: str, call: Callable[[], T], fallback: T) -> T:
+    def _fail_open(self, operation: str, call: Callable[[], Any], fallback: Any) -> Any:
         if time.monotonic() < self._down_until:
             return fallback
         try:

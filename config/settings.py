@@ -199,8 +199,11 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_TIMEOUT = 5
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5, "socket_timeout": 10}
+CELERY_BROKER_CONNECTION_TIMEOUT: float = 5
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float] = {
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
