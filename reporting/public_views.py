@@ -86,8 +86,9 @@ def _cached(
     response = HttpResponse(body, content_type=content_type, headers=headers)
     etag = f'"{key.rsplit(".", 1)[-1]}"'
     response["ETag"] = etag
-    # Browsers and proxies may keep a copy but must ask again: a publish shows at once.
-    patch_cache_control(response, no_cache=True)
+    # Browsers and proxies may keep a copy but must ask again: a publish shows at once. `public`
+    # tells config.middleware.NoStoreMiddleware that this page holds nothing private.
+    patch_cache_control(response, public=True, no_cache=True)
     return get_conditional_response(request, etag=etag, response=response) or response
 
 

@@ -190,7 +190,8 @@ def test_a_run_page_shows_the_packs_figures_as_a_dashboard(
     assert all(s.get("src") for s in soup.select("script") if s.get("id") != "run-chart-data")
     links = {a.get_text(strip=True): a["href"] for a in soup.select(".button-group a")}
     assert links["Figures as CSV"] == reverse("report_run_csv", args=[runs["scrutiny"].pk])
-    assert set(response["Cache-Control"].split(", ")) == {"no-cache", "private"}
+    # Internal figures: never stored by a browser or proxy (config.middleware.NoStoreMiddleware).
+    assert set(response["Cache-Control"].split(", ")) == {"no-cache", "no-store", "private"}
 
 
 def test_a_run_page_never_changes_after_the_event(
