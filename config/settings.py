@@ -196,6 +196,10 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(  # type: igno
         "ReviewStatusEnum": "fsr.models.Review.Status",
         "ReviewKindEnum": "fsr.models.Review.Kind",
         "ActionStatusEnum": "targets.models.Action.Status",
+        "ActionSourceEnum": "targets.models.Action.Source",
+        "FactorSourceEnum": "oim.models.scorecard.Factor.Source",
+        "SavingsSourceEnum": "fsr.models.SavingsLine.Source",
+        "MetricSourceEnum": "benchmarking.models.Metric.Source",
     }
 )
 

@@ -39,7 +39,7 @@ class ArrangementSerializer(serializers.ModelSerializer[Arrangement]):
         ]
 
 
-class ActionSerializer(serializers.ModelSerializer[Action]):
+class FeedbackActionSerializer(serializers.ModelSerializer[Action]):
     owner: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
@@ -65,7 +65,7 @@ class RoundSerializer(serializers.ModelSerializer[Round]):
         allow_null=True,
         help_text="% satisfied, or the score normalised: lowest score 0%, highest 100%.",
     )
-    actions = ActionSerializer(many=True, read_only=True)
+    actions = FeedbackActionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Round
@@ -136,7 +136,7 @@ class PanelSurveySerializer(serializers.ModelSerializer[PanelSurvey]):
 
 class VisitSerializer(serializers.ModelSerializer[MysteryShop]):
     service = _service()
-    actions = ActionSerializer(many=True, read_only=True)
+    actions = FeedbackActionSerializer(many=True, read_only=True)
 
     class Meta:
         model = MysteryShop

@@ -53,7 +53,7 @@ class MilestoneSerializer(serializers.ModelSerializer[Milestone]):
         fields = ["id", "title", "owner", "due", "done_on"]
 
 
-class ActionSerializer(serializers.ModelSerializer[Action]):
+class ReviewActionSerializer(serializers.ModelSerializer[Action]):
     owner = username()
 
     class Meta:
@@ -105,7 +105,7 @@ class ReviewSerializer(serializers.ModelSerializer[Review]):
     outcome = OutcomeSerializer(source="*", read_only=True)
     comparison = ComparisonSerializer(read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
-    actions = ActionSerializer(many=True, read_only=True)
+    actions = ReviewActionSerializer(many=True, read_only=True)
     missed_dates = serializers.BooleanField(
         read_only=True,
         help_text="The agreed improvement plan has missed a date: due for a market-testing "
@@ -318,7 +318,7 @@ class PeerReviewSerializer(serializers.ModelSerializer[PeerReview]):
     service: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    recommendations = ActionSerializer(many=True, read_only=True)
+    recommendations = ReviewActionSerializer(many=True, read_only=True)
 
     class Meta:
         model = PeerReview
