@@ -180,10 +180,14 @@ def value_save(
         value.version += 1
         if action == Action.RESTATE:
             value.revision += 1
-        elif submit:
+        elif submit or value.status == ValueStatus.APPROVED:
+            # An approved value whose figures the performance team corrects needs approving
+            # again, by someone else: nobody approved the corrected figures.
             _mark_submitted(value, user)
+            value.approved_by = None
+            value.approved_at = None
         # Otherwise the status stays: a draft stays a draft, and the performance team correcting
-        # a value under validation leaves it where it is in the workflow.
+        # a submitted value leaves it waiting for approval.
         value.save()
         audit.record(
             user=user,
