@@ -14,11 +14,9 @@ import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -26,7 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import HttpResponse
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from openpyxl import load_workbook
@@ -45,7 +43,7 @@ from tests.security.matrix import (
     Row,
     Write,
 )
-from tests.security.world import PERSONAS, TODAY, World, build_world
+from tests.security.world import PERSONAS, World
 
 MATRIX_FILE = "tests/security/matrix.py"
 
@@ -146,42 +144,6 @@ def test_expectations_name_every_persona() -> None:
         assert set(row.get) == set(PERSONAS), row.route
         for write in row.writes:
             assert set(write.expect) == set(PERSONAS), row.route
-
-
-# --- one world for the module: built once, each test rolls back to it -------------------------
-
-
-@pytest.fixture(scope="module")
-def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("matrix-media")
-
-
-@pytest.fixture(scope="module")
-def built_world(django_db_setup: Any, django_db_blocker: Any, media: Path) -> Iterator[World]:
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media),
-        time_machine.travel(TODAY, tick=False),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            built = build_world()
-            for model in admin.site._registry:
-                first = model._default_manager.order_by("pk").first()
-                if first is not None:
-                    built.ids[f"admin:{model._meta.label_lower}"] = first.pk
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture
-def world(built_world: World, media: Path) -> Iterator[World]:
-    """The module's world, on its day and with its files; each test rolls back to it."""
-    with time_machine.travel(TODAY, tick=False), override_settings(MEDIA_ROOT=media):
-        yield built_world
 
 
 def fingerprint() -> str:
