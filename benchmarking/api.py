@@ -167,7 +167,7 @@ class AuthoritySerializer(serializers.ModelSerializer[Authority]):
 
 class MetricSerializer(serializers.ModelSerializer[Metric]):
     measure: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -203,7 +203,7 @@ class VersionSerializer(serializers.ModelSerializer[GroupVersion]):
 
 class GroupSerializer(serializers.ModelSerializer[ComparatorGroup]):
     authority: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     versions = VersionSerializer(many=True, read_only=True)
 

@@ -189,6 +189,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # A data-quality audit's result and its six dimensions share one choice set.
     "ENUM_NAME_OVERRIDES": {"AuditResultEnum": "targets.models.quality.AuditResult"},
+    # Every operation documents the errors it can answer (400, 401, 403, 404).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "targets.api.schema.document_errors",
+    ],
 }
 # Service reviews: names for choice sets that share a field name with other apps' ones.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(  # type: ignore[attr-defined]

@@ -17,3 +17,5 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: no inline script under CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
+
+handler404 = "targets.api.errors.not_found"

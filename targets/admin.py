@@ -139,6 +139,13 @@ class UserAdmin(PerformanceTeamMixin, DjangoUserAdmin):  # type: ignore[misc]
             return False
         return super().has_change_permission(request, obj)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Nor may it make anyone (itself included) a superuser or grant Django permissions.
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "is_superuser", "groups", "user_permissions")
+
 
 @admin.register(Service)
 class ServiceAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
@@ -193,7 +200,23 @@ class ValueAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     search_fields = ("measure__code", "period")
     autocomplete_fields = ["measure"]
     list_select_related = ("measure",)
-    readonly_fields = ("version", "revision", "created_at", "updated_at")
+    # The workflow (who entered, submitted, approved and published it) moves only through the
+    # workflow services, which never let anyone approve their own value: not through the admin.
+    readonly_fields = (
+        "status",
+        "entered_by",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "published_by",
+        "published_at",
+        "return_reason",
+        "version",
+        "revision",
+        "created_at",
+        "updated_at",
+    )
 
 
 @admin.register(ChangeRecord)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from targets import periods, permissions, services
@@ -65,6 +66,14 @@ def _period(request: HttpRequest, measure: Measure) -> Period:
     except (periods.PeriodError, WorkflowError) as exc:
         raise BadPeriod(str(exc)) from exc
     return period
+
+
+def _local(request: HttpRequest, url: str) -> str:
+    """`url` if it is a page of this site, else "": a form's `next` never leads elsewhere."""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if safe else ""
 
 
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -205,7 +214,7 @@ def value_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
             raise Http404
     except WorkflowError as exc:
         messages.error(request, f"{label}: {exc}")
-    return redirect(request.POST.get("next") or "my_work")
+    return redirect(_local(request, request.POST.get("next", "")) or "my_work")
 
 
 @require_POST

@@ -180,10 +180,14 @@ def value_save(
         value.version += 1
         if action == Action.RESTATE:
             value.revision += 1
-        elif submit:
+        elif submit or value.status == ValueStatus.APPROVED:
+            # An approved value whose figures the performance team corrects needs approving
+            # again, by someone else: nobody approved the corrected figures.
             _mark_submitted(value, user)
+            value.approved_by = None
+            value.approved_at = None
         # Otherwise the status stays: a draft stays a draft, and the performance team correcting
-        # a value under validation leaves it where it is in the workflow.
+        # a submitted value leaves it waiting for approval.
         value.save()
         audit.record(
             user=user,
@@ -224,10 +228,13 @@ def _transition(
     source: str,
     reason: str = "",
     apply: Any,
+    check: Any = None,
 ) -> Value:
     with transaction.atomic():
         current = Value.objects.select_for_update().select_related("measure").get(pk=value.pk)
         _check_version(current, expected_version)
+        if check is not None:
+            check(current)  # on the locked row, not on the caller's copy, which may be stale
         if current.status not in allowed_from:
             raise WorkflowError(
                 f"{current.measure.code} {current.period_obj.label} is "
@@ -273,11 +280,14 @@ def value_submit(
 def value_approve(
     value: Value, *, user: User, expected_version: int | None = None, source: str = Source.FORM
 ) -> Value:
-    own = {value.entered_by_id, value.submitted_by_id}
-    if not permissions.can_approve_value(user, value.measure, entered_by=own):
-        if user.pk in own:
-            raise PermissionDenied("You cannot approve a value you entered or submitted.")
-        raise PermissionDenied(f"You cannot approve values of {value.measure.code}.")
+    def check(v: Value) -> None:
+        own = {v.entered_by_id, v.submitted_by_id}
+        if not permissions.can_approve_value(user, v.measure, entered_by=own):
+            if user.pk in own:
+                raise PermissionDenied("You cannot approve a value you entered or submitted.")
+            raise PermissionDenied(f"You cannot approve values of {v.measure.code}.")
+
+    check(value)
 
     def apply(v: Value) -> None:
         v.status = ValueStatus.APPROVED
@@ -292,6 +302,7 @@ def value_approve(
         action=Action.APPROVE,
         source=source,
         apply=apply,
+        check=check,
     )
 
 

@@ -175,22 +175,22 @@ class ValueViewSet(
 
     @extend_schema(request=ValueVersionSerializer, responses={200: ValueSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: str | None = None) -> Response:
+    def submit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._transition(request, services.value_submit)
 
     @extend_schema(request=ValueVersionSerializer, responses={200: ValueSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
+    def approve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._transition(request, services.value_approve)
 
     @extend_schema(request=ValueVersionSerializer, responses={200: ValueSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: str | None = None) -> Response:
+    def publish(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._transition(request, services.value_publish)
 
     @extend_schema(request=ReturnSerializer, responses={200: ValueSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request: Request, pk: str | None = None) -> Response:
+    def return_(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         value = self.get_object()
         serializer = ReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,0 +1,53 @@
+"""The API schema documents the errors every operation can answer, as the API answers them.
+
+drf-spectacular documents the successful responses and the ones a view declares; the errors
+DRF itself gives (400 for bad input, 401/403 without the right, 404 for an unknown object) are
+added here for every operation, so that a client (and the schema fuzzing in the tests) knows
+every status and body the API can send.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DETAIL = "ErrorDetail"
+INVALID = "ValidationErrors"
+SCHEMAS: dict[str, dict[str, Any]] = {
+    DETAIL: {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    INVALID: {
+        "type": "object",
+        "description": "What is wrong with each field (or `non_field_errors`, `detail`).",
+        "additionalProperties": {},
+    },
+}
+ERRORS = {
+    "400": ("The request is invalid: what is wrong, by field.", INVALID),
+    "401": ("Not signed in (token authentication).", DETAIL),
+    "403": ("Not signed in, or not allowed.", DETAIL),
+    "404": ("No such object, or not one the user may see.", DETAIL),
+}
+METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def _response(description: str, schema: str) -> dict[str, Any]:
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+
+def document_errors(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """A drf-spectacular postprocessing hook: add the error responses to every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(SCHEMAS)
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, (description, schema) in ERRORS.items():
+                responses.setdefault(status, _response(description, schema))
+    return result

@@ -1,0 +1,116 @@
+"""API fuzzing: schemathesis generates requests for every operation of `/api/schema/` and sends
+them in process to the WSGI application, signed in (DRF token) as the performance team (pat) and
+as an officer (alice). No response may be a server error or break the schema (status codes and
+bodies as documented).
+
+Bounded for CI: MAX_EXAMPLES generated cases per operation and persona (under 3 minutes in all).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.security.world import World
+
+MAX_EXAMPLES = 15
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def generated_schema() -> dict[str, Any]:
+    """What /api/schema/ serves, as JSON (checked below to be the same document)."""
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(document, renderer_context={}))  # type: ignore[no-any-return]
+
+
+schema = schemathesis.openapi.from_dict(generated_schema())
+schema.app = get_wsgi_application()
+
+
+@pytest.mark.django_db
+def test_the_fuzzed_schema_is_the_one_the_api_serves(world: World) -> None:
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.users["pat"])  # type: ignore[arg-type]
+    served = browser.get("/api/schema/?format=json")
+    assert served.status_code == 200
+    assert json.loads(served.content) == generated_schema()
+
+
+@pytest.fixture(params=["pat", "alice"])
+def token(request: pytest.FixtureRequest, world: World) -> str:
+    user = world.users[request.param]
+    key: str = Token.objects.get_or_create(user=user)[0].key
+    return key
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+def test_every_operation_answers_within_its_schema(case: Any, token: str) -> None:
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+
+
+# --- what the fuzzing found, each with its own test ------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/api/v1/values/0.5/", "/api/v1/values/-2e-99/", "/api/v1/nothing-here/"]
+)
+def test_an_api_address_that_matches_nothing_answers_json(world: World, url: str) -> None:
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.users["alice"])  # type: ignore[arg-type]
+    response = browser.get(url)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.django_db
+def test_other_addresses_still_get_the_not_found_page(world: World) -> None:
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.users["alice"])  # type: ignore[arg-type]
+    response = browser.get("/nothing-here/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_links_that_may_be_empty_are_documented_as_nullable() -> None:
+    components = generated_schema()["components"]["schemas"]
+    assert components["Metric"]["properties"]["measure"]["nullable"] is True
+    assert components["Group"]["properties"]["authority"]["nullable"] is True
+
+
+def test_every_operation_documents_its_errors() -> None:
+    for path, operations in generated_schema()["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "401", "403", "404"} <= set(operation["responses"]), (method, path)

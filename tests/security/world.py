@@ -1,0 +1,258 @@
+"""One small council for the security tests: two services, a value in every workflow state, and
+report runs, benchmarking objects and evidence to point URLs at.
+
+Every figure is unique and has two decimals, so that a page or an export can be searched for it:
+finding 44.47 anywhere a draft must not show is a leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+from rest_framework.authtoken.models import Token
+
+from benchmarking.models import (
+    Authority,
+    BenchmarkValue,
+    ComparatorGroup,
+    Exercise,
+    GoodPractice,
+    GroupVersion,
+    Metric,
+)
+from reporting.models import ReportRun, ReportSchedule, RunStatus
+from reporting.packs import snapshot
+from targets import audit
+from targets.models import (
+    CorporateRole,
+    Measure,
+    Priority,
+    Service,
+    ServiceRole,
+    Target,
+    User,
+    Value,
+    ValueStatus,
+)
+from targets.periods import parse_period
+from tests.factories import MeasureFactory, UserFactory
+
+# The month every value is for: the last month of 2026/27-Q2 and of 2026/27-B3, so that the
+# monthly, bi-monthly and quarterly packs all show it.
+MONTH = "2026-09"
+TODAY = datetime(2026, 11, 26, 12, tzinfo=UTC)
+
+# measure code → (service, status, figure, public)
+VALUES: dict[str, tuple[str, str, str, bool]] = {
+    "WST-PUB": ("waste", ValueStatus.PUBLISHED, "41.17", True),
+    "WST-APP": ("waste", ValueStatus.APPROVED, "42.27", True),
+    "WST-SUB": ("waste", ValueStatus.SUBMITTED, "43.37", True),
+    "WST-DRF": ("waste", ValueStatus.DRAFT, "44.47", True),
+    "WST-PRV": ("waste", ValueStatus.PUBLISHED, "45.57", False),
+    "HSG-DRF": ("housing", ValueStatus.DRAFT, "55.57", True),
+    "HSG-SUB": ("housing", ValueStatus.SUBMITTED, "56.67", True),
+}
+FIGURE = {code: spec[2] for code, spec in VALUES.items()}
+PUBLISHED = FIGURE["WST-PUB"]
+APPROVED = FIGURE["WST-APP"]
+SUBMITTED = FIGURE["WST-SUB"]
+WASTE_DRAFT = FIGURE["WST-DRF"]
+PRIVATE = FIGURE["WST-PRV"]  # published, of a measure that is not public
+HOUSING_DRAFT = FIGURE["HSG-DRF"]
+HOUSING_SUBMITTED = FIGURE["HSG-SUB"]
+DRAFTS = (WASTE_DRAFT, HOUSING_DRAFT)
+UNPUBLISHED = (APPROVED, SUBMITTED, HOUSING_SUBMITTED, *DRAFTS)
+CMT_PACK = "Bi-monthly performance report to the corporate management team"
+
+PERSONAS = ("anonymous", "noroles", "alice", "bob", "hannah", "dora", "sam", "carol", "pat")
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    measures: dict[str, Measure]
+    values: dict[str, Value]
+    ids: dict[str, Any] = field(default_factory=dict)
+
+
+def _people(waste: Service, housing: Service) -> dict[str, User | None]:
+    def member(name: str, service: Service, role: str) -> User:
+        user = UserFactory(username=name)
+        ServiceRole.objects.create(user=user, service=service, role=role)
+        return user
+
+    hannah = UserFactory(username="hannah")
+    waste.head = hannah
+    waste.save()
+    housing.head = UserFactory(username="harry")
+    housing.save()
+    return {
+        "anonymous": None,
+        "noroles": UserFactory(username="nora"),
+        "alice": member("alice", waste, ServiceRole.Role.UPDATER),
+        "bob": member("bob", housing, ServiceRole.Role.UPDATER),
+        "hannah": hannah,
+        "dora": member("dora", waste, ServiceRole.Role.DQ_CHAMPION),
+        "sam": UserFactory(username="sam", corporate_role=CorporateRole.SCRUTINY),
+        "carol": UserFactory(username="carol", corporate_role=CorporateRole.CMT),
+        "pat": UserFactory(username="pat", corporate_role=CorporateRole.PERFORMANCE),
+    }
+
+
+def _run(code: str, period: str, *, public: bool = False) -> ReportRun:
+    schedule = ReportSchedule.objects.get(code=code)
+    if public:
+        schedule.is_public = True
+        schedule.save()
+    data = snapshot.build(
+        schedule=schedule, period=parse_period(period), today=TODAY.date(), generated_at=TODAY
+    )
+    run = ReportRun(
+        schedule=schedule,
+        period=period,
+        status=RunStatus.DONE,
+        internal=data["internal"],
+        pack_status=data["status"],
+        summary_text=data["summary"]["text"],
+        snapshot=data,
+    )
+    name = run.pdf_name()
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(b"%PDF-1.7\n% the matrix only checks access\n"))
+    run.pdf.name = name
+    run.save()
+    return run
+
+
+def _admin_only_objects(users: dict[str, User | None]) -> None:
+    """One object of each model only superusers administer, so that their pages exist."""
+    Group.objects.create(name="Auditors")
+    Token.objects.create(user=users["alice"])
+    every_day = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
+    PeriodicTask.objects.create(name="nightly", task="targets.tasks.nothing", interval=every_day)
+    CrontabSchedule.objects.create(minute="0", hour="7")
+    SolarSchedule.objects.create(event="sunrise", latitude=51.75, longitude=-1.26)
+    ClockedSchedule.objects.create(clocked_time=TODAY)
+
+
+def build_world() -> World:
+    waste = Service.objects.create(code="waste", name="Waste and Recycling")
+    housing = Service.objects.create(code="housing", name="Housing")
+    priority = Priority.objects.create(number=4, name="A cleaner greener city")
+    users = _people(waste, housing)
+    services = {"waste": waste, "housing": housing}
+    measures: dict[str, Measure] = {}
+    values: dict[str, Value] = {}
+    by = {"waste": users["alice"], "housing": users["bob"]}
+    for code, (service, status, figure, public) in VALUES.items():
+        measure = MeasureFactory(
+            code=code,
+            title=f"Measure {code}",
+            kind=Measure.Kind.CORPORATE,
+            priority=priority,
+            service=services[service],
+            decimals=2,
+            is_public=public,
+            is_scrutiny=True,
+        )
+        Target.objects.create(measure=measure, year=2026, value=Decimal("50"))
+        entered = by[service]
+        value = Value.objects.create(
+            measure=measure,
+            period=MONTH,
+            actual=Decimal(figure),
+            commentary=f"Commentary of {code}",
+            corrective_action="Recovery plan",
+            status=status,
+            entered_by=entered,
+            submitted_by=entered if status != ValueStatus.DRAFT else None,
+            approved_by=users["hannah"]
+            if status in (ValueStatus.APPROVED, ValueStatus.PUBLISHED)
+            else None,
+            published_by=users["pat"] if status == ValueStatus.PUBLISHED else None,
+            published_at=timezone.now() if status == ValueStatus.PUBLISHED else None,
+        )
+        measures[code] = measure
+        values[code] = value
+    audit.record(
+        user=users["pat"],
+        action="publish",
+        source="form",
+        object_type="value",
+        obj=values["WST-PUB"],
+        measure=measures["WST-PUB"],
+        period=MONTH,
+        changes={"status": ["approved", "published"]},
+    )
+    for code in ("WST-DRF", "WST-SUB"):
+        values[code].evidence.save(f"{code}.csv", ContentFile(b"a,b\n1,2\n"))
+
+    oxford = Authority.objects.create(
+        code="E07000178", name="Oxford", type="NMD", type_name="Non-metropolitan district"
+    )
+    other = Authority.objects.create(
+        code="E07000001", name="Elsewhere", type="NMD", type_name="Non-metropolitan district"
+    )
+    metric = Metric.objects.create(code="ENV18", title="Household waste recycled", decimals=1)
+    benchmark = BenchmarkValue.objects.create(
+        metric=metric, authority=oxford, period="2023/24", value=Decimal("41.5")
+    )
+    BenchmarkValue.objects.create(
+        metric=metric, authority=other, period="2023/24", value=Decimal("38.5")
+    )
+    group = ComparatorGroup.objects.create(
+        slug="nearest-oxford", name="Oxford's nearest neighbours", kind="nearest", authority=oxford
+    )
+    GroupVersion.objects.create(group=group).members.set([other])
+    exercise = Exercise.objects.create(
+        service=waste, year=2026, title="Waste collection costs", scope="Cost per household"
+    )
+    housing_exercise = Exercise.objects.create(
+        service=housing, year=2026, title="Void turnaround", scope="Days to relet"
+    )
+    practice = GoodPractice.objects.create(
+        service=waste,
+        exercise=exercise,
+        topic="Food waste",
+        title="Caddy liners",
+        description="x",
+        year=2026,
+    )
+    runs = {
+        "members": _run("monthly-corporate", MONTH),
+        "cmt": _run("cmt-bimonthly", "2026/27-B3"),
+        "public": _run("scrutiny-quarterly", "2026/27-Q2", public=True),
+    }
+    _admin_only_objects(users)
+    world = World(users=users, measures=measures, values=values)
+    world.ids = {
+        **{f"value_{c.replace('-', '_').lower()}": v.pk for c, v in values.items()},
+        **{f"version_{c.replace('-', '_').lower()}": v.version for c, v in values.items()},
+        **{f"run_{name}": run.pk for name, run in runs.items()},
+        "waste": waste.pk,
+        "housing": housing.pk,
+        "exercise": exercise.pk,
+        "housing_exercise": housing_exercise.pk,
+        "good_practice": practice.pk,
+        "benchmark_value": benchmark.pk,
+        "group": group.slug,
+        "metric": metric.code,
+        "authority": oxford.code,
+        "month": MONTH,
+        "user_alice": users["alice"].pk,  # type: ignore[union-attr]
+    }
+    return world
