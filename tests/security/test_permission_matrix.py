@@ -158,6 +158,14 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
+@pytest.fixture(autouse=True)
+def _sessions_outside_the_database(settings: Any) -> None:
+    """The idle and absolute timeouts write the session on every request: sessions are not
+    what this test watches (tests/security/test_sessions.py does), and that write would hide
+    the ones it does. Signed-cookie sessions keep them out of the database here."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+
+
 def writes() -> int | str:
     """Something that changes whenever anything is written: SQLite counts the rows every
     statement changed (cheap); other databases get a digest of every table."""
