@@ -43,9 +43,9 @@ from tests.security.matrix import (
     Row,
     Write,
 )
-from tests.security.world import PERSONAS, World
+from tests.security.world import PERSONAS, World, matrix_areas
 
-MATRIX_FILE = "tests/security/matrix.py"
+MATRIX_FILE = "tests/security/matrix.py (or the matrix_<area>.py of its part of the product)"
 
 
 def _route(prefix: str, pattern: Any) -> str:
@@ -78,7 +78,13 @@ def _admin_label(route: str) -> str | None:
 
 def all_rows(ids: dict[str, Any] | None = None) -> dict[str, Row]:
     rows = {row.route: row for row in matrix.ROWS}
-    for label, spec in ADMIN_MODELS.items():
+    admin_models = dict(ADMIN_MODELS)
+    for area in matrix_areas():
+        duplicated = set(rows) & {row.route for row in area.ROWS}
+        assert not duplicated, f"{area.__name__} repeats rows of another part: {duplicated}"
+        rows |= {row.route: row for row in area.ROWS}
+        admin_models |= area.ADMIN_MODELS
+    for label, spec in admin_models.items():
         object_id = str((ids or {}).get(f"admin:{label}", 1))
         rows |= {row.route: row for row in matrix.admin_rows(label, spec, object_id)}
     return rows

@@ -255,4 +255,16 @@ def build_world() -> World:
         "month": MONTH,
         "user_alice": users["alice"].pk,  # type: ignore[union-attr]
     }
+    for area in matrix_areas():
+        world.ids |= area.build(world)
     return world
+
+
+def matrix_areas() -> list[Any]:
+    """The matrix's other parts, one module per area of the product (`matrix_<area>.py` next to
+    this file): each has `build(world) -> ids`, `ROWS` and `ADMIN_MODELS`."""
+    import importlib
+    from pathlib import Path
+
+    names = sorted(p.stem for p in Path(__file__).parent.glob("matrix_*.py"))
+    return [importlib.import_module(f"tests.security.{name}") for name in names]
