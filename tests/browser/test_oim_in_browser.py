@@ -67,10 +67,16 @@ def test_the_ranking_service_and_vfm_pages_are_accessible(
     costs: None,
     pat: User,
 ) -> None:
+    errors: list[str] = []  # the content security policy's refusals, as the console shows them
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     sign_in(page, live_server, "pat")
     page.goto(f"{live_server.url}/oim/?year={YEAR}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Oxford Improvement Model")
     expect(page.locator("#quadrant-chart .main-svg").first).to_be_visible()
+    assert errors == []
     expect(page.get_by_role("row", name="Planning")).to_contain_text("Not ranked")
     page.get_by_text("How scores are worked out").click()
     expect(page.get_by_text("never counted as 0").first).to_be_visible()
@@ -84,6 +90,7 @@ def test_the_ranking_service_and_vfm_pages_are_accessible(
     page.goto(f"{live_server.url}/oim/vfm/?year={YEAR}")
     expect(page.locator("#vfm-chart .main-svg").first).to_be_visible()
     expect(page.get_by_role("row", name="Waste").first).to_be_visible()
+    assert errors == []
     assert_accessible(page)
 
     for path in ("/oim/factors/", "/oim/processes/", "/oim/accreditations/", "/oim/budgets/"):
