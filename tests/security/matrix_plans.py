@@ -124,7 +124,7 @@ def build(world: World) -> dict[str, Any]:
     housing_objective = Objective.objects.create(
         plan=housing_plan, priority=priority, title="Housing objective", order=1
     )
-    Action.objects.create(
+    housing_action = Action.objects.create(
         service=housing,
         objective=housing_objective,
         title=HOUSING_ACTION,
@@ -149,6 +149,7 @@ def build(world: World) -> dict[str, Any]:
         "plans_action": action.pk,
         "plans_loose_action": loose.pk,
         "plans_milestone": milestone.pk,
+        "plans_housing_action": housing_action.pk,
         "admin:targets.dataqualityprocedure": procedure.pk,
         "admin:targets.dataqualityaudit": dq_audit.pk,
         "admin:targets.serviceplan": plan.pk,
@@ -354,6 +355,13 @@ ROWS: list[Row] = [
                 posted(WASTE_MANAGERS),
                 WASTE_MANAGERS,
             ),
+            # Housing's plan is not the head of waste's (and, signed off, nobody changes it).
+            Write(
+                {"summary": "Taken over"},
+                posted(TEAM),
+                frozenset(),
+                url="/plans/housing/2026/edit/",
+            ),
         ),
     ),
     # Only the head of service signs off: not even the performance team.
@@ -404,6 +412,14 @@ ROWS: list[Row] = [
                 posted(PROGRESS),
                 PROGRESS,
             ),
+            # Housing's action (in its signed-off plan): its owner bob and the team, not the
+            # head of waste nor waste's officers.
+            Write(
+                {"status": "in_progress", "progress": "Under way", "completed_on": ""},
+                posted(frozenset({"bob", "pat"})),
+                frozenset({"bob", "pat"}),
+                url="/actions/{plans_housing_action}/",
+            ),
         ),
     ),
     Row(
@@ -415,6 +431,14 @@ ROWS: list[Row] = [
                 {**ACTION_FORM, "title": "Weigh every round twice"},
                 posted(WASTE_MANAGERS),
                 WASTE_MANAGERS,
+            ),
+            # Housing's action: not the head of waste's; its plan is signed off, so the team is
+            # sent to the action's page with nothing changed.
+            Write(
+                {**ACTION_FORM, "objective": "", "title": "Taken over"},
+                posted(TEAM),
+                frozenset(),
+                url="/actions/{plans_housing_action}/edit/",
             ),
         ),
     ),
