@@ -345,6 +345,8 @@ def action_update(*, action: Action, status: str, progress: str, user: User) -> 
     """Report progress on an audit's action (done or cancelled closes it)."""
     if not permissions.can_update_dq_action(user, action):
         raise PermissionDenied("You cannot update this action.")
+    if not DataQualityAudit.objects.filter(actions=action).exists():
+        raise PermissionDenied("Only an audit's actions are updated from its page.")
     if status not in Action.Status.values:
         raise AuditStateError(f"{status!r} is not an action status.")
     with transaction.atomic():

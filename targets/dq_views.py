@@ -328,7 +328,9 @@ def audit_replace(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = _internal(request)
-    action = get_object_or_404(Action.objects.select_related("service"), pk=pk)
+    # Only an audit's actions: a plan's own actions are updated on their page, by their rules.
+    audits_actions = Action.objects.filter(dq_audits__isnull=False).distinct()
+    action = get_object_or_404(audits_actions.select_related("service"), pk=pk)
     if not permissions.can_update_dq_action(user, action):
         raise PermissionDenied("You cannot update this action.")
     form = ActionUpdateForm(request.POST, prefix=f"a{action.pk}")

@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
 from reporting.models import ReportSchedule
 from reporting.packs import pdf
 from reporting.packs.snapshot import build, restore
-from targets import permissions
+from targets import dq_services, permissions
 from targets.models import (
     Action,
     ChangeRecord,
@@ -470,6 +471,23 @@ def test_others_cannot_update_an_action(bins: Measure, alice: User, bob: User) -
     assert response.status_code == 403
     owned.refresh_from_db()
     assert owned.status == "not_started"
+
+
+def test_only_an_audits_actions_are_updated_from_the_audit_pages(
+    bins: Measure, alice: User, dora: User
+) -> None:
+    """A plan's action is its owner's, its head of service's and the team's to update, on its
+    own page: the champion cannot close it through the audits' form (found by the permission
+    matrix)."""
+    planned = action(bins, owner=alice)
+    response = client_for(dora).post(
+        reverse("dq_action_update", args=[planned.pk]), {f"a{planned.pk}-status": "done"}
+    )
+    assert response.status_code == 404
+    with pytest.raises(PermissionDenied):
+        dq_services.action_update(action=planned, status="done", progress="", user=dora)
+    planned.refresh_from_db()
+    assert planned.status == "not_started"
 
 
 def test_report_packs_list_overdue_reviews_and_open_failures(
