@@ -490,6 +490,12 @@ def test_only_an_audits_actions_are_updated_from_the_audit_pages(
     assert planned.status == "not_started"
 
 
+def pack_schedule(code: str, **kw: Any) -> ReportSchedule:
+    """A corporate pack's schedule, made here: transactional tests flush the seeded ones."""
+    audience = "scrutiny" if kw.get("scrutiny_may_download") else "cmt"
+    return ReportSchedule.objects.create(code=code, name=code, audience=audience, **kw)
+
+
 def test_report_packs_list_overdue_reviews_and_open_failures(
     bins: Measure, waste: Service, priority: Priority, alice: User, carol: User
 ) -> None:
@@ -500,9 +506,8 @@ def test_report_packs_list_overdue_reviews_and_open_failures(
     done_audit(
         bins, "2026-10", result="fail", sample=("2026-08", "2026-09"), actions=[action(bins)]
     )
-    schedule = ReportSchedule.objects.get(code="cmt-bimonthly")
     data = build(
-        schedule=schedule,
+        schedule=pack_schedule("cmt-test", frequency="bimonthly", cmt_may_download=True),
         period=parse_period("2026/27-B3"),
         today=TODAY,
         generated_at=datetime(2026, 11, 26, tzinfo=UTC),
@@ -544,7 +549,7 @@ def test_report_packs_list_overdue_reviews_and_open_failures(
 def test_public_packs_leave_the_internal_appendix_out(bins: Measure) -> None:
     procedure(bins, date(2025, 9, 1))
     data = build(
-        schedule=ReportSchedule.objects.get(code="scrutiny-quarterly"),
+        schedule=pack_schedule("scrutiny-test", frequency="quarterly", scrutiny_may_download=True),
         period=parse_period("2026/27-Q2"),
         today=TODAY,
         generated_at=datetime(2026, 11, 26, tzinfo=UTC),
