@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 
 from reporting import public
 from reporting.public import LICENCE_NAME, LICENCE_URL, OPEN_DATA_COLUMNS, Cell
+from targets.exports import csv_cell
 from targets.rules import Direction, GreyReason, Rag, RagResult
 
 SYMBOLS: dict[str, list[tuple[Any, str]]] = {
@@ -52,8 +53,6 @@ SYMBOLS: dict[str, list[tuple[Any, str]]] = {
         (Direction.DECREASING, "Lower than the earlier figure, for a measure of data only."),
     ],
 }
-# Text that a spreadsheet would run as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LICENCE_LINK = f'<{LICENCE_URL}>; rel="license"'
 
 
@@ -139,19 +138,6 @@ def _open_data(write: Callable[[list[dict[str, Cell]]], str]) -> Callable[[date]
         return write(public.open_data_rows())
 
     return build
-
-
-def csv_cell(cell: Cell) -> str:
-    """A cell as CSV text: numbers plain, text that a spreadsheet would run quoted with '."""
-    if cell is None:
-        return ""
-    if isinstance(cell, Decimal):
-        return f"{cell:f}"
-    if isinstance(cell, datetime):
-        return cell.isoformat()
-    if isinstance(cell, int):
-        return str(cell)
-    return f"'{cell}" if cell.startswith(FORMULA_START) else cell
 
 
 def open_data_csv(rows: list[dict[str, Cell]]) -> str:

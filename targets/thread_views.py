@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from targets import periods, permissions
+from targets.exports import csv_cell
 from targets.models import PlanningMilestone, Priority, User
 from targets.plan_forms import MilestoneDoneForm
 from targets.plan_services import PlanError
 from targets.plan_views import _bad_year, _require_sees_plans, parse_year
 from targets.planning_cycle import milestone_mark_done, milestones_generate
-from targets.spreadsheet import safe_text
 from targets.thread import appraisal_targets, person_thread, priority_thread
 
 
@@ -150,7 +150,7 @@ def appraisal_targets_csv(request: HttpRequest) -> HttpResponse:
             action.due.isoformat() if action.due else "",
             action.get_status_display(),
         ]
-        writer.writerow([safe_text(cell) for cell in row])
+        writer.writerow([csv_cell(cell) for cell in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     filename = f"appraisal-targets-{periods.fy_label(year).replace('/', '-')}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -16,9 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from reporting.packs.snapshot import Pack
-from targets.spreadsheet import FORMULA_START, safe_text
-
-__all__ = ["FORMULA_START", "as_csv", "as_xlsx", "records", "safe_text"]
+from targets.exports import csv_cell, xlsx_cell
 
 COLUMNS = [
     "code",
@@ -83,20 +81,15 @@ def records(pack: Pack) -> Iterator[dict[str, Any]]:
 
 
 def _cell(value: Any) -> Any:
-    if value is None:
-        return None
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, Decimal | int):
-        return value
-    return safe_text(str(value))
+    return xlsx_cell(value)
 
 
-def _csv_cell(value: Any) -> Any:
-    cell = _cell(value)
-    if cell is None:
-        return ""
-    return format(cell, "f") if isinstance(cell, Decimal) else cell
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return csv_cell(value)
 
 
 def as_csv(pack: Pack) -> str:
@@ -116,8 +109,8 @@ def as_xlsx(pack: Pack) -> bytes:
         sheet.append([_cell(record[name]) for name in COLUMNS])
     summary = workbook.create_sheet("Summary")
     data = pack.data
-    summary.append(["report", safe_text(data["schedule"]["name"])])
-    summary.append(["council", safe_text(data["council"])])
+    summary.append(["report", xlsx_cell(data["schedule"]["name"])])
+    summary.append(["council", xlsx_cell(data["council"])])
     summary.append(["period", data["period"]["code"]])
     summary.append(["figures as at", data["month"]["code"]])
     summary.append(["status", data["status"]])

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
+import re
 import zipfile
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from typing import IO
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from openpyxl.xml import DEFUSEDXML
@@ -37,6 +40,9 @@ XLSX_MAX_RATIO = 100
 XLSX_RATIO_CHECKED_FROM = 1024 * 1024
 
 MAX_LINE_CHARS = 1_000_000
+_PREFIXED_ROW_TAG = re.compile(rb"<\w+:row[\s/>]")
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _ZIP_MAGIC = b"PK\x03\x04"
 _SIGNATURES: list[tuple[bytes, str]] = [
     (
@@ -51,7 +57,6 @@ _SIGNATURES: list[tuple[bytes, str]] = [
     (b"\xff\xfe", "The file is UTF-16 text: save it as CSV UTF-8 (comma delimited)"),
     (b"\xfe\xff", "The file is UTF-16 text: save it as CSV UTF-8 (comma delimited)"),
 ]
-_NOT_A_SPREADSHEET = "The file is not a spreadsheet: upload a CSV (UTF-8) or .xlsx file"
 
 
 @dataclass
@@ -87,10 +92,15 @@ def read_table(
         raise FileRejected(f"The file is larger than the {_size(limit)} limit: split it up")
     if not data.strip():
         raise FileRejected("The file is empty")
+    max_rows = settings.IMPORT_MAX_ROWS
+    too_many = f"The file has more than {max_rows:,} rows: split it into smaller files"
     if data.startswith(_ZIP_MAGIC):
-        raw_rows = _xlsx_rows(data, wanted={*required, *optional})
+        raw_rows = _xlsx_rows(data, wanted={*required, *optional}, max_rows=max_rows + 1)
     else:
-        raw_rows = _csv_rows(_text(data))
+        text = _text(data)
+        if _csv_row_count(text, max_rows + 1) > max_rows + 1:
+            raise FileRejected(too_many)
+        raw_rows = _csv_rows(text)
     try:
         header = next(raw_rows)
     except StopIteration:
@@ -98,13 +108,10 @@ def read_table(
     known = {*required, *optional}
     columns = _columns(header, required=required, known=known)
     wanted = {name: i for i, name in enumerate(columns) if name in known}
-    max_rows = settings.IMPORT_MAX_ROWS
     rows: list[tuple[int, dict[str, Cell]]] = []
     for number, raw in enumerate(raw_rows, start=2):
         if number > max_rows + 1:
-            raise FileRejected(
-                f"The file has more than {max_rows:,} rows: split it into smaller files"
-            )
+            raise FileRejected(too_many)
         # Only the columns asked for are read; a row with nothing in them is skipped.
         width = len(raw)
         cells = {
@@ -113,6 +120,8 @@ def read_table(
         }
         if any(value is not None for value in cells.values()):
             rows.append((number, cells))
+    if not rows:
+        raise FileRejected("The file has no rows below its header: there is nothing to import")
     return Table(columns=frozenset(columns), rows=rows)
 
 
@@ -149,7 +158,9 @@ def _text(data: bytes) -> str:
         if data.startswith(signature):
             raise FileRejected(message)
     if b"\x00" in data:
-        raise FileRejected(_NOT_A_SPREADSHEET)
+        raise FileRejected(
+            "The file contains NUL bytes, so it is not CSV text: upload a CSV (UTF-8) or .xlsx file"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -167,6 +178,19 @@ def _lines(text: str) -> Iterator[str]:
         if len(line) > MAX_LINE_CHARS:
             raise FileRejected(f"A line of the file is longer than {MAX_LINE_CHARS:,} characters")
         yield line
+
+
+def _csv_row_count(text: str, limit: int) -> int:
+    """How many rows the CSV text holds, counted before any row is built, so that a file of a
+    million rows is refused at once rather than after half a million rows are in memory.
+
+    A row is a line unless a quoted cell holds a line break: without quotes, counting line
+    breaks is exact (and fast); with them, fewer lines than the limit still means fewer rows,
+    and only a file with more lines than the limit is read through the CSV parser to count."""
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if lines <= limit or '"' not in text:
+        return lines
+    return sum(1 for _ in _csv_rows(text))
 
 
 def _csv_rows(text: str) -> Iterator[list[str]]:
@@ -205,15 +229,80 @@ def _check_zip(data: bytes) -> None:
         )
 
 
-def _xlsx_rows(data: bytes, *, wanted: Collection[str]) -> Iterator[Sequence[object]]:
-    """The header row, then the others cut to the last column wanted."""
+def _first_sheet(archive: zipfile.ZipFile) -> list[str]:
+    """The zip member holding the workbook's first sheet, read from the workbook's own index
+    (defusedxml: its XML may be hostile too); every worksheet if the index says nothing."""
+    names = set(archive.namelist())
+    try:
+        book = SafeElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = SafeElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        book = rels = None
+    sheet = book.find(f"{{{_MAIN}}}sheets/{{{_MAIN}}}sheet") if book is not None else None
+    if sheet is not None and rels is not None:
+        rid = sheet.get(f"{{{_RELS}}}id")
+        for rel in rels:
+            target = rel.get("Target") or ""
+            if rel.get("Id") == rid:
+                path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                path = posixpath.normpath(path)
+                if path in names:
+                    return [path]
+    return sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+
+
+def _count_xml_rows(data: bytes, member: str, limit: int) -> int:
+    """How many <row> elements the sheet's XML holds, counted while inflating it in chunks
+    (never all of it in memory), stopping once past `limit`."""
+    counted = 0
+    tail = b""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member) as stream:
+        while counted <= limit and (chunk := stream.read(1024 * 1024)):
+            text = tail + chunk
+            counted += _row_tags(text)
+            # Keep the end of the chunk (minus any whole tag in it) for the next one.
+            tail = text[-16:]
+            counted -= _row_tags(tail)
+    return counted + _row_tags(tail)
+
+
+def _row_tags(text: bytes) -> int:
+    """How many <row> start tags `text` holds (bytes.count is fast; the regular expression,
+    for tags with a namespace prefix, is needed only when there is one)."""
+    count = sum(text.count(b"<row" + end) for end in (b" ", b">", b"/", b"\t", b"\r", b"\n"))
+    if b":row" in text:
+        count += len(_PREFIXED_ROW_TAG.findall(text))
+    return count
+
+
+def _xlsx_rows(
+    data: bytes, *, wanted: Collection[str], max_rows: int | None = None
+) -> Iterator[Sequence[object]]:
+    """The header row, then the others cut to the last column wanted; refused if the sheet has
+    more than `max_rows` rows, the header included."""
+    if max_rows is None:
+        max_rows = settings.IMPORT_MAX_ROWS + 1
     if not DEFUSEDXML:
         raise ImproperlyConfigured("defusedxml must be installed for openpyxl to read .xlsx safely")
     _check_zip(data)
     damaged = "The .xlsx file cannot be read (it may be damaged): save it again, or as CSV UTF-8"
     entities = "The workbook is refused: its XML declares entities, which are not accepted"
+    # Count the rows before openpyxl opens the workbook: opening a sheet that does not declare
+    # its size parses all of it, which for a million rows takes a minute.
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = _first_sheet(archive)
+        rows = max((_count_xml_rows(data, sheet, max_rows) for sheet in sheets), default=0)
+    except Exception as exc:  # a damaged index or member: refused as openpyxl would be
+        raise FileRejected(entities if _defused(exc) else damaged) from None
+    if rows > max_rows:
+        raise FileRejected(
+            f"The file has more than {max_rows - 1:,} rows: split it into smaller files"
+        )
+    try:
+        # Formulas are read as formulas ("=SUM(A1:A3)"), so that the importer refuses them
+        # instead of taking whatever result the file claims to have cached.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds of error for a malformed workbook
         raise FileRejected(entities if _defused(exc) else damaged) from None
     try:

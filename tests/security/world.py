@@ -113,7 +113,9 @@ def _people(waste: Service, housing: Service) -> dict[str, User | None]:
     }
 
 
-def _run(code: str, period: str, *, public: bool = False) -> ReportRun:
+def make_run(code: str, period: str, *, public: bool = False, version: int = 1) -> ReportRun:
+    """A finished run of the schedule for the period, with its snapshot (and a PDF file that
+    only stands in for the real one: the tests here check who may fetch it)."""
     schedule = ReportSchedule.objects.get(code=code)
     if public:
         schedule.is_public = True
@@ -124,6 +126,7 @@ def _run(code: str, period: str, *, public: bool = False) -> ReportRun:
     run = ReportRun(
         schedule=schedule,
         period=period,
+        version=version,
         status=RunStatus.DONE,
         internal=data["internal"],
         pack_status=data["status"],
@@ -215,7 +218,10 @@ def build_world() -> World:
         metric=metric, authority=other, period="2023/24", value=Decimal("38.5")
     )
     group = ComparatorGroup.objects.create(
-        slug="nearest-oxford", name="Oxford's nearest neighbours", kind="nearest", authority=oxford
+        slug="nearest-e07000178",
+        name="Oxford's nearest neighbours",
+        kind="nearest",
+        authority=oxford,
     )
     GroupVersion.objects.create(group=group).members.set([other])
     exercise = Exercise.objects.create(
@@ -233,9 +239,9 @@ def build_world() -> World:
         year=2026,
     )
     runs = {
-        "members": _run("monthly-corporate", MONTH),
-        "cmt": _run("cmt-bimonthly", "2026/27-B3"),
-        "public": _run("scrutiny-quarterly", "2026/27-Q2", public=True),
+        "members": make_run("monthly-corporate", MONTH),
+        "cmt": make_run("cmt-bimonthly", "2026/27-B3"),
+        "public": make_run("scrutiny-quarterly", "2026/27-Q2", public=True),
     }
     _admin_only_objects(users)
     world = World(users=users, measures=measures, values=values)

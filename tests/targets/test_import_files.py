@@ -99,7 +99,9 @@ def test_a_formula_is_refused() -> None:
 def test_nul_bytes_are_refused() -> None:
     problems = _problems(b"measure,period,value\nWST-01,2025-04,4\x005\n")
 
-    assert problems == ["The file is not a spreadsheet: upload a CSV (UTF-8) or .xlsx file"]
+    assert problems == [
+        "The file contains NUL bytes, so it is not CSV text: upload a CSV (UTF-8) or .xlsx file"
+    ]
 
 
 @pytest.mark.parametrize(
