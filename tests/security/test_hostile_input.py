@@ -99,6 +99,14 @@ IMPORTS = [
         "/benchmarking/upload/",
         {"metric": "NEW1", "title": "New metric"},
     ),
+    ImportTarget(
+        "complaints",
+        ("import_complaints",),
+        "reference,service,received,due,responded,stage,outcome,kind",
+        "CRM-00001,waste,2026-09-01,2026-09-22,2026-09-10,1,upheld,complaint",
+        "/feedback/complaints/upload/",
+        {},
+    ),
 ]
 
 
