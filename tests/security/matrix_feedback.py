@@ -66,6 +66,10 @@ PANEL_SURVEY = "MXFB residents panel spring"
 WASTE_VISIT = "MXFB reporting a missed bin"
 HOUSING_VISIT = "MXFB booking a repair"
 ROUND_ACTION = "MXFB-ACTION-clearer-leaflets"
+# An action of the visit in waste's signed-off plan: plans are not read by scrutiny members nor
+# by people without a role, so its objective's title is not shown to them.
+PLANNED_ACTION = "MXFB-ACTION-call-scripts"
+OBJECTIVE = "MXFB-OBJECTIVE-fewer-missed-bins"
 
 # Who may see complaints: everyone with an internal view (not scrutiny, not the role-less).
 NO_COMPLAINTS = ("noroles", "sam")
@@ -138,7 +142,7 @@ def build(world: World) -> dict[str, Any]:
     plan.signed_off_by = users["hannah"]
     plan.save()
     objective = Objective.objects.create(
-        plan=plan, priority=Priority.objects.get(number=4), title="MXFB fewer missed bins"
+        plan=plan, priority=Priority.objects.get(number=4), title=OBJECTIVE
     )
 
     survey = PanelSurvey.objects.create(
@@ -150,7 +154,10 @@ def build(world: World) -> dict[str, Any]:
         responses=512,
     )
     PanelResult.objects.create(
-        survey=survey, service=waste, question="Satisfied with bin collections", percent_satisfied=80
+        survey=survey,
+        service=waste,
+        question="Satisfied with bin collections",
+        percent_satisfied=80,
     )
     visit = MysteryShop.objects.create(
         service=waste,
@@ -159,6 +166,15 @@ def build(world: World) -> dict[str, Any]:
         scenario=WASTE_VISIT,
         score=Decimal("68"),
     )
+    planned = Action.objects.create(
+        service=waste,
+        objective=objective,
+        title=PLANNED_ACTION,
+        owner=alice,
+        due=date(2027, 3, 31),
+        source=Action.Source.MYSTERY_SHOPPING,
+    )
+    visit.actions.add(planned)
     housing_visit = MysteryShop.objects.create(
         service=housing,
         visited=date(2026, 9, 15),
@@ -202,6 +218,7 @@ def build(world: World) -> dict[str, Any]:
         "feedback_housing_arrangement": housing_arrangement.pk,
         "feedback_round": feedback_round.pk,
         "feedback_action": action.pk,
+        "feedback_planned_action": planned.pk,
         "feedback_objective": objective.pk,
         "feedback_survey": survey.pk,
         "feedback_visit": visit.pk,
@@ -246,6 +263,16 @@ ACTION_FORM = {
     "objective": "",
 }
 IN_SIGNED_OFF_PLAN = {**ACTION_FORM, "objective": "{feedback_objective}"}
+PLANNED_ACTION_FORM = {
+    "title": PLANNED_ACTION,
+    "description": "",
+    "owner": "{feedback_alice}",
+    "due": "2027-03-31",
+    "status": "in_progress",
+    "progress": "Scripts drafted.",
+    "objective": "{feedback_objective}",
+}
+HIDE_PLANS = {p: (OBJECTIVE,) for p in NO_COMPLAINTS}
 PANEL_FORM = {
     "title": "MXFB residents panel autumn",
     "topics": "Housing, Parks",
@@ -293,7 +320,9 @@ def api_rows() -> list[Row]:
                 f"/api/v1/feedback/{prefix}/{sample}/",
                 API,
                 writes=(
-                    Write({"title": "x"}, expect(405, anonymous=403), frozenset(), "put", json=True),
+                    Write(
+                        {"title": "x"}, expect(405, anonymous=403), frozenset(), "put", json=True
+                    ),
                     Write({}, expect(405, anonymous=403), frozenset(), "delete"),
                 ),
             )
@@ -342,10 +371,10 @@ ROWS: list[Row] = [
         "feedback/services/<slug:code>/",
         "/feedback/services/waste/",
         SIGNED_IN,
-        hide={p: (SERVICE_COMPLAINTS,) for p in NO_COMPLAINTS},
+        hide={p: (SERVICE_COMPLAINTS, OBJECTIVE) for p in NO_COMPLAINTS},
         show={
-            **{p: (SERVICE_COMPLAINTS, WASTE_ARRANGEMENT) for p in COMPLAINT_STAFF},
-            "sam": (WASTE_ARRANGEMENT, WASTE_VISIT, ROUND_ACTION),
+            **{p: (SERVICE_COMPLAINTS, WASTE_ARRANGEMENT, OBJECTIVE) for p in COMPLAINT_STAFF},
+            "sam": (WASTE_ARRANGEMENT, WASTE_VISIT, ROUND_ACTION, PLANNED_ACTION),
         },
     ),
     Row(
@@ -468,6 +497,26 @@ ROWS: list[Row] = [
                 _redirect(WASTE_MANAGERS, ACTION_PAGE) | {"alice": 400},
                 WASTE_MANAGERS,
             ),
+            # In a signed-off plan its owner, its head of service and the performance team
+            # update the progress of an action, and nobody changes what the plan fixed.
+            Write(
+                PLANNED_ACTION_FORM,
+                _redirect(ACTION_UPDATERS, ACTION_PAGE),
+                ACTION_UPDATERS,
+                url="/feedback/actions/{feedback_planned_action}/edit/",
+            ),
+            Write(
+                {**PLANNED_ACTION_FORM, "title": "MXFB renamed", "due": "2027-06-30"},
+                ACTION_PAGE | {p: 400 for p in ACTION_UPDATERS},
+                frozenset(),
+                url="/feedback/actions/{feedback_planned_action}/edit/",
+            ),
+            Write(
+                {**PLANNED_ACTION_FORM, "objective": ""},
+                ACTION_PAGE | {p: 400 for p in ACTION_UPDATERS},
+                frozenset(),
+                url="/feedback/actions/{feedback_planned_action}/edit/",
+            ),
         ),
     ),
     # The residents' panel: the performance team's.
@@ -522,7 +571,13 @@ ROWS: list[Row] = [
             ),
         ),
     ),
-    Row("feedback/mystery-shopping/<int:pk>/", "/feedback/mystery-shopping/{feedback_visit}/", SIGNED_IN),
+    Row(
+        "feedback/mystery-shopping/<int:pk>/",
+        "/feedback/mystery-shopping/{feedback_visit}/",
+        SIGNED_IN,
+        hide=HIDE_PLANS,
+        show={"sam": (PLANNED_ACTION,), "carol": (OBJECTIVE,)},
+    ),
     Row(
         "feedback/mystery-shopping/<int:pk>/edit/",
         "/feedback/mystery-shopping/{feedback_visit}/edit/",
