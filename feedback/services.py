@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -15,6 +15,9 @@ from feedback import rules
 from feedback.models import Arrangement, MysteryShop, PanelResult, PanelSurvey, Round
 from targets import periods, permissions
 from targets.models import Action, Objective, Service, User
+
+# What a signed-off plan fixes about its actions (targets.plan_services.PLANNED_FIELDS).
+PLANNED_FIELDS = ("objective_id", "title", "description", "owner_id", "due")
 
 if TYPE_CHECKING:
     from targets.permissions import AnyUser
@@ -92,6 +95,20 @@ def action_save(
         stored = Action.objects.select_related("objective__plan").get(pk=action.pk)
         owner_id = stored.owner_id
         joined = action.objective_id is not None and action.objective_id != stored.objective_id
+        plan = stored.objective.plan if stored.objective else None
+        # As on the plan's own pages: a signed-off plan fixes its actions but their progress.
+        if (
+            plan is not None
+            and plan.is_signed_off
+            and any(getattr(stored, f) != getattr(action, f) for f in PLANNED_FIELDS)
+        ):
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: f"{plan} is signed off: only this action's status, "
+                    "progress and completion can change. The performance team can reopen "
+                    "the plan."
+                }
+            )
     else:
         joined = action.objective_id is not None
         if feedback_round is not None:
