@@ -119,6 +119,8 @@ def build(world: World) -> dict[str, Any]:
         service=waste,
         title=W_DONE,
         scope="Trade waste",
+        sponsor=users["hannah"],
+        project_manager=users["alice"],
         start=date(year - 1, 4, 1),
         planned_end=date(year - 1, 12, 31),
         ended_on=date(year - 1, 12, 31),
@@ -138,10 +140,13 @@ def build(world: World) -> dict[str, Any]:
         start=today + timedelta(days=5),
         planned_end=today + timedelta(days=200),
     )
-    Milestone.objects.create(review=planned, title="Scope agreed", due=today + timedelta(days=30))
+    Milestone.objects.create(
+        review=planned, title="Scope agreed", owner=users["alice"], due=today + timedelta(days=30)
+    )
     action = Action.objects.create(
         service=waste,
         title="Re-route the Tuesday rounds",
+        owner=users["alice"],
         due=today + timedelta(days=60),
         source=Action.Source.REVIEW,
     )
@@ -161,7 +166,10 @@ def build(world: World) -> dict[str, Any]:
         started_on=date(year, 5, 1),
     )
     recommendation = Action.objects.create(
-        service=waste, title="Publish the cleansing schedule", due=today + timedelta(days=90)
+        service=waste,
+        title="Publish the cleansing schedule",
+        owner=users["hannah"],
+        due=today + timedelta(days=90),
     )
     peer.recommendations.add(recommendation)
     note = MarketIntelligence.objects.create(
@@ -201,8 +209,12 @@ def build(world: World) -> dict[str, Any]:
     idea = Idea.objects.create(
         title="Solar compactor bins", description="Fewer emptyings", submitter=users["alice"]
     )
-    process = KeyProcess.objects.create(service=waste, name="Missed bin reports")
-    h_process = KeyProcess.objects.create(service=housing, name="Void inspections")
+    process = KeyProcess.objects.create(
+        service=waste, name="Missed bin reports", owner=users["alice"]
+    )
+    h_process = KeyProcess.objects.create(
+        service=housing, name="Void inspections", owner=users["bob"]
+    )
     accreditation = Accreditation.objects.create(service=waste, scheme="cse", status="accredited")
     h_accreditation = Accreditation.objects.create(
         service=housing, scheme="iip", status="accredited"
