@@ -151,6 +151,8 @@ def build(world: World) -> dict[str, Any]:
         source=Action.Source.REVIEW,
     )
     planned.actions.add(action)
+    # No owner yet: the API says so with null (its schema must allow it).
+    Milestone.objects.create(review=done, title="Report to CEB", due=date(year - 1, 12, 1))
     MarketTest.objects.create(review=done, recommended_on=today, external_bids=W_BIDS)
     h_test = MarketTest.objects.create(review=h_review, recommended_on=today, external_bids=H_BIDS)
     peer = PeerReview.objects.create(
@@ -212,9 +214,7 @@ def build(world: World) -> dict[str, Any]:
     process = KeyProcess.objects.create(
         service=waste, name="Missed bin reports", owner=users["alice"]
     )
-    h_process = KeyProcess.objects.create(
-        service=housing, name="Void inspections", owner=users["bob"]
-    )
+    h_process = KeyProcess.objects.create(service=housing, name="Void inspections")  # no owner
     accreditation = Accreditation.objects.create(service=waste, scheme="cse", status="accredited")
     h_accreditation = Accreditation.objects.create(
         service=housing, scheme="iip", status="accredited"
