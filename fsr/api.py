@@ -46,7 +46,7 @@ def username(**kwargs: Any) -> serializers.SlugRelatedField[Any]:
 
 
 class MilestoneSerializer(serializers.ModelSerializer[Milestone]):
-    owner = username()
+    owner = username(allow_null=True)
 
     class Meta:
         model = Milestone
@@ -54,7 +54,7 @@ class MilestoneSerializer(serializers.ModelSerializer[Milestone]):
 
 
 class ReviewActionSerializer(serializers.ModelSerializer[Action]):
-    owner = username()
+    owner = username(allow_null=True)
 
     class Meta:
         model = Action

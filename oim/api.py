@@ -303,7 +303,7 @@ class KeyProcessSerializer(serializers.ModelSerializer[KeyProcess]):
     service: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    owner: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+    owner: serializers.StringRelatedField[Any] = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = KeyProcess
