@@ -21,7 +21,7 @@ def _service() -> serializers.SlugRelatedField[Any]:
 class ArrangementSerializer(serializers.ModelSerializer[Arrangement]):
     service = _service()
     owner: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -41,7 +41,7 @@ class ArrangementSerializer(serializers.ModelSerializer[Arrangement]):
 
 class FeedbackActionSerializer(serializers.ModelSerializer[Action]):
     owner: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     in_plan = serializers.SerializerMethodField()
 

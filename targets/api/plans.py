@@ -62,7 +62,7 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
         slug_field="code", read_only=True
     )
     owner: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     plan = serializers.SerializerMethodField()
     priority = serializers.SerializerMethodField()

@@ -40,7 +40,7 @@ class ProcedureSerializer(serializers.ModelSerializer[DataQualityProcedure]):
 
 class AuditActionSerializer(serializers.ModelSerializer[Action]):
     owner: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:

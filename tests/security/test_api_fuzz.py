@@ -108,6 +108,9 @@ def test_links_that_may_be_empty_are_documented_as_nullable() -> None:
     components = generated_schema()["components"]["schemas"]
     assert components["Metric"]["properties"]["measure"]["nullable"] is True
     assert components["Group"]["properties"]["authority"]["nullable"] is True
+    # An action or arrangement may have no owner (left, or never named).
+    for name in ("Action", "AuditAction", "FeedbackAction", "Arrangement"):
+        assert components[name]["properties"]["owner"]["nullable"] is True, name
 
 
 def test_every_operation_documents_its_errors() -> None:
