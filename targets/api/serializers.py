@@ -23,7 +23,7 @@ class MeasureSerializer(serializers.ModelSerializer[Measure]):
     service: serializers.SlugRelatedField[Service] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    priority = PrioritySerializer(read_only=True)
+    priority = PrioritySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Measure

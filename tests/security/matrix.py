@@ -589,6 +589,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "django_celery_beat.crontabschedule": AdminModel(team=False),
     "django_celery_beat.solarschedule": AdminModel(team=False),
     "django_celery_beat.intervalschedule": AdminModel(team=False),
+    # django-axes' records of sign-in attempts and lockouts: superusers only.
+    "axes.accessattempt": AdminModel(team=False),
+    "axes.accessfailurelog": AdminModel(team=False),
+    "axes.accesslog": AdminModel(team=False),
     "targets.user": AdminModel(),
     "targets.service": AdminModel(),
     "targets.priority": AdminModel(),

@@ -99,7 +99,8 @@ def build(world: World) -> dict[str, Any]:
     )
     dq_audit.actions.add(dq_action)
 
-    plan = ServicePlan.objects.create(service=waste, year=2026, summary=PLAN_SUMMARY)
+    # Waste's plan is next year's draft: this year's is signed off (the feedback part's world).
+    plan = ServicePlan.objects.create(service=waste, year=2027, summary=PLAN_SUMMARY)
     plan.measures.add(measure)
     objective = Objective.objects.create(plan=plan, priority=priority, title=OBJECTIVE, order=1)
     objective.measures.add(measure)
@@ -185,7 +186,7 @@ OBJECTIVE_FORM = {
     "description": "",
     "order": "2",
 }
-PLAN = "/plans/waste/2026/"
+PLAN = "/plans/waste/2027/"
 
 
 def api_rows() -> list[Row]:
@@ -335,15 +336,15 @@ ROWS: list[Row] = [
     ),
     Row(
         "plans/<slug:code>/<int:year>/new/",
-        "/plans/waste/2027/new/",
+        "/plans/housing/2027/new/",
         POST_ONLY,
-        writes=(Write({}, posted(WASTE_MANAGERS), WASTE_MANAGERS),),
+        writes=(Write({}, posted(TEAM), TEAM),),
     ),
     Row(
         "plans/<slug:code>/<int:year>/copy/",
-        "/plans/waste/2027/copy/",
+        "/plans/housing/2027/copy/",
         POST_ONLY,
-        writes=(Write({}, posted(WASTE_MANAGERS), WASTE_MANAGERS),),
+        writes=(Write({}, posted(TEAM), TEAM),),
     ),
     Row(
         "plans/<slug:code>/<int:year>/edit/",
@@ -364,12 +365,13 @@ ROWS: list[Row] = [
             ),
         ),
     ),
-    # Only the head of service signs off: not even the performance team.
+    # Only the head of service signs off: not even the performance team. Next year's plan
+    # cannot be signed off before March, so her request is refused too, for that reason.
     Row(
         "plans/<slug:code>/<int:year>/sign-off/",
         f"{PLAN}sign-off/",
         expect(403, anonymous=LOGIN, hannah=200),
-        writes=(Write({}, posted(HEAD), HEAD),),
+        writes=(Write({}, {**posted(HEAD), "hannah": 400}, frozenset()),),
     ),
     Row(
         "plans/<slug:code>/<int:year>/reopen/",
@@ -451,13 +453,14 @@ ROWS: list[Row] = [
     # The golden thread.
     Row(
         "people/appraisal-targets.csv",
-        "/people/appraisal-targets.csv?year=2026/27",
+        "/people/appraisal-targets.csv?year=2027/28",
         TEAM_PAGE,
-        show={"pat": (WASTE_ACTION, HOUSING_ACTION)},
+        hide={"pat": (HOUSING_ACTION,)},
+        show={"pat": (WASTE_ACTION,)},
     ),
     Row(
         "people/<str:username>/",
-        "/people/alice/?year=2026",
+        "/people/alice/?year=2027",
         expect(403, anonymous=LOGIN, alice=200, hannah=200, carol=200, pat=200),
         hide={p: (HOUSING_ACTION,) for p in ("alice", "hannah", "carol", "pat")},
         show={"alice": (WASTE_ACTION,), "hannah": (WASTE_ACTION,)},
@@ -465,7 +468,7 @@ ROWS: list[Row] = [
     Row("priorities/", "/priorities/?year=2026", INTERNAL),
     Row(
         "priorities/<int:number>/",
-        "/priorities/4/?year=2026",
+        "/priorities/4/?year=2027",
         INTERNAL,
         show={"bob": (OBJECTIVE, WASTE_ACTION)},
     ),

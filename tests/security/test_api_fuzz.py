@@ -109,6 +109,7 @@ def test_links_that_may_be_empty_are_documented_as_nullable() -> None:
     assert components["Metric"]["properties"]["measure"]["nullable"] is True
     assert components["Group"]["properties"]["authority"]["nullable"] is True
     # An action or arrangement may have no owner (left, or never named).
+    assert components["Measure"]["properties"]["priority"]["nullable"] is True  # service measures
     for name in ("Action", "AuditAction", "FeedbackAction", "Arrangement"):
         assert components[name]["properties"]["owner"]["nullable"] is True, name
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -150,6 +151,12 @@ def _admin_only_objects(users: dict[str, User | None]) -> None:
     CrontabSchedule.objects.create(minute="0", hour="7")
     SolarSchedule.objects.create(event="sunrise", latitude=51.75, longitude=-1.26)
     ClockedSchedule.objects.create(clocked_time=TODAY)
+    who = {"user_agent": "matrix", "ip_address": "192.0.2.1", "username": "nobody"}
+    AccessAttempt.objects.create(
+        **who, http_accept="*/*", path_info="/login/", get_data="", post_data="",
+        failures_since_start=1,
+    )  # fmt: skip
+    AccessFailureLog.objects.create(**who, http_accept="*/*", path_info="/login/")
 
 
 def build_world() -> World:
@@ -260,6 +267,8 @@ def build_world() -> World:
         "authority": oxford.code,
         "month": MONTH,
         "user_alice": users["alice"].pk,  # type: ignore[union-attr]
+        "admin:axes.accessattempt": AccessAttempt.objects.get().pk,
+        "admin:axes.accessfailurelog": AccessFailureLog.objects.get().pk,
     }
     for area in matrix_areas():
         world.ids |= area.build(world)
