@@ -137,22 +137,19 @@ def test_publishing_a_value_shows_it_at_once(recycling: Measure, pat: User) -> N
     assert _figures(_card(_page(), "CP10"))["Latest figure"] == "52.0%"
 
 
-def _unpublish_in_the_admin(value: Value, user: User) -> None:
-    """The only way to un-publish: the performance team sets the status back in the admin."""
-    url = f"/admin/targets/value/{value.pk}/change/"
+def _withdraw_in_the_admin(value: Value, user: User) -> None:
+    """A value published in error is withdrawn by the performance team, in the admin: its status
+    moves only through the workflow, which never goes back from published."""
+    url = f"/admin/targets/value/{value.pk}/delete/"
     client = Client()
     client.force_login(user)
-    form = client.get(url).context["adminform"].form
-    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k != "evidence"}
-    data.update(measure=value.measure.pk, status=ValueStatus.APPROVED)
-    for key in ("entered_by", "submitted_by", "approved_by", "published_by"):
-        data[key] = data.get(key) or ""
-    assert client.post(url, data).status_code == 302
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Value.objects.filter(pk=value.pk).exists()
 
 
-def test_unpublishing_a_value_hides_it_at_once(recycling: Measure, pat: User) -> None:
+def test_withdrawing_a_value_hides_it_at_once(recycling: Measure, pat: User) -> None:
     assert _figures(_card(_page(), "CP10"))["Latest figure"] == "52.0%"
-    _unpublish_in_the_admin(Value.objects.get(measure=recycling, period="2026-10"), pat)
+    _withdraw_in_the_admin(Value.objects.get(measure=recycling, period="2026-10"), pat)
 
     assert _figures(_card(_page(), "CP10"))["Latest figure"] == "46.0%"
 
@@ -261,7 +258,7 @@ def test_post_is_refused(recycling: Measure, name: str) -> None:
 def test_an_unchanged_page_answers_not_modified(recycling: Measure, pat: User) -> None:
     etag = Client().get(reverse("public_home"))["ETag"]
     assert Client().get(reverse("public_home"), HTTP_IF_NONE_MATCH=etag).status_code == 304
-    _unpublish_in_the_admin(Value.objects.get(measure=recycling, period="2026-10"), pat)
+    _withdraw_in_the_admin(Value.objects.get(measure=recycling, period="2026-10"), pat)
     assert Client().get(reverse("public_home"), HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
