@@ -14,8 +14,8 @@ from targets import permissions
 from targets.models import Action
 
 
-def _service() -> serializers.SlugRelatedField[Any]:
-    return serializers.SlugRelatedField(slug_field="code", read_only=True)
+def _service(**kwargs: Any) -> serializers.SlugRelatedField[Any]:
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
 
 class ArrangementSerializer(serializers.ModelSerializer[Arrangement]):
@@ -105,7 +105,7 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
 
 
 class PanelResultSerializer(serializers.ModelSerializer[PanelResult]):
-    service = _service()
+    service = _service(allow_null=True)  # a result may ask about the council as a whole
 
     class Meta:
         model = PanelResult

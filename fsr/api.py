@@ -98,8 +98,8 @@ class ReviewSerializer(serializers.ModelSerializer[Review]):
     service: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    sponsor = username()
-    project_manager = username()
+    sponsor = username(allow_null=True)
+    project_manager = username(allow_null=True)
     latest_planned_end = serializers.DateField(read_only=True)
     baseline = BaselineSerializer(source="*", read_only=True)
     outcome = OutcomeSerializer(source="*", read_only=True)

@@ -249,7 +249,7 @@ class IdeaSerializer(serializers.ModelSerializer[Idea]):
         allow_null=True,
         required=False,
     )
-    submitter: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+    submitter: serializers.StringRelatedField[Any] = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Idea
@@ -328,7 +328,7 @@ class KeyProcessViewSet(viewsets.ReadOnlyModelViewSet[KeyProcess]):
 
 class AccreditationSerializer(serializers.ModelSerializer[Accreditation]):
     service: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
 
     class Meta:

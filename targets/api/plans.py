@@ -35,7 +35,7 @@ class ServicePlanSerializer(serializers.ModelSerializer[ServicePlan]):
     )
     objectives = ObjectiveSerializer(many=True, read_only=True)
     signed_off_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     signed_off_late = serializers.BooleanField(read_only=True)
 
@@ -96,7 +96,7 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
 
 class PlanningMilestoneSerializer(serializers.ModelSerializer[PlanningMilestone]):
     done_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:

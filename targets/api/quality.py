@@ -54,7 +54,7 @@ class AuditSerializer(serializers.ModelSerializer[DataQualityAudit]):
     )
     service = serializers.CharField(source="measure.service.code", read_only=True)
     auditor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     actions = AuditActionSerializer(many=True, read_only=True)
 

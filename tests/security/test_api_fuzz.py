@@ -112,6 +112,17 @@ def test_links_that_may_be_empty_are_documented_as_nullable() -> None:
     assert components["Measure"]["properties"]["priority"]["nullable"] is True  # service measures
     for name in ("Action", "AuditAction", "FeedbackAction", "Arrangement"):
         assert components[name]["properties"]["owner"]["nullable"] is True, name
+    for name, field in [
+        ("Audit", "auditor"),
+        ("ServicePlan", "signed_off_by"),
+        ("PlanningMilestone", "done_by"),
+        ("PanelResult", "service"),
+        ("Review", "sponsor"),
+        ("Review", "project_manager"),
+        ("Idea", "submitter"),
+        ("Accreditation", "service"),
+    ]:
+        assert components[name]["properties"][field]["nullable"] is True, (name, field)
 
 
 def test_every_operation_documents_its_errors() -> None:
