@@ -33,9 +33,10 @@ def built_world(django_db_setup: Any, django_db_blocker: Any, media: Path) -> It
         try:
             built = build_world()
             for model in admin.site._registry:
+                # Each model's first row, unless the world chose one (a draft plan, say).
                 first = model._default_manager.order_by("pk").first()
                 if first is not None:
-                    built.ids[f"admin:{model._meta.label_lower}"] = first.pk
+                    built.ids.setdefault(f"admin:{model._meta.label_lower}", first.pk)
             yield built
         finally:
             transaction.set_rollback(True)

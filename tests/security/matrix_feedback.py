@@ -203,12 +203,14 @@ def build(world: World) -> dict[str, Any]:
         received=date(2026, 10, 9),
         import_run=run,
     )
+    # Reported annually here, so that it stays off the core matrix's waste month grid form.
     derived = MeasureFactory(
         code="MXFB-CP20",
         title="Waste complaints received",
         service=waste,
         unit=Measure.Unit.COUNT,
         decimals=0,
+        frequency=Measure.Frequency.ANNUAL,
     )
     DerivedMeasure.objects.create(
         measure=derived, figure=DerivedMeasure.Figure.COMPLAINTS, service=waste
