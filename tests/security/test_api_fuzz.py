@@ -134,3 +134,18 @@ def test_a_number_the_database_cannot_hold_is_a_bad_request(world: World, url: s
     browser = Client()
     browser.force_login(world.users["alice"])  # type: ignore[arg-type]
     assert browser.get(url).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["limit=41826983226021376850011357184", "offset=10" + "0" * 30])
+@pytest.mark.parametrize("path", ["benchmarks/exercises/", "values/", "measures/"])
+def test_a_limit_or_offset_beyond_the_database_is_bounded(
+    world: World, path: str, query: str
+) -> None:
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.users["pat"])  # type: ignore[arg-type]
+    response = browser.get(f"/api/v1/{path}?{query}")
+    assert response.status_code == 200
+    assert "results" in response.json()
