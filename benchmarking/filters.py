@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from benchmarking.models import Authority, BenchmarkValue, Exercise, GoodPractice, Metric
+from targets.filters import WholeNumberFilter
 from targets.models import Service
 
 
@@ -59,7 +60,7 @@ class ExerciseFilter(django_filters.FilterSet):
         label="Service",
         empty_label="All services",
     )
-    year = django_filters.NumberFilter(label="Financial year (2025 = 2025/26)")
+    year = WholeNumberFilter(label="Financial year (2025 = 2025/26)", max_value=32767)
     sector = django_filters.ChoiceFilter(
         choices=Exercise.Sector.choices, label="Sector", empty_label="Within or outside"
     )

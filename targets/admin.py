@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
@@ -20,6 +21,7 @@ from targets.models import (
     TargetProfile,
     User,
     Value,
+    ValueStatus,
 )
 from targets.permissions import is_performance_team
 
@@ -193,17 +195,51 @@ class TargetAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     inlines = [TargetProfileInline]
 
 
+class ValueAdminForm(forms.ModelForm):
+    """The admin may take a value back through the workflow (un-publish it, say), never
+    forward: approving and publishing go through the workflow services, where nobody approves
+    their own value."""
+
+    STEPS = [ValueStatus.DRAFT, ValueStatus.SUBMITTED, ValueStatus.APPROVED, ValueStatus.PUBLISHED]
+
+    class Meta:
+        model = Value
+        fields = [
+            "measure",
+            "period",
+            "actual",
+            "numerator",
+            "denominator",
+            "commentary",
+            "corrective_action",
+            "dq_flag",
+            "forecast",
+            "evidence",
+            "status",
+        ]
+
+    def clean_status(self) -> str:
+        status: str = self.cleaned_data["status"]
+        was = self.instance.status if self.instance.pk else ValueStatus.DRAFT
+        if self.STEPS.index(ValueStatus(status)) > self.STEPS.index(ValueStatus(was)):
+            raise forms.ValidationError(
+                f"A value can only be moved back here (it is {ValueStatus(was).label.lower()}): "
+                "submit, approve and publish it on its pages."
+            )
+        return status
+
+
 @admin.register(Value)
 class ValueAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
+    form = ValueAdminForm
     list_display = ("measure", "period", "actual", "status", "dq_flag", "updated_at")
     list_filter = ("status", "dq_flag", "measure__service")
     search_fields = ("measure__code", "period")
     autocomplete_fields = ["measure"]
     list_select_related = ("measure",)
-    # The workflow (who entered, submitted, approved and published it) moves only through the
-    # workflow services, which never let anyone approve their own value: not through the admin.
+    # Who entered, submitted, approved and published a value is recorded by the workflow
+    # services, never typed in.
     readonly_fields = (
-        "status",
         "entered_by",
         "submitted_by",
         "submitted_at",

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
+from django import forms
 
 from targets.models import Measure, Service, Value
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number the database can hold (an id, a year): anything else, such as 1e300 or
+    a number of 30 digits, is a 400 with the reason rather than a database error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class ServiceFilter(django_filters.FilterSet):
@@ -15,7 +30,7 @@ class ServiceFilter(django_filters.FilterSet):
 
 class MeasureFilter(django_filters.FilterSet):
     service = django_filters.CharFilter(field_name="service__code", label="Service code")
-    priority = django_filters.NumberFilter(field_name="priority_id", label="Priority id")
+    priority = WholeNumberFilter(field_name="priority_id", label="Priority id")
     q = django_filters.CharFilter(method="search", label="Code or title contains")
 
     class Meta:

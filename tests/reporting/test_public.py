@@ -138,8 +138,7 @@ def test_publishing_a_value_shows_it_at_once(recycling: Measure, pat: User) -> N
 
 
 def _withdraw_in_the_admin(value: Value, user: User) -> None:
-    """A value published in error is withdrawn by the performance team, in the admin: its status
-    moves only through the workflow, which never goes back from published."""
+    """A value entered in error is withdrawn by the performance team: deleted in the admin."""
     url = f"/admin/targets/value/{value.pk}/delete/"
     client = Client()
     client.force_login(user)

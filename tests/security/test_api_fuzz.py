@@ -9,6 +9,7 @@ Bounded for CI: MAX_EXAMPLES generated cases per operation and persona (under 3 
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -27,7 +28,8 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.security.world import World
 
-MAX_EXAMPLES = 15
+# More for a longer hunt: GOLDTHREAD_FUZZ_EXAMPLES=200 python -m pytest tests/security/…
+MAX_EXAMPLES = int(os.environ.get("GOLDTHREAD_FUZZ_EXAMPLES", "15"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -129,3 +131,36 @@ def test_every_operation_documents_its_errors() -> None:
     for path, operations in generated_schema()["paths"].items():
         for method, operation in operations.items():
             assert {"400", "401", "403", "404"} <= set(operation["responses"]), (method, path)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/measures/?priority=-1.1968166078042521e%2B308",
+        "/api/v1/measures/?priority=9999999999999999999999",
+        "/api/v1/benchmarks/exercises/?year=99999999999999999999",
+        "/benchmarking/exercises/?year=99999999999999999999",
+    ],
+)
+def test_a_number_the_database_cannot_hold_is_a_bad_request(world: World, url: str) -> None:
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.users["alice"])  # type: ignore[arg-type]
+    assert browser.get(url).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["limit=41826983226021376850011357184", "offset=10" + "0" * 30])
+@pytest.mark.parametrize("path", ["benchmarks/exercises/", "values/", "measures/"])
+def test_a_limit_or_offset_beyond_the_database_is_bounded(
+    world: World, path: str, query: str
+) -> None:
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.users["pat"])  # type: ignore[arg-type]
+    response = browser.get(f"/api/v1/{path}?{query}")
+    assert response.status_code == 200
+    assert "results" in response.json()

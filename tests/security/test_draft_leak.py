@@ -17,6 +17,7 @@ Bounded for CI: MAX_EXAMPLES runs of at most STEPS steps (about 30 s here).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,7 +58,8 @@ from targets.periods import parse_period
 from targets.services import ValueInput, WorkflowError
 from tests.factories import MeasureFactory, UserFactory
 
-MAX_EXAMPLES = 12
+# More for a longer hunt: GOLDTHREAD_LEAK_EXAMPLES=100 python -m pytest tests/security/…
+MAX_EXAMPLES = int(os.environ.get("GOLDTHREAD_LEAK_EXAMPLES", "12"))
 STEPS = 25
 TODAY = datetime(2026, 11, 26, 12, tzinfo=UTC)
 MONTHS = ("2026-08", "2026-09")

@@ -317,12 +317,20 @@ def test_the_admin_cannot_approve_or_publish_a_value(world: World) -> None:
     url = f"/admin/targets/value/{value.pk}/change/"
     form = browser.get(url).context["adminform"].form
     data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
-    data |= {"status": "published", "approved_by": str(world.users["alice"].pk)}  # type: ignore[union-attr]
     data.pop("evidence", None)
+    alice = world.users["alice"]
+    assert alice is not None
 
-    assert browser.post(url, data).status_code == 302
+    response = browser.post(url, {**data, "status": "published", "approved_by": str(alice.pk)})
+
+    assert response.status_code == 200
+    assert "can only be moved back here" in response.content.decode()
     value.refresh_from_db()
     assert (value.status, value.approved_by_id) == ("submitted", None)
+    # Back is allowed (returning it to draft here, or un-publishing a published value).
+    assert browser.post(url, {**data, "status": "draft"}).status_code == 302
+    value.refresh_from_db()
+    assert value.status == "draft"
 
 
 @pytest.mark.django_db
