@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -57,6 +59,18 @@ def test_the_fuzzed_schema_is_the_one_the_api_serves(world: World) -> None:
     served = browser.get("/api/schema/?format=json")
     assert served.status_code == 200
     assert json.loads(served.content) == generated_schema()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    """schemathesis calls the WSGI application itself, whose end of request closes the database
+    connection: on PostgreSQL that ends the test's transaction. Django's test client keeps it
+    open the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=["pat", "alice"])
