@@ -542,7 +542,9 @@ def action_update_progress(
         raise PlanError(f"{status!r} is not a status of an action.", "status")
     with transaction.atomic():
         action = (
-            Action.objects.select_for_update().select_related("objective__plan").get(pk=action.pk)
+            Action.objects.select_for_update(of=("self",))
+            .select_related("objective__plan")
+            .get(pk=action.pk)
         )
         before = audit.snapshot(action, PROGRESS_FIELDS)
         action.status = status
