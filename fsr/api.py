@@ -157,19 +157,7 @@ class ReviewWriteSerializer(serializers.ModelSerializer[Review]):
 
     class Meta:
         model = Review
-        fields = [
-            "service",
-            "kind",
-            "title",
-            "scope",
-            "sponsor",
-            "project_manager",
-            "start",
-            "planned_end",
-            "aim_performance_pct",
-            "aim_cost_pct",
-            "findings",
-        ]
+        fields = Review.EDITABLE_FIELDS
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start = attrs.get("start", getattr(self.instance, "start", None))

@@ -51,19 +51,7 @@ def _people_field(form: forms.BaseForm, name: str, *, required: bool = True) -> 
 class ReviewForm(forms.ModelForm):
     class Meta:
         model = Review
-        fields = [
-            "service",
-            "kind",
-            "title",
-            "scope",
-            "sponsor",
-            "project_manager",
-            "start",
-            "planned_end",
-            "aim_performance_pct",
-            "aim_cost_pct",
-            "findings",
-        ]
+        fields = Review.EDITABLE_FIELDS
         widgets = {"start": DateInput(), "planned_end": DateInput()}
         help_texts = {
             "planned_end": "At most nine months after the start: a review starting on "

@@ -62,6 +62,21 @@ class Review(models.Model):
     outcome measured from our data after it ends; both are stored, so later changes to budgets
     or values never rewrite them."""
 
+    # What a person sets on a review, on the page and through the API alike.
+    EDITABLE_FIELDS = [
+        "service",
+        "kind",
+        "title",
+        "scope",
+        "sponsor",
+        "project_manager",
+        "start",
+        "planned_end",
+        "aim_performance_pct",
+        "aim_cost_pct",
+        "findings",
+    ]
+
     class Kind(models.TextChoices):
         FSR = "fsr", "Fundamental service review"
         BUSINESS_PROCESS = "business_process", "Business process review"
