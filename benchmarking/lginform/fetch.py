@@ -10,6 +10,7 @@ written is recorded in the audit trail with the run's batch. Dry runs record not
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -246,19 +247,28 @@ def _finish(fetch: Fetch, answer: Answer, report: BenchmarkImportReport, *, dry_
     fetch.rows_read = report.rows
     fetch.periods = answer_periods(answer.rows)
     fetch.finished_at = timezone.now()
-    fetch.message = report.summary
     if report.ok:
         fetch.status = Fetch.Status.DONE
+        fetch.message = report.summary
         fetch.created, fetch.updated = report.created, report.updated
         fetch.unchanged = report.unchanged
         fetch.missing = report.skipped.get(NO_VALUE, 0)
         fetch.not_imported = report.not_imported_total
-        fetch.details = report.details()[:DETAILS_KEPT]
+        fetch.details = _records(report.details())
     else:
+        problems = len(report.errors)
         fetch.status = Fetch.Status.FAILED
-        fetch.details = report.lines()[:DETAILS_KEPT]
+        fetch.message = (
+            f"Nothing was written: the answer has {problems} problem{'s' if problems != 1 else ''}."
+        )
+        fetch.details = _records(report.lines())
     if not dry_run:
         fetch.save()
+
+
+def _records(lines: list[str]) -> list[str]:
+    """The report's lines, a few of each kind, with the answer's records called what they are."""
+    return [re.sub(r"^(\s*)row (\d+)", r"\1record \2", line) for line in lines[:DETAILS_KEPT]]
 
 
 def _failed(fetch: Fetch, message: str, *, requests: int, dry_run: bool) -> None:
