@@ -177,8 +177,7 @@ def _lginform(stdout: TextIO, path: Path) -> None:
         key="demo", transport=PublishedFiguresTransport(path), sleep=lambda seconds: None
     )
     outcome = lginform_fetch(codes=["ENV18"], trigger=Fetch.Trigger.DEMO, client=client)
-    for line in outcome.lines():
-        stdout.write(f"  LG Inform Plus (demo fetch) {line}\n")
+    stdout.write(f"  LG Inform Plus, demo fetch from recorded answers: {outcome.lines()[0]}\n")
 
 
 # fmt: off

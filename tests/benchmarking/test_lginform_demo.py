@@ -59,4 +59,4 @@ def test_the_demo_records_one_fetch_of_env18_that_changes_nothing() -> None:
     assert not ChangeRecord.objects.exists()
     ids = dict(Metric.objects.values_list("code", "lginform_id"))
     assert ids == {"ENV18": 46, "LGI-17482": 17482}
-    assert "LG Inform Plus (demo fetch) ENV18 (LG Inform 46)" in out.getvalue()
+    assert "demo fetch from recorded answers: ENV18 (LG Inform 46): Imported" in out.getvalue()
