@@ -141,7 +141,7 @@ def lginform_fetch(
             "The register of authorities has no current English authority: run "
             "import_authorities first"
         )
-    outcome = FetchOutcome(batch=f"lginform-{uuid.uuid4().hex}")
+    outcome = FetchOutcome(batch=f"lginform-{uuid.uuid4().hex[:24]}")  # 40 characters at most
     for metric in metrics:
         assert metric.lginform_id is not None
         fetch = Fetch(

@@ -96,6 +96,11 @@ def test_a_fetch_writes_every_english_authority_and_counts_the_na(env18: Metric)
     counts = (fetch.requests, fetch.rows_read, fetch.created, fetch.updated, fetch.unchanged)
     assert counts == (3, 15, 14, 0, 0)
     assert (fetch.missing, fetch.not_imported, fetch.batch) == (1, 0, outcome.batch)
+    # The batch goes into the audit trail's batch too: both hold 40 characters at most.
+    assert len(fetch.batch) <= min(
+        Fetch._meta.get_field("batch").max_length or 0,
+        ChangeRecord._meta.get_field("batch").max_length or 0,
+    )
     assert fetch.finished_at is not None
     assert fetch.message == (
         "Imported benchmark values of ENV18: 15 rows read, 14 written (14 new, 0 changed), "
