@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from benchmarking import periods as benchmark_periods
@@ -45,6 +45,10 @@ SCHEDULE = "every Monday at 06:15"
 OBJECT_TYPE = "benchmark-value"
 COLUMNS = frozenset({"area_code", "area_name", "period", "value"})
 DETAILS_KEPT = 60
+CONCURRENT = (
+    "Nothing was written: the same values were being written by another fetch or upload at the "
+    "same time; the next fetch will compare with what is stored then"
+)
 
 
 class FetchRequestError(ValueError):
@@ -160,7 +164,17 @@ def lginform_fetch(
                 outcome.stopped = str(exc)
                 break
             continue
-        report = _store(metric, answer, outcome.batch, dry_run=dry_run)
+        try:
+            report = _store(metric, answer, outcome.batch, dry_run=dry_run)
+        except IntegrityError:
+            # Another fetch (or an upload) wrote the same new values meanwhile: nothing of this
+            # one was kept; the next run compares with what is stored now.
+            _failed(fetch, CONCURRENT, requests=answer.requests, dry_run=dry_run)
+            continue
+        except Exception:
+            stopped = "The fetch stopped on an error (see the log)"
+            _failed(fetch, stopped, requests=answer.requests, dry_run=dry_run)
+            raise
         outcome.reports[metric.code] = report
         _finish(fetch, answer, report, dry_run=dry_run)
     return outcome

@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.test import override_settings
 
 from benchmarking.lginform import fetch as fetching
@@ -253,6 +254,32 @@ def test_a_value_that_is_not_a_number_refuses_the_whole_answer(env18: Metric) ->
     assert fetch.details == ["record 14, column value: Value must be a number"]
     assert not BenchmarkValue.objects.exists()
     assert not ChangeRecord.objects.exists()
+
+
+def test_a_fetch_racing_another_write_is_recorded_as_failed(
+    env18: Metric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def racing(*args: object, **kwargs: object) -> None:
+        raise IntegrityError("duplicate key value violates unique constraint one_benchmark_value")
+
+    monkeypatch.setattr(fetching, "import_benchmark_table", racing)
+    outcome = lginform_fetch(client=client(FakeTransport(pages)))
+    fetch = Fetch.objects.get()
+    assert (fetch.status, fetch.requests) == (Fetch.Status.FAILED, 3)
+    assert fetch.message == fetching.CONCURRENT
+    assert outcome.stopped == ""
+
+
+def test_an_unexpected_error_leaves_the_fetch_failed_not_running(
+    env18: Metric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(fetching, "import_benchmark_table", broken)
+    with pytest.raises(RuntimeError):
+        lginform_fetch(client=client(FakeTransport(pages)))
+    assert Fetch.objects.get().status == Fetch.Status.FAILED
 
 
 def test_a_dry_run_writes_and_records_nothing(env18: Metric) -> None:
