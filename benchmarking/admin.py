@@ -51,7 +51,16 @@ class GroupVersionAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore
 
 @admin.register(Metric)
 class MetricAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
-    list_display = ("code", "title", "source", "polarity", "unit", "decimals", "measure")
+    list_display = (
+        "code",
+        "title",
+        "source",
+        "polarity",
+        "unit",
+        "decimals",
+        "measure",
+        "lginform_id",
+    )
     list_filter = ("source", "polarity", "unit")
     search_fields = ("code", "title")
     autocomplete_fields = ("measure",)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, viewsets
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +18,7 @@ from benchmarking.filters import (
     AuthorityFilter,
     BenchmarkValueFilter,
     ExerciseFilter,
+    FetchFilter,
     GoodPracticeFilter,
     MetricFilter,
 )
@@ -25,10 +27,12 @@ from benchmarking.models import (
     BenchmarkValue,
     ComparatorGroup,
     Exercise,
+    Fetch,
     GoodPractice,
     GroupVersion,
     Metric,
 )
+from benchmarking.permissions import can_manage_benchmarks
 from targets.periods import fy_label
 
 
@@ -183,6 +187,7 @@ class MetricSerializer(serializers.ModelSerializer[Metric]):
             "source_detail",
             "measure",
             "add_own_values",
+            "lginform_id",
         ]
 
 
@@ -273,6 +278,54 @@ class GoodPracticeSerializer(serializers.ModelSerializer[GoodPractice]):
         ]
 
 
+class FetchSerializer(serializers.ModelSerializer[Fetch]):
+    metric: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    periods = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The answer's periods, oldest first.",
+    )
+    written = serializers.IntegerField(read_only=True, help_text="New and changed values.")
+    details = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Rows skipped and left out, by reason (a few of each); or the answer's problems.",
+    )
+
+    class Meta:
+        model = Fetch
+        fields = [
+            "id",
+            "batch",
+            "metric",
+            "lginform_id",
+            "trigger",
+            "status",
+            "started_at",
+            "finished_at",
+            "periods",
+            "requests",
+            "rows_read",
+            "written",
+            "created",
+            "updated",
+            "unchanged",
+            "missing",
+            "not_imported",
+            "message",
+            "details",
+        ]
+
+
+class CanManageBenchmarks(BasePermission):
+    message = "Only the performance team sees the LG Inform Plus fetches."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return can_manage_benchmarks(request.user)
+
+
 class AuthorityViewSet(viewsets.ReadOnlyModelViewSet[Authority]):
     queryset = Authority.objects.all()
     serializer_class = AuthoritySerializer
@@ -314,3 +367,13 @@ class GoodPracticeViewSet(viewsets.ReadOnlyModelViewSet[GoodPractice]):
     queryset = GoodPractice.objects.select_related("service")
     serializer_class = GoodPracticeSerializer
     filterset_class = GoodPracticeFilter
+
+
+class FetchViewSet(viewsets.ReadOnlyModelViewSet[Fetch]):
+    """LG Inform Plus fetches, newest first: one per metric and run, with what the answer held
+    and what was written (`missing` counts rows without a value, NA). Performance team only."""
+
+    queryset = Fetch.objects.select_related("metric")
+    serializer_class = FetchSerializer
+    filterset_class = FetchFilter
+    permission_classes = [IsAuthenticated, CanManageBenchmarks]

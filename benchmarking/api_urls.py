@@ -16,6 +16,7 @@ router.register("benchmarks/exercises", api.ExerciseViewSet, basename="benchmark
 router.register(
     "benchmarks/good-practice", api.GoodPracticeViewSet, basename="benchmark-good-practice"
 )
+router.register("benchmarks/fetches", api.FetchViewSet, basename="benchmark-fetch")
 
 urlpatterns = [
     path("benchmarks/position/", api.PositionView.as_view(), name="api_benchmark_position"),

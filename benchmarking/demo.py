@@ -7,6 +7,11 @@
 - Trafford's CIPFA group's recycling rates and quarterly major planning decisions (LG Inform);
 - two cost-per-head metrics for 2017/18, computed from DLUHC's revenue outturn: net current
   expenditure on a service line (£000) × 1,000 ÷ the register's 2020 population;
+- LG Inform metric ids on ENV18 (46: LG Inform Plus's "Percentage of household waste sent for
+  reuse, recycling and composting (annual)", id.esd.org.uk/metricType/46, ex NI 192) and on
+  LGI-17482 (17482: major planning applications decided in time, the metric type Trafford Data
+  Lab's extract was fetched with), and one fetch of ENV18 answered offline from DEFRA's
+  published figures (`benchmarking.lginform.demo`), recorded as a demo fetch;
 - a few benchmarking exercises and good practice entries for the demo's services.
 
 Safe to run again: the imports are upserts and the rest is get_or_create.
@@ -30,7 +35,10 @@ from benchmarking.imports import (
     import_benchmarks,
     import_groups,
 )
-from benchmarking.models import Authority, Exercise, GoodPractice, Metric
+from benchmarking.lginform.client import LGInformClient
+from benchmarking.lginform.demo import ENV18_METRIC_TYPE, PublishedFiguresTransport
+from benchmarking.lginform.fetch import lginform_fetch
+from benchmarking.models import Authority, Exercise, Fetch, GoodPractice, Metric
 from targets import periods
 from targets.models import Measure, Service, User
 
@@ -119,6 +127,7 @@ def load(*, stdout: TextIO) -> None:
         ),
     )
     _cost_per_head(stdout, data / "revenue_outturn_2017-18.csv")
+    _lginform(stdout, data / "recycling_rates_env18.csv")
     _exercises(stdout)
 
 
@@ -156,6 +165,19 @@ def _cost_per_head(stdout: TextIO, path: Path) -> None:
             source_detail="DLUHC Revenue Outturn 2017/18 via BBC-Data-Unit/council-cuts-charts "
             "(OGL v3); population from mySociety's register (CC-BY-4.0)",
         )
+
+
+def _lginform(stdout: TextIO, path: Path) -> None:
+    """LG Inform ids on the two metrics LG Inform Plus publishes, and ENV18's demo fetch (once)."""
+    Metric.objects.filter(code="ENV18").update(lginform_id=ENV18_METRIC_TYPE)
+    Metric.objects.filter(code="LGI-17482").update(lginform_id=17482)
+    if Fetch.objects.filter(metric__code="ENV18").exists():
+        return
+    client = LGInformClient(
+        key="demo", transport=PublishedFiguresTransport(path), sleep=lambda seconds: None
+    )
+    outcome = lginform_fetch(codes=["ENV18"], trigger=Fetch.Trigger.DEMO, client=client)
+    stdout.write(f"  LG Inform Plus, demo fetch from recorded answers: {outcome.lines()[0]}\n")
 
 
 # fmt: off

@@ -7,7 +7,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from benchmarking.models import Authority, BenchmarkValue, Exercise, GoodPractice, Metric
+from benchmarking.models import Authority, BenchmarkValue, Exercise, Fetch, GoodPractice, Metric
 from targets.filters import WholeNumberFilter
 from targets.models import Service
 
@@ -94,3 +94,31 @@ class GoodPracticeFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[GoodPractice], name: str, value: str) -> QuerySet[Any]:
         return queryset.search(value)  # type: ignore[attr-defined, no-any-return]
+
+
+def _fetched_metrics(request: Any) -> QuerySet[Metric]:
+    return (
+        Metric.objects.filter(Q(lginform_id__isnull=False) | Q(fetches__isnull=False))
+        .distinct()
+        .order_by("code")
+    )
+
+
+class FetchFilter(django_filters.FilterSet):
+    metric = django_filters.ModelChoiceFilter(
+        queryset=_fetched_metrics,
+        to_field_name="code",
+        label="Metric",
+        empty_label="All metrics",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Fetch.Status.choices, label="Status", empty_label="Any status"
+    )
+    trigger = django_filters.ChoiceFilter(
+        choices=Fetch.Trigger.choices, label="Started by", empty_label="Anything"
+    )
+    batch = django_filters.CharFilter(label="Run (batch)")
+
+    class Meta:
+        model = Fetch
+        fields = ["metric", "status", "trigger", "batch"]

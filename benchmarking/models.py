@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from benchmarking import periods as benchmark_periods
 from targets import periods
@@ -171,6 +172,14 @@ class Metric(models.Model):
         help_text="Where the council has no imported value for a period, use the linked "
         "measure's published value for that period.",
     )
+    lginform_id = models.PositiveIntegerField(
+        "LG Inform metric id",
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The metric type's number in LG Inform Plus (e.g. 46 for household waste "
+        "recycled): its values for every English authority are then fetched on a schedule.",
+    )
 
     objects = MetricQuerySet.as_manager()
 
@@ -190,6 +199,11 @@ class Metric(models.Model):
     @property
     def is_higher_better(self) -> bool:
         return self.polarity == self.Polarity.UP
+
+    @property
+    def lginform_url(self) -> str:
+        """The metric type's public description on LG Inform Plus."""
+        return f"https://id.esd.org.uk/metricType/{self.lginform_id}" if self.lginform_id else ""
 
     def format(self, figure: Decimal | None) -> str:
         """The figure in the metric's unit, at its decimals or at the places it has (a
@@ -231,6 +245,57 @@ class BenchmarkValue(models.Model):
             benchmark_periods.parse(self.period)
         except periods.PeriodError as exc:
             raise ValidationError({"period": str(exc)}) from exc
+
+
+class Fetch(models.Model):
+    """One metric's values fetched from LG Inform Plus: when, what came back and what was written.
+
+    Every metric fetched in one run shares its `batch`, which the audit records of the values
+    written carry too. Dry runs are not recorded.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Fetched"
+        FAILED = "failed", "Failed"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Schedule"
+        COMMAND = "command", "Command"
+        DEMO = "demo", "Demo (recorded answers)"
+
+    batch = models.CharField(max_length=40, db_index=True)
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="fetches")
+    lginform_id = models.PositiveIntegerField("LG Inform metric id")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    periods = models.JSONField(
+        default=list, blank=True, help_text="The periods the answer held, oldest first."
+    )
+    requests = models.PositiveIntegerField(default=0, help_text="HTTP requests, retries included.")
+    rows_read = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField("new values", default=0)
+    updated = models.PositiveIntegerField("changed values", default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    missing = models.PositiveIntegerField("NA", default=0, help_text="Rows without a value.")
+    not_imported = models.PositiveIntegerField(
+        default=0, help_text="Rows left out: areas outside the register, calendar years."
+    )
+    message = models.TextField(blank=True)
+    details = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = "LG Inform fetch"
+
+    def __str__(self) -> str:
+        return f"{self.metric_id} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def written(self) -> int:
+        return self.created + self.updated
 
 
 class Exercise(models.Model):

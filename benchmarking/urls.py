@@ -13,6 +13,7 @@ urlpatterns = [
     path("groups/", views.group_list, name="benchmark_groups"),
     path("groups/<slug:slug>/", views.group_detail, name="benchmark_group"),
     path("upload/", views.upload, name="benchmark_upload"),
+    path("fetches/", views.fetch_list, name="benchmark_fetches"),
     path("exercises/", exercise_views.exercise_list, name="benchmark_exercises"),
     path("exercises/new/", exercise_views.exercise_edit, name="benchmark_exercise_new"),
     path("exercises/<int:pk>/", exercise_views.exercise_detail, name="benchmark_exercise"),

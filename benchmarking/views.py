@@ -1,4 +1,5 @@
-"""Benchmarking pages: the overview, metrics and their positions, groups, and the upload."""
+"""Benchmarking pages: the overview, metrics and their positions, groups, the upload, and the
+LG Inform Plus fetches."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import IO, Any, cast
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -15,14 +16,23 @@ from benchmarking import periods as benchmark_periods
 from benchmarking import positions
 from benchmarking.charts import ranking_chart, trend_chart
 from benchmarking.comparisons import ComparisonError, type_label
-from benchmarking.filters import MetricFilter
+from benchmarking.filters import FetchFilter, MetricFilter
 from benchmarking.forms import PositionForm, UploadForm
 from benchmarking.imports import MetricSpec, import_benchmarks
-from benchmarking.models import Authority, BenchmarkValue, ComparatorGroup, GroupVersion, Metric
+from benchmarking.lginform.fetch import SCHEDULE, is_configured
+from benchmarking.models import (
+    Authority,
+    BenchmarkValue,
+    ComparatorGroup,
+    Fetch,
+    GroupVersion,
+    Metric,
+)
 from benchmarking.overview import council, council_summaries
 from benchmarking.permissions import can_manage_benchmarks
 
 METRICS_PER_PAGE = 50
+FETCHES_PER_PAGE = 50
 # The overview works out positions for unlinked metrics too, up to this many.
 OVERVIEW_MAX = 30
 
@@ -109,6 +119,10 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         "first_label": benchmark_periods.label(period_codes[0]) if period_codes else "",
         "last_label": benchmark_periods.label(period_codes[-1]) if period_codes else "",
         "chosen": {key: request.GET.get(key) for key in ("period", "group", "area")},
+        "last_fetch": metric.fetches.filter(status=Fetch.Status.DONE).first()
+        if metric.lginform_id
+        else None,
+        "schedule": SCHEDULE,
     }
     if request.GET and not form.is_valid():
         return render(request, "benchmarking/metric_detail.html", context, status=400)
@@ -194,4 +208,37 @@ def upload(request: HttpRequest) -> HttpResponse:
         "benchmarking/upload.html",
         {"form": form, "report": report, "metrics": Metric.objects.order_by("code")},
         status=400 if failed else 200,
+    )
+
+
+def fetch_list(request: HttpRequest) -> HttpResponse:
+    """The LG Inform Plus fetches, newest first, and the metrics that carry an LG Inform id."""
+    if not can_manage_benchmarks(request.user):
+        raise PermissionDenied("Only the performance team sees the LG Inform Plus fetches.")
+    filters = FetchFilter(request.GET or None, queryset=Fetch.objects.select_related("metric"))
+    page = Paginator(filters.qs, FETCHES_PER_PAGE).get_page(request.GET.get("page"))
+    latest = Fetch.objects.filter(metric=OuterRef("pk")).order_by("-started_at", "-pk")
+    metrics = list(
+        Metric.objects.filter(lginform_id__isnull=False)
+        .annotate(
+            last_started=Subquery(latest.values("started_at")[:1]),
+            last_status=Subquery(latest.values("status")[:1]),
+        )
+        .order_by("code")
+    )
+    labels = dict(Fetch.Status.choices)
+    for m in metrics:
+        m.last_label = labels.get(m.last_status, "")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "benchmarking/fetch_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": _without_page(request),
+            "metrics": metrics,
+            "configured": is_configured(),
+            "schedule": SCHEDULE,
+        },
+        status=400 if filters.errors else 200,
     )

@@ -32,4 +32,10 @@ app.conf.beat_schedule = {
         "task": "targets.tasks.propose_audits_task",
         "schedule": crontab(day_of_month="1", hour="6", minute="30"),
     },
+    # LG Inform Plus: the benchmark metrics that carry an LG Inform id, for every English
+    # authority (does nothing without LGINFORM_API_KEY). Shown on /benchmarking/fetches/.
+    "fetch-lginform": {
+        "task": "benchmarking.tasks.fetch_lginform_task",
+        "schedule": crontab(day_of_week="mon", hour="6", minute="15"),
+    },
 }

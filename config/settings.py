@@ -251,6 +251,13 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "500000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# LG Inform Plus (the LGA's web API), fetched weekly by Celery beat: without a key, nothing is.
+LGINFORM_API_KEY = os.environ.get("LGINFORM_API_KEY", "")
+LGINFORM_API_SECRET = os.environ.get("LGINFORM_API_SECRET", "")  # signs each request when set
+LGINFORM_BASE_URL = os.environ.get("LGINFORM_BASE_URL", "https://webservices.esd.org.uk")
+LGINFORM_LATEST_PERIODS = int(os.environ.get("LGINFORM_LATEST_PERIODS", "3"))
+LGINFORM_AREAS_PER_REQUEST = int(os.environ.get("LGINFORM_AREAS_PER_REQUEST", "100"))
+
 # Security: secure by default when DEBUG is off (manage.py check --deploy reports nothing).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,12 +9,19 @@ from __future__ import annotations
 from benchmarking.imports.authorities import import_authorities
 from benchmarking.imports.groups import import_groups
 from benchmarking.imports.report import BenchmarkImportReport
-from benchmarking.imports.values import MetricSpec, import_benchmarks
+from benchmarking.imports.values import (
+    MetricSpec,
+    ValueChange,
+    import_benchmark_table,
+    import_benchmarks,
+)
 
 __all__ = [
     "BenchmarkImportReport",
     "MetricSpec",
+    "ValueChange",
     "import_authorities",
+    "import_benchmark_table",
     "import_benchmarks",
     "import_groups",
 ]

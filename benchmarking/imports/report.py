@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from targets.imports.report import ImportReport, RowError
 
@@ -27,6 +28,8 @@ class BenchmarkImportReport(ImportReport):
     skipped: Counter[str] = field(default_factory=Counter)
     not_imported: dict[str, list[RowError]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # The values written (values.ValueChange), when the caller asked to keep them.
+    changes: list[Any] = field(default_factory=list)
 
     @property
     def written(self) -> int:

@@ -3,13 +3,16 @@ extracts: `area_code,period,value` (`area_name` and any other column ignored).
 
 Re-importing a file is an upsert that changes nothing: each row is compared with what is stored
 (one query per file), so only new and changed values are written.
+
+`import_benchmark_table` applies the same rules to rows that did not come from a file (the LG
+Inform Plus fetch builds its table from the API's answer): there is one write path.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any, cast
+from typing import IO, Any, NamedTuple, cast
 
 from django.db import connections, models, router, transaction
 
@@ -19,7 +22,7 @@ from benchmarking.models import GSS_PATTERN, Authority, BenchmarkValue, Metric
 from benchmarking.periods import CalendarYearError
 from targets.imports.cells import RowCells
 from targets.imports.common import BATCH_SIZE, bulk_update, chunked, open_table
-from targets.imports.reader import Cell
+from targets.imports.reader import Cell, Table
 from targets.models import Measure
 from targets.periods import PeriodError
 
@@ -27,6 +30,7 @@ REQUIRED = ("area_code", "period", "value")
 OPTIONAL = ("area_name",)
 # How statistical releases mark a figure that is missing, suppressed or not applicable.
 MISSING = {"na", "n/a", "nan", "..", ":", "-", "x", "[x]", "[c]", "[z]", "[low]", "*"}
+NO_VALUE = "no value (NA or empty)"
 CALENDAR_YEAR = "calendar-year periods, which are not guessed as financial years"
 BAD_PERIOD = "periods that are not a financial year (2023/24) or quarter (2025/26-Q3)"
 UNKNOWN_AREA = "areas that are not in the register of authorities (run import_authorities)"
@@ -55,6 +59,35 @@ def import_benchmarks(
     table = open_table(stream, report, required=REQUIRED, optional=(*OPTIONAL, *where))
     if table is None:
         return report
+    return _import(table, spec, report, dry_run=dry_run)
+
+
+def import_benchmark_table(
+    table: Table, spec: MetricSpec, *, dry_run: bool = False, keep_changes: bool = False
+) -> BenchmarkImportReport:
+    """Import rows already read (columns area_code, period, value) by the rules of a file.
+
+    With `keep_changes`, the report lists every value written (`report.changes`), so that the
+    caller can record them in the audit trail.
+    """
+    report = BenchmarkImportReport(kind=f"benchmark values of {spec.code}", dry_run=dry_run)
+    report.rows = len(table.rows)
+    missing = [column for column in REQUIRED if column not in table.columns]
+    if missing:
+        report.add(None, None, f"Required columns are missing: {', '.join(missing)}")
+        return report
+    return _import(table, spec, report, dry_run=dry_run, keep_changes=keep_changes)
+
+
+def _import(
+    table: Table,
+    spec: MetricSpec,
+    report: BenchmarkImportReport,
+    *,
+    dry_run: bool,
+    keep_changes: bool = False,
+) -> BenchmarkImportReport:
+    where = {column.lower(): value for column, value in spec.where.items()}
     for column in where:
         if column not in table.columns:
             report.add(1, column, f"The file has no column {column} to select rows by")
@@ -70,7 +103,7 @@ def import_benchmarks(
             report.sort_errors()
             transaction.set_rollback(True)
             return report
-        _write(metric, rows, report, dry_run=dry_run)
+        _write(metric, rows, report, dry_run=dry_run, keep_changes=keep_changes)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -112,6 +145,15 @@ def _metric(spec: MetricSpec, report: BenchmarkImportReport) -> Metric | None:
 Key = tuple[int, str]  # (authority id, period code)
 
 
+class ValueChange(NamedTuple):
+    """A value written: `before` is None for a new one."""
+
+    authority_id: int
+    period: str
+    before: Decimal | None
+    after: Decimal
+
+
 def _period(text: str) -> str | PeriodError:
     try:
         return benchmark_periods.parse(text).code
@@ -137,7 +179,7 @@ def _parse(
             continue
         raw = cells.text("value")
         if not raw or raw.lower() in MISSING:
-            report.skip("no value (NA or empty)")
+            report.skip(NO_VALUE)
             continue
         value = cells.decimal("value")
         written = cells.text("area_code", required=True)
@@ -180,6 +222,7 @@ def _write(
     report: BenchmarkImportReport,
     *,
     dry_run: bool,
+    keep_changes: bool = False,
 ) -> None:
     assert metric is not None  # a missing metric is an error, reported before
     stored = BenchmarkValue.objects.filter(
@@ -194,9 +237,13 @@ def _write(
             new.append((area, period, value))
         elif before[1] != value:
             changed.append(BenchmarkValue(pk=before[0], value=value))
+            if keep_changes:
+                report.changes.append(ValueChange(area, period, before[1], value))
         else:
             report.unchanged += 1
     report.created, report.updated = len(new), len(changed)
+    if keep_changes:
+        report.changes[:0] = [ValueChange(area, period, None, value) for area, period, value in new]
     if dry_run:
         return
     _insert(metric, new)
