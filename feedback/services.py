@@ -16,7 +16,7 @@ from feedback.models import Arrangement, MysteryShop, PanelResult, PanelSurvey, 
 from targets import periods, permissions
 from targets.models import Action, Objective, Service, User
 
-# What a signed-off plan fixes about its actions (targets.plan_services.PLANNED_FIELDS).
+# What a signed-off plan fixes about its actions (targets.plans.services.PLANNED_FIELDS).
 PLANNED_FIELDS = ("objective_id", "title", "description", "owner_id", "due")
 
 if TYPE_CHECKING:

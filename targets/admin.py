@@ -298,4 +298,4 @@ class DataQualityAuditAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[mis
 
 # Plans, actions and the planning calendar: registered by their own module, which needs the
 # mixins above.
-import targets.plan_admin  # noqa: E402, F401
+import targets.plans.admin  # noqa: E402, F401

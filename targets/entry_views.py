@@ -19,7 +19,7 @@ from targets import periods, permissions, services
 from targets.forms import GridRowForm, ReturnForm, ValueForm, VersionForm, decimal_or_none
 from targets.models import ChangeRecord, Measure, Service, User, Value, ValueStatus
 from targets.periods import Period
-from targets.planning_cycle import my_plan_work
+from targets.plans.cycle import my_plan_work
 from targets.rules import TargetSpec
 from targets.scorecard import TargetBook
 from targets.services import ConflictError, ValueInput, WorkflowError

@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
-from targets import plan_services as services
 from targets.models import (
     Action,
     ChangeRecord,
@@ -20,7 +19,8 @@ from targets.models import (
     ServicePlan,
     User,
 )
-from targets.plan_services import PlanError
+from targets.plans import services
+from targets.plans.services import PlanError
 from tests.factories import ActionFactory, MeasureFactory, ObjectiveFactory, ServicePlanFactory
 
 pytestmark = pytest.mark.django_db

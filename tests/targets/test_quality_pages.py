@@ -17,7 +17,7 @@ from django.urls import reverse
 from reporting.models import ReportSchedule
 from reporting.packs import pdf
 from reporting.packs.snapshot import build, restore
-from targets import dq_services, permissions
+from targets import permissions
 from targets.models import (
     Action,
     ChangeRecord,
@@ -29,6 +29,7 @@ from targets.models import (
     User,
 )
 from targets.periods import parse_period
+from targets.quality import services as dq_services
 from tests.conftest import client_for
 from tests.factories import MeasureFactory, TargetFactory, ValueFactory
 from tests.targets.quality_data import action, done_audit, procedure

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from targets import periods
-from targets.planning_cycle import milestones_generate
+from targets.plans.cycle import milestones_generate
 
 
 def _year(text: str) -> int:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from targets import audit, periods, permissions
 from targets.models import Action, ChangeRecord, PlanningMilestone, User
-from targets.plan_services import PlanError, record
+from targets.plans.services import PlanError, record
 
 Kind = PlanningMilestone.Kind
 

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 from targets import periods, permissions
 from targets.exports import csv_cell
 from targets.models import PlanningMilestone, Priority, User
-from targets.plan_forms import MilestoneDoneForm
-from targets.plan_services import PlanError
-from targets.plan_views import _bad_year, _require_sees_plans, parse_year
-from targets.planning_cycle import milestone_mark_done, milestones_generate
-from targets.thread import appraisal_targets, person_thread, priority_thread
+from targets.plans.cycle import milestone_mark_done, milestones_generate
+from targets.plans.forms import MilestoneDoneForm
+from targets.plans.services import PlanError
+from targets.plans.thread import appraisal_targets, person_thread, priority_thread
+from targets.plans.views import _bad_year, _require_sees_plans, parse_year
 
 
 def _year(request: HttpRequest) -> int | None:

@@ -1,6 +1,6 @@
 """The admin of plans, objectives, actions and planning milestones.
 
-Every write goes through `targets.plan_services`, so the admin keeps the same rules as the pages:
+Every write goes through `targets.plans.services`, so the admin keeps the same rules as the pages:
 the 20-target limit, a plan's own service's measures, a signed-off plan read only except its
 actions' progress, and the audit trail. Sign-off and reopening happen on the plan's page only.
 """
@@ -14,7 +14,6 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from targets import plan_services as services
 from targets.admin import PerformanceTeamMixin
 from targets.models import (
     Action,
@@ -24,7 +23,8 @@ from targets.models import (
     ServicePlan,
     User,
 )
-from targets.plan_services import PlanError
+from targets.plans import services
+from targets.plans.services import PlanError
 
 ADMIN = ChangeRecord.Source.ADMIN
 

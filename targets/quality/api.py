@@ -8,8 +8,8 @@ from django.db.models import Prefetch, QuerySet
 from rest_framework import serializers, viewsets
 
 from targets import permissions
-from targets.dq_filters import AuditFilter, ProcedureFilter
 from targets.models import Action, DataQualityAudit, DataQualityProcedure, Measure, User
+from targets.quality.filters import AuditFilter, ProcedureFilter
 
 
 class ProcedureSerializer(serializers.ModelSerializer[DataQualityProcedure]):

@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from targets import audit, periods, permissions
-from targets.dq_rules import AUDITS_PER_MONTH, MeasureFacts, propose
 from targets.models import (
     Action,
     AuditResult,
@@ -30,6 +29,7 @@ from targets.models import (
 )
 from targets.models.quality import DIMENSION_FIELDS, overall_result
 from targets.periods import Period
+from targets.quality.rules import AUDITS_PER_MONTH, MeasureFacts, propose
 
 PROCEDURE_FIELDS = (
     "collection",

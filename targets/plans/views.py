@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from targets import periods, permissions
-from targets import plan_services as services
 from targets.models import Action, Objective, Service, ServicePlan, User
-from targets.plan_forms import (
+from targets.plans import services
+from targets.plans.forms import (
     ActionForm,
     AttachForm,
     ObjectiveForm,
@@ -25,7 +25,7 @@ from targets.plan_forms import (
     ProgressForm,
     ReasonForm,
 )
-from targets.plan_services import PlanError
+from targets.plans.services import PlanError
 
 
 def _user(request: HttpRequest) -> User:

@@ -12,18 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from targets import dq_reports, dq_services, periods, permissions
-from targets.dq_filters import AuditFilter
-from targets.dq_forms import (
-    ActionFormSet,
-    ActionUpdateForm,
-    AuditAddForm,
-    AuditRecordForm,
-    ProcedureForm,
-    QuarterForm,
-    ReasonForm,
-)
-from targets.dq_services import AuditStateError
+from targets import periods, permissions
 from targets.models import (
     DIMENSIONS,
     Action,
@@ -34,6 +23,19 @@ from targets.models import (
     User,
 )
 from targets.periods import Frequency
+from targets.quality import reports as dq_reports
+from targets.quality import services as dq_services
+from targets.quality.filters import AuditFilter
+from targets.quality.forms import (
+    ActionFormSet,
+    ActionUpdateForm,
+    AuditAddForm,
+    AuditRecordForm,
+    ProcedureForm,
+    QuarterForm,
+    ReasonForm,
+)
+from targets.quality.services import AuditStateError
 
 
 def _internal(request: HttpRequest) -> User:
