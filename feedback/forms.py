@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 
 from feedback import rules
 from feedback.models import Arrangement, MysteryShop, PanelResult, PanelSurvey, Round
-from feedback.services import manageable_services, plan_objectives
-from targets import permissions
+from feedback.permissions import manageable_services
+from feedback.services import plan_objectives
 from targets.models import Action, Service, User
+from targets.permissions import can_add_action_to_plan
 
 
 class DateInput(forms.DateInput):
@@ -129,7 +130,7 @@ class ActionForm(forms.ModelForm):
         objective = self.cleaned_data.get("objective")
         if objective is None or objective.pk == self.instance.objective_id:
             return objective
-        if not permissions.can_add_action_to_plan(self.user, objective.plan):
+        if not can_add_action_to_plan(self.user, objective.plan):
             raise ValidationError(
                 f"{objective.plan} is signed off: only the head of service or the performance "
                 "team can add actions to it. Choose “Not in the plan”."

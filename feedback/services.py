@@ -4,32 +4,19 @@ transaction."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from feedback import rules
+from feedback import permissions, rules
 from feedback.models import Arrangement, MysteryShop, PanelResult, PanelSurvey, Round
-from targets import periods, permissions
+from targets import periods
 from targets.models import Action, Objective, Service, User
+from targets.permissions import can_add_action_to_plan
 
 # What a signed-off plan fixes about its actions (targets.plans.services.PLANNED_FIELDS).
 PLANNED_FIELDS = ("objective_id", "title", "description", "owner_id", "due")
-
-if TYPE_CHECKING:
-    from targets.permissions import AnyUser
-
-
-def manageable_services(user: AnyUser) -> QuerySet[Service]:
-    """The active services whose feedback the user manages (heads; the performance team)."""
-    services = Service.objects.filter(is_active=True)
-    if permissions.is_performance_team(user):
-        return services
-    headed = [sid for sid, roles in permissions.service_roles(user).items() if "head" in roles]
-    return services.filter(pk__in=headed)
 
 
 def plan_objectives(service: Service, *, also: int | None = None) -> QuerySet[Objective]:
@@ -43,11 +30,11 @@ def plan_objectives(service: Service, *, also: int | None = None) -> QuerySet[Ob
 
 
 def arrangement_save(*, arrangement: Arrangement, user: User) -> Arrangement:
-    if not permissions.can_manage_service(user, arrangement.service):
+    if not permissions.can_manage_feedback(user, arrangement.service):
         raise PermissionDenied(f"You cannot manage the feedback of {arrangement.service}.")
     if arrangement.pk:
         stored = Arrangement.objects.select_related("service").get(pk=arrangement.pk)
-        if not permissions.can_manage_service(user, stored.service):
+        if not permissions.can_manage_feedback(user, stored.service):
             raise PermissionDenied(f"You cannot manage the feedback of {stored.service}.")
     arrangement.save()
     return arrangement
@@ -120,7 +107,7 @@ def action_save(
         plan = action.objective.plan
         if plan.service_id != service.pk:
             raise ValidationError({"objective": "Choose an objective of the service's own plan."})
-        if not permissions.can_add_action_to_plan(user, plan):
+        if not can_add_action_to_plan(user, plan):
             raise PermissionDenied(
                 f"{plan} is signed off: only the head of service or the performance team can "
                 "add actions to it."
@@ -151,11 +138,11 @@ def panel_result_save(*, result: PanelResult, user: User) -> PanelResult:
 
 
 def visit_save(*, visit: MysteryShop, user: User) -> MysteryShop:
-    if not permissions.can_manage_service(user, visit.service):
+    if not permissions.can_manage_feedback(user, visit.service):
         raise PermissionDenied(f"You cannot record mystery shopping of {visit.service}.")
     if visit.pk:
         stored = MysteryShop.objects.select_related("service").get(pk=visit.pk)
-        if not permissions.can_manage_service(user, stored.service):
+        if not permissions.can_manage_feedback(user, stored.service):
             raise PermissionDenied(f"You cannot change mystery shopping of {stored.service}.")
     visit.save()
     return visit

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from feedback import charts, figures
+from feedback import charts, figures, permissions
 from feedback.compliance import panel_compliance, service_compliance
 from feedback.filters import ComplaintFilter
 from feedback.forms import ComplaintUploadForm
@@ -26,7 +26,7 @@ from feedback.models import (
     PanelResult,
     Round,
 )
-from targets import periods, permissions
+from targets import periods
 from targets.models import Action, Service, User
 
 MONTHS_SHOWN = 24
@@ -116,7 +116,7 @@ def service_feedback(request: HttpRequest, code: str) -> HttpResponse:
             source__in=[Action.Source.FEEDBACK, Action.Source.MYSTERY_SHOPPING],
         ).select_related("owner", "objective__plan"),
         "compliance": next(iter(service_compliance(today, service)), None),
-        "can_manage": permissions.can_manage_service(request.user, service),
+        "can_manage": permissions.can_manage_feedback(request.user, service),
         "can_view_complaints": permissions.can_view_complaints(request.user),
     }
     if context["can_view_complaints"]:

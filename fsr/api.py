@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fsr import programme, rules, services
+from fsr import permissions, programme, rules, services
 from fsr.filters import (
     IntelligenceFilter,
     MarketTestFilter,
@@ -25,7 +25,6 @@ from fsr.filters import (
     SavingsLineFilter,
 )
 from fsr.models import MarketIntelligence, MarketTest, Milestone, PeerReview, Review, SavingsLine
-from targets import permissions
 from targets.models import Action, ChangeRecord, Service, User
 
 

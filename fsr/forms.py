@@ -9,8 +9,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from fsr import permissions
 from fsr.models import MarketIntelligence, MarketTest, Milestone, PeerReview, Review, SavingsLine
-from targets import periods, permissions
+from targets import periods
 from targets.models import Action, Service, User
 
 YEARS_BACK = 6

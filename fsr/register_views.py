@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from fsr import savings, services
+from fsr import permissions, savings, services
 from fsr.filters import IntelligenceFilter, PeerReviewFilter
 from fsr.forms import ActionForm, IntelligenceForm, PeerReviewForm, SavingsLineForm, year_choices
 from fsr.models import MarketIntelligence, PeerReview, SavingsLine
 from fsr.views import _user
-from targets import periods, permissions
+from targets import periods
 
 
 def _can_add(request: HttpRequest) -> bool:

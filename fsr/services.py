@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
-from fsr import measurement
+from fsr import measurement, permissions
 from fsr.models import (
     MarketIntelligence,
     MarketTest,
@@ -24,7 +24,7 @@ from fsr.models import (
     Review,
     SavingsLine,
 )
-from targets import audit, permissions
+from targets import audit
 from targets.models import Action, ChangeRecord, User
 
 Source = ChangeRecord.Source

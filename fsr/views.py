@@ -11,13 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fsr import permissions, services
 from fsr import programme as programme_rows
-from fsr import services
 from fsr.filters import ReviewFilter
 from fsr.forms import ActionForm, MarketTestForm, MilestoneFormSet, ReviewForm, StatusForm
 from fsr.models import MarketTest, Milestone, Review
 from fsr.services import TransitionError
-from targets import permissions
 from targets.models import Action, User
 
 

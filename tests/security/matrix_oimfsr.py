@@ -2,7 +2,7 @@
 service reviews (`/fsr/`, `/api/v1/reviews/…` and the other review APIs), with their admin.
 
 The rules (README "The improvement model (OIM)…" and "Service reviews"; `oim/permissions.py`;
-the review functions of `targets/permissions.py`):
+`fsr/permissions.py`):
 
 - The OIM's scorecard, value for money, factors and registers are internal: staff and management,
   not scrutiny members nor people with no role (who are sent to the ideas board). The ideas board
