@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from oim import audit, permissions
+from oim import permissions
 from oim.models import (
     Accreditation,
     Factor,
@@ -21,7 +21,8 @@ from oim.models import (
     ServiceCostMetric,
     SpendToSaveBudget,
 )
-from targets.models import User
+from targets import audit
+from targets.models import ChangeRecord, User
 from targets.periods import fy_label
 
 Status = Idea.Status
@@ -40,11 +41,30 @@ class OverCommitError(ValidationError):
     """An award that would take the year's spend-to-save budget past its total."""
 
 
-def _save(obj: Model, *, user: User, object_type: str, period: str = "", reason: str = "") -> None:
-    old = audit.before(obj)
+def _save(obj: Model, *, user: User, period: str = "", reason: str = "") -> None:
+    before = audit.stored(obj)
     obj.full_clean()
     obj.save()
-    audit.record(user=user, obj=obj, object_type=object_type, old=old, period=period, reason=reason)
+    audit.record(
+        user=user,
+        action=ChangeRecord.Action.UPDATE if before else ChangeRecord.Action.CREATE,
+        source=ChangeRecord.Source.FORM,
+        obj=obj,
+        before=before,
+        period=period,
+        reason=reason,
+    )
+
+
+def _delete(obj: Model, *, user: User, period: str = "") -> None:
+    audit.record(
+        user=user,
+        action=ChangeRecord.Action.DELETE,
+        source=ChangeRecord.Source.FORM,
+        obj=obj,
+        period=period,
+    )
+    obj.delete()
 
 
 # The scorecard's configuration
@@ -54,7 +74,7 @@ def factor_save(*, factor: Factor, user: User) -> Factor:
     if not permissions.can_configure_oim(user):
         raise PermissionDenied("Only the performance team configures the OIM's factors.")
     with transaction.atomic():
-        _save(factor, user=user, object_type="oim-factor")
+        _save(factor, user=user)
     return factor
 
 
@@ -66,7 +86,7 @@ def quadrant_weights_save(*, weights: dict[str, Decimal], user: User) -> None:
             row = QuadrantWeight.objects.filter(quadrant=quadrant).first()
             row = row or QuadrantWeight(quadrant=quadrant)
             row.weight = weight
-            _save(row, user=user, object_type="oim-weight")
+            _save(row, user=user)
 
 
 def assessment_save(*, assessment: FactorAssessment, user: User) -> FactorAssessment:
@@ -80,7 +100,6 @@ def assessment_save(*, assessment: FactorAssessment, user: User) -> FactorAssess
         _save(
             assessment,
             user=user,
-            object_type="oim-assessment",
             period=fy_label(assessment.year),
         )
     return assessment
@@ -91,30 +110,21 @@ def assessment_delete(*, assessment: FactorAssessment, user: User) -> None:
     if not permissions.can_configure_oim(user):
         raise PermissionDenied("Only the performance team assesses factors by hand.")
     with transaction.atomic():
-        audit.record_delete(
-            user=user,
-            obj=assessment,
-            object_type="oim-assessment",
-            period=fy_label(assessment.year),
-        )
-        assessment.delete()
+        _delete(assessment, user=user, period=fy_label(assessment.year))
 
 
 def budget_delete(*, budget: ServiceBudget, user: User) -> None:
     if not permissions.can_configure_oim(user):
         raise PermissionDenied("Only the performance team enters service budgets.")
     with transaction.atomic():
-        audit.record_delete(
-            user=user, obj=budget, object_type="oim-budget", period=fy_label(budget.year)
-        )
-        budget.delete()
+        _delete(budget, user=user, period=fy_label(budget.year))
 
 
 def budget_save(*, budget: ServiceBudget, user: User) -> ServiceBudget:
     if not permissions.can_configure_oim(user):
         raise PermissionDenied("Only the performance team enters service budgets.")
     with transaction.atomic():
-        _save(budget, user=user, object_type="oim-budget", period=fy_label(budget.year))
+        _save(budget, user=user, period=fy_label(budget.year))
     return budget
 
 
@@ -122,7 +132,7 @@ def cost_metric_save(*, link: ServiceCostMetric, user: User) -> ServiceCostMetri
     if not permissions.can_configure_oim(user):
         raise PermissionDenied("Only the performance team maps services to metrics of spend.")
     with transaction.atomic():
-        _save(link, user=user, object_type="oim-cost-metric")
+        _save(link, user=user)
     return link
 
 
@@ -140,7 +150,7 @@ def idea_submit(*, idea: Idea, user: User) -> Idea:
     idea.funding_year = None
     idea.realised_saving = None
     with transaction.atomic():
-        _save(idea, user=user, object_type="idea")
+        _save(idea, user=user)
     return idea
 
 
@@ -169,7 +179,7 @@ def idea_move(
             locked.board_month = board_month
         if note:
             locked.board_note = note
-        _save(locked, user=user, object_type="idea", reason=note)
+        _save(locked, user=user, reason=note)
     return locked
 
 
@@ -201,12 +211,9 @@ def idea_award(*, idea: Idea, amount: Decimal, year: int, user: User) -> Idea:
                     "over-commit it."
                 }
             )
-        old = audit.before(locked)
         locked.amount_awarded = amount
         locked.funding_year = year if amount else None
-        locked.full_clean()
-        locked.save()
-        audit.record(user=user, obj=locked, object_type="idea", old=old, period=fy_label(year))
+        _save(locked, user=user, period=fy_label(year))
     return locked
 
 
@@ -216,7 +223,7 @@ def idea_record_saving(*, idea: Idea, realised: Decimal | None, user: User) -> I
     with transaction.atomic():
         locked = Idea.objects.select_for_update().get(pk=idea.pk)
         locked.realised_saving = realised
-        _save(locked, user=user, object_type="idea")
+        _save(locked, user=user)
     return locked
 
 
@@ -236,7 +243,7 @@ def spend_to_save_set(*, year: int, amount: Decimal, user: User) -> SpendToSaveB
                 }
             )
         budget.amount = amount
-        _save(budget, user=user, object_type="spend-to-save", period=fy_label(year))
+        _save(budget, user=user, period=fy_label(year))
     return budget
 
 
@@ -251,7 +258,7 @@ def key_process_save(*, process: KeyProcess, user: User) -> KeyProcess:
         if not permissions.can_manage_register(user, stored.service):
             raise PermissionDenied(f"You cannot change the key processes of {stored.service}.")
     with transaction.atomic():
-        _save(process, user=user, object_type="key-process")
+        _save(process, user=user)
     return process
 
 
@@ -263,5 +270,5 @@ def accreditation_save(*, accreditation: Accreditation, user: User) -> Accredita
         if not permissions.can_manage_register(user, stored.service):
             raise PermissionDenied("You cannot change this accreditation.")
     with transaction.atomic():
-        _save(accreditation, user=user, object_type="accreditation")
+        _save(accreditation, user=user)
     return accreditation

@@ -117,7 +117,7 @@ def test_the_performance_team_assesses_by_hand(world: World, pat: User) -> None:
         factor=insight, service=world.services["housing"], year=YEAR
     )
     assert (saved.score, saved.assessor, saved.assessed_on) == (3, pat, date(2026, 3, 2))
-    assert ChangeRecord.objects.filter(object_type="oim-assessment", object_id=saved.pk).exists()
+    assert ChangeRecord.objects.filter(object_type="factorassessment", object_id=saved.pk).exists()
     # "Not assessed" removes it: missing again, never 0
     client.post(
         url,
@@ -128,7 +128,7 @@ def test_the_performance_team_assesses_by_hand(world: World, pat: User) -> None:
         },
     )
     assert not FactorAssessment.objects.filter(pk=saved.pk).exists()
-    withdrawn = ChangeRecord.objects.get(object_type="oim-assessment", action="delete")
+    withdrawn = ChangeRecord.objects.get(object_type="factorassessment", action="delete")
     assert withdrawn.changes["score"] == ["3", None]
 
 
