@@ -15,6 +15,7 @@ from fsr.forms import ActionForm, IntelligenceForm, PeerReviewForm, SavingsLineF
 from fsr.models import MarketIntelligence, PeerReview, SavingsLine
 from fsr.views import _user
 from targets import periods
+from targets.plans.actions import PlanError
 
 
 def _can_add(request: HttpRequest) -> bool:
@@ -88,11 +89,15 @@ def peer_recommendation(
     action = get_object_or_404(found.recommendations.all(), pk=action_pk) if action_pk else None
     form = ActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        services.peer_recommendation_save(
-            peer_review=found, action=form.save(commit=False), user=_user(request)
-        )
-        messages.success(request, "Recommendation saved.")
-        return redirect(found)
+        try:
+            services.peer_recommendation_save(
+                peer_review=found, action=form.save(commit=False), user=_user(request)
+            )
+        except PlanError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, "Recommendation saved.")
+            return redirect(found)
     return render(
         request,
         "fsr/action_form.html",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from targets import periods, permissions
 from targets.exports import csv_cell
-from targets.models import PlanningMilestone, Priority, User
+from targets.models import ChangeRecord, PlanningMilestone, Priority, User
 from targets.plans.cycle import milestone_mark_done, milestones_generate
 from targets.plans.forms import MilestoneDoneForm
 from targets.plans.services import PlanError
@@ -184,7 +184,9 @@ def planning_generate(request: HttpRequest) -> HttpResponse:
     year = parse_year(request.POST.get("year"), periods.financial_year_of(timezone.localdate()))
     if year is None:
         return _bad_year(request, request.POST.get("year", ""))
-    added = milestones_generate(year=year)
+    added = milestones_generate(
+        year=year, user=cast(User, request.user), source=ChangeRecord.Source.FORM
+    )
     messages.success(
         request,
         f"{len(added)} milestones added to the {periods.fy_label(year)} calendar."

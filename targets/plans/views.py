@@ -346,7 +346,7 @@ def _action_form_page(
         try:
             saved = services.action_save(action=form.save(commit=False), user=_user(request))
         except PlanError as exc:
-            form.add_error(exc.field, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, f"Action saved: {saved.title}.")
             return redirect(back)

@@ -23,6 +23,7 @@ from targets.models import (
     User,
 )
 from targets.periods import Frequency
+from targets.plans.actions import PlanError
 from targets.quality import reports as dq_reports
 from targets.quality import services as dq_services
 from targets.quality.filters import AuditFilter
@@ -338,13 +339,18 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionUpdateForm(request.POST, prefix=f"a{action.pk}")
     audit_row = action.dq_audits.first()
     if form.is_valid():
-        dq_services.action_update(
-            action=action,
-            status=form.cleaned_data["status"],
-            progress=form.cleaned_data["progress"],
-            user=user,
-        )
-        messages.success(request, f"Action updated: {action.title}.")
+        try:
+            dq_services.action_update(
+                action=action,
+                status=form.cleaned_data["status"],
+                progress=form.cleaned_data["progress"],
+                user=user,
+                audit_row=audit_row,
+            )
+        except PlanError as exc:
+            messages.error(request, f"{action.title}: {exc}")
+        else:
+            messages.success(request, f"Action updated: {action.title}.")
     else:
         messages.error(request, "Choose one of the statuses offered.")
     return redirect(audit_row if audit_row else "dq_home")

@@ -441,7 +441,13 @@ def test_a_failed_audit_flags_the_sampled_values_until_its_actions_are_done(
     )
     # The dashboard is cached, but its flags are always fresh.
     assert dashboard_flags(carol, "2026-09") == {"CP10": ""}
-    assert ChangeRecord.objects.filter(object_type="dq_action").count() == 2
+    second.refresh_from_db()
+    assert (second.status, second.completed_on) == ("cancelled", None)  # never completed
+    updates = ChangeRecord.objects.filter(object_type="action", action="update")
+    assert [(r.measure_code, r.object_id) for r in updates] == [
+        ("CP10", second.pk),
+        ("CP10", first.pk),
+    ]
 
 
 def test_a_failed_audit_without_actions_stays_flagged(bins: Measure, carol: User) -> None:
