@@ -694,6 +694,34 @@ ROWS: list[Row] = [
             ),
         ),
     ),
+    # A review's improvement actions: its head and the team add and change them.
+    Row(
+        "api/v1/^reviews/(?P<pk>[^/.]+)/actions/$",
+        "/api/v1/reviews/{oimfsr_review}/actions/",
+        expect(405, anonymous=403),
+        writes=(
+            Write(
+                {"title": "Benchmark the depot", "due": "2027-03-31"},
+                expect(403, noroles=404, bob=404, hannah=201, pat=201),
+                MANAGERS,
+                json=True,
+            ),
+        ),
+    ),
+    Row(
+        "api/v1/^reviews/(?P<pk>[^/.]+)/actions/(?P<action_pk>[0-9]+)/$",
+        "/api/v1/reviews/{oimfsr_review}/actions/{oimfsr_action}/",
+        expect(405, anonymous=403),
+        writes=(
+            Write(
+                {"progress": "Depot visited"},
+                expect(403, noroles=404, bob=404, hannah=200, pat=200),
+                MANAGERS,
+                method="patch",
+                json=True,
+            ),
+        ),
+    ),
     *api_read(
         "market-tests",
         "oimfsr_market_test",
