@@ -20,8 +20,7 @@ from oim.forms import (
     BudgetForm,
     FactorForm,
     WeightsForm,
-    chosen_year,
-    year_choices,
+    accepted_years,
 )
 from oim.models import (
     Factor,
@@ -30,6 +29,7 @@ from oim.models import (
     ServiceBudget,
     ServiceCostMetric,
 )
+from targets import params
 from targets.models import Service, User
 from targets.periods import fy_label
 
@@ -49,12 +49,11 @@ def _configurer(request: HttpRequest) -> None:
 
 
 def _year_context(request: HttpRequest) -> tuple[int, dict[str, Any]]:
-    year, error = chosen_year(request.GET)
+    year = params.year_param(request.GET, default=params.this_year(), choices=accepted_years())
     return year, {
         "year": year,
         "year_label": fy_label(year),
-        "years": year_choices(),
-        "year_error": error,
+        "years": params.year_choices(back=4, ahead=1, around=year),
     }
 
 
@@ -71,9 +70,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         rules=_rules(),
         can_configure=permissions.can_configure_oim(request.user),
     )
-    return render(
-        request, "oim/ranking.html", context, status=400 if context["year_error"] else 200
-    )
+    return render(request, "oim/ranking.html", context)
 
 
 def _rules() -> dict[str, Any]:
@@ -88,7 +85,7 @@ def _rules() -> dict[str, Any]:
 def service_assessment(request: HttpRequest, code: str, year: int) -> HttpResponse:
     _viewer(request)
     service = get_object_or_404(Service, code=code)
-    if year not in {y for y, _ in year_choices(back=10, ahead=2)}:
+    if year not in dict(accepted_years()):
         raise Http404("No such financial year here.")
     result = assessments.assess(year)
     found = result.for_service(service)
@@ -294,4 +291,4 @@ def value_for_money(request: HttpRequest) -> HttpResponse:
         chart=charts.vfm_chart(rows),
         can_configure=permissions.can_configure_oim(request.user),
     )
-    return render(request, "oim/vfm.html", context, status=400 if context["year_error"] else 200)
+    return render(request, "oim/vfm.html", context)

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from targets import periods, permissions
+from targets import params, periods, permissions
 from targets.models import Action, Objective, Service, ServicePlan, User
 from targets.plans import services
 from targets.plans.forms import (
@@ -37,28 +37,6 @@ def _require_sees_plans(request: HttpRequest) -> None:
         raise PermissionDenied("Service improvement plans are for council staff.")
 
 
-def parse_year(text: str | None, default: int) -> int | None:
-    """A financial year from ?year=: 2026 or 2026/27; None when it is neither."""
-    text = (text or "").strip()
-    if not text:
-        return default
-    if text.isdigit() and len(text) == 4:
-        return int(text)
-    try:
-        return periods.parse_financial_year(text)
-    except periods.PeriodError:
-        return None
-
-
-def _bad_year(request: HttpRequest, text: str) -> HttpResponse:
-    context = {
-        "title": "Check the year",
-        "message": f"{text!r} is not a financial year: use one such as 2026/27 or 2026.",
-        "back": "/plans/",
-    }
-    return render(request, "error.html", context, status=400)
-
-
 def _plan(code: str, year: int) -> ServicePlan:
     return get_object_or_404(
         ServicePlan.objects.select_related("service", "signed_off_by", "copied_from"),
@@ -73,10 +51,8 @@ def _refuse(request: HttpRequest, exc: PlanError) -> None:
 
 def plan_list(request: HttpRequest) -> HttpResponse:
     _require_sees_plans(request)
-    this_year = periods.financial_year_of(timezone.localdate())
-    year = parse_year(request.GET.get("year"), this_year)
-    if year is None:
-        return _bad_year(request, request.GET.get("year", ""))
+    this_year = params.this_year()
+    year = params.year_param(request.GET, default=this_year)
     today = timezone.localdate()
     plans = {
         p.service_id: p

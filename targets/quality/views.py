@@ -155,13 +155,8 @@ def programme(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("year", periods.fy_label(this_year))
     filters = AuditFilter(data, queryset=dq_reports.audits_with_details())
-    year_text = str(data.get("year", ""))
-    try:
-        year = periods.parse_financial_year(year_text)
-    except periods.PeriodError:
-        filters.form.add_error("year", f"{year_text} is not a financial year: e.g. 2026/27")
-        year = this_year
-    valid = filters.is_valid() and not filters.form.errors
+    valid = filters.is_valid()
+    year = (filters.form.cleaned_data.get("year") if valid else None) or this_year
     return render(
         request,
         "targets/quality/programme.html",

@@ -78,7 +78,7 @@ def test_the_ranking_page_lists_ranks_missing_and_candidates(world: World, pat: 
 def test_a_bad_year_is_refused_with_a_message(pat: User) -> None:
     response = client_for(pat).get("/oim/?year=banana")
     assert response.status_code == 400
-    assert "banana is not a financial year" in response.content.decode()
+    assert "'banana' is not a financial year" in soup(response).get_text()
 
 
 def test_the_service_page_shows_raw_figures_scores_and_missing(world: World, pat: User) -> None:
