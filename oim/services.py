@@ -3,12 +3,15 @@ change in the audit trail. Forms, the admin and the API call these."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 
+from benchmarking.models import Metric
 from oim import permissions
 from oim.models import (
     Accreditation,
@@ -22,7 +25,7 @@ from oim.models import (
     SpendToSaveBudget,
 )
 from targets import audit
-from targets.models import ChangeRecord, User
+from targets.models import ChangeRecord, Service, User
 from targets.periods import fy_label
 
 Status = Idea.Status
@@ -134,6 +137,83 @@ def cost_metric_save(*, link: ServiceCostMetric, user: User) -> ServiceCostMetri
     with transaction.atomic():
         _save(link, user=user)
     return link
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """A hand assessment as the page gives it: a score (None: withdraw it), evidence, date."""
+
+    factor: Factor
+    score: int | None
+    evidence: str
+    assessed_on: date
+
+
+def assessments_save(*, service: Service, year: int, assessed: list[Assessed], user: User) -> None:
+    """A service's hand assessments for a year, all or nothing: each saved, changed, or (with no
+    score) withdrawn."""
+    if not permissions.can_configure_oim(user):
+        raise PermissionDenied("Only the performance team assesses factors by hand.")
+    stored = {a.factor_id: a for a in FactorAssessment.objects.filter(service=service, year=year)}
+    with transaction.atomic():
+        for item in assessed:
+            existing = stored.get(item.factor.pk)
+            if item.score is None:
+                if existing is not None:
+                    assessment_delete(assessment=existing, user=user)
+                continue
+            assessment = existing or FactorAssessment(
+                factor=item.factor, service=service, year=year
+            )
+            assessment.score = item.score
+            assessment.evidence = item.evidence.strip()
+            assessment.assessed_on = item.assessed_on
+            assessment.assessor = user
+            assessment_save(assessment=assessment, user=user)
+
+
+@dataclass(frozen=True)
+class Budgeted:
+    """A service's row of the budgets page: its net budget and its metric of spend (None:
+    remove them)."""
+
+    service: Service
+    net_budget: Decimal | None
+    metric: Metric | None
+
+
+def budgets_save(*, year: int, rows: list[Budgeted], user: User) -> None:
+    """Every service's net budget for `year` and its metric of spend, all or nothing."""
+    if not permissions.can_configure_oim(user):
+        raise PermissionDenied("Only the performance team enters service budgets.")
+    services = [row.service for row in rows]
+    budgets = {
+        b.service_id: b for b in ServiceBudget.objects.filter(year=year, service__in=services)
+    }
+    links = {c.service_id: c for c in ServiceCostMetric.objects.filter(service__in=services)}
+    with transaction.atomic():
+        for row in rows:
+            budget = budgets.get(row.service.pk)
+            if row.net_budget is None and budget is not None:
+                budget_delete(budget=budget, user=user)
+            elif row.net_budget is not None:
+                budget = budget or ServiceBudget(service=row.service, year=year)
+                budget.net_budget = row.net_budget
+                budget_save(budget=budget, user=user)
+            link = links.get(row.service.pk)
+            if row.metric is None and link is not None:
+                cost_metric_delete(link=link, user=user)
+            elif row.metric is not None and (link is None or link.metric_id != row.metric.pk):
+                link = link or ServiceCostMetric(service=row.service)
+                link.metric = row.metric
+                cost_metric_save(link=link, user=user)
+
+
+def cost_metric_delete(*, link: ServiceCostMetric, user: User) -> None:
+    if not permissions.can_configure_oim(user):
+        raise PermissionDenied("Only the performance team maps services to metrics of spend.")
+    with transaction.atomic():
+        _delete(link, user=user)
 
 
 # The ideas board

@@ -8,7 +8,6 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -280,9 +279,27 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
         )
         rows.append(GridRow(measure, value, book.for_period(measure, month), form, open_))
 
-    if request.method == "POST":
-        saved = _save_grid(rows, month, user, submit=request.POST.get("action") == "submit")
-        if saved is not None:
+    open_rows = [row for row in rows if row.is_open]
+    if request.method == "POST" and all(row.form.is_valid() for row in open_rows):
+        entries = [
+            services.Entry(row.measure, row.form.value_input(), row.form.cleaned_data["version"])
+            for row in open_rows
+            if row.form.has_entry
+        ]
+        try:
+            saved = services.values_save_all(
+                period=month,
+                entries=entries,
+                user=user,
+                submit=request.POST.get("action") == "submit",
+            )
+        except services.EntriesRefused as refused:
+            for row in open_rows:
+                if (exc := refused.errors.get(row.measure.code)) is not None:
+                    row.form.add_error(
+                        exc.field if exc.field in row.form.fields else None, str(exc)
+                    )
+        else:
             messages.success(request, f"{service.name}, {month.label}: {saved} values saved.")
             return redirect(f"{request.path}?period={month.code}")
     return render(
@@ -296,32 +313,3 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
             "has_errors": any(row.form.errors for row in rows),
         },
     )
-
-
-def _save_grid(rows: list[GridRow], month: Period, user: User, *, submit: bool) -> int | None:
-    """Save every filled row, or none of them; return how many, or None on errors."""
-    open_rows = [row for row in rows if row.is_open]
-    if not all(row.form.is_valid() for row in open_rows):
-        return None
-    saved = 0
-    with transaction.atomic():
-        for row in open_rows:
-            if not row.form.has_entry:
-                continue
-            try:
-                services.value_save(
-                    measure=row.measure,
-                    period=month,
-                    data=row.form.value_input(),
-                    user=user,
-                    expected_version=row.form.cleaned_data["version"],
-                    submit=submit,
-                )
-                saved += 1
-            except WorkflowError as exc:
-                field = exc.field if exc.field in row.form.fields else None
-                row.form.add_error(field, str(exc))
-        if any(row.form.errors for row in open_rows):
-            transaction.set_rollback(True)
-            return None
-    return saved

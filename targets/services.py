@@ -202,6 +202,53 @@ def value_save(
     return value
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One measure's figures for `values_save_all`: what its form holds."""
+
+    measure: Measure
+    data: ValueInput
+    expected_version: int | None
+
+
+class EntriesRefused(WorkflowError):
+    """Some entries the rules refuse; nothing was saved. `errors`: the refusal by measure code."""
+
+    def __init__(self, errors: dict[str, WorkflowError]) -> None:
+        super().__init__(f"{len(errors)} of the values could not be saved: nothing was saved.")
+        self.errors = errors
+
+
+def values_save_all(
+    *,
+    period: Period,
+    entries: list[Entry],
+    user: User,
+    submit: bool = False,
+    source: str = Source.FORM,
+) -> int:
+    """Save every entry of a period, or none (a service's month grid, like an import): return
+    how many; EntriesRefused says which the rules refused and why."""
+    errors: dict[str, WorkflowError] = {}
+    with transaction.atomic():
+        for entry in entries:
+            try:
+                value_save(
+                    measure=entry.measure,
+                    period=period,
+                    data=entry.data,
+                    user=user,
+                    expected_version=entry.expected_version,
+                    submit=submit,
+                    source=source,
+                )
+            except WorkflowError as exc:
+                errors[entry.measure.code] = exc
+        if errors:
+            raise EntriesRefused(errors)  # leaving the block rolls every entry back
+    return len(entries)
+
+
 def _mark_submitted(value: Value, user: User) -> None:
     value.status = ValueStatus.SUBMITTED
     value.submitted_by = user

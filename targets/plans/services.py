@@ -131,6 +131,20 @@ def plan_update(
     return plan
 
 
+def plan_save(
+    *,
+    plan: ServicePlan,
+    summary: str,
+    measures: Iterable[Measure],
+    user: User,
+    source: str = Source.FORM,
+) -> ServicePlan:
+    """The plan's summary and service targets together, both or neither (the plan's edit page)."""
+    with transaction.atomic():
+        plan = plan_update(plan=plan, summary=summary, user=user, source=source)
+        return plan_set_measures(plan=plan, measures=measures, user=user, source=source)
+
+
 def check_plan_measures(plan: ServicePlan, measures: Iterable[Measure]) -> list[Measure]:
     """The measures, if they may be the plan's service targets; otherwise a PlanError."""
     chosen = list({m.pk: m for m in measures}.values())

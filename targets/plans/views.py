@@ -7,8 +7,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from targets.plans.forms import (
     ProgressForm,
     ReasonForm,
 )
+from targets.plans.overview import plan_overview
 from targets.plans.services import PlanError
 
 
@@ -113,45 +113,25 @@ def plan_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 "can_edit": can_edit,
             },
         )
-    actions = Action.objects.select_related("owner", "service").order_by("due", "pk")
-    objectives = list(
-        plan.objectives.select_related("priority").prefetch_related(
-            "measures", Prefetch("actions", queryset=actions)
-        )
-    )
-    unattached = list(
-        Action.objects.filter(service=service, objective__isnull=True)
-        .select_related("owner", "service")
-        .order_by("status", "due", "pk")
-    )
-    window = services.sign_off_window(year)
-    draft = not plan.is_signed_off
+    page = plan_overview(plan, user, today)
     return render(
         request,
         "targets/plans/plan_detail.html",
         {
             "plan": plan,
             "service": service,
-            "measures": plan.measures.select_related("updater").order_by("code"),
-            "objectives": objectives,
-            "unattached": unattached,
-            "attach_form": AttachForm(plan=plan) if draft and can_edit and objectives else None,
-            "can_edit": can_edit and draft,
-            "can_sign_off": draft and permissions.can_sign_off_plan(user, service),
-            "can_reopen": plan.is_signed_off and permissions.can_reopen_plan(user),
-            "can_progress": {
-                a.pk
-                for o in objectives
-                for a in o.actions.all()
-                if permissions.can_update_action_progress(user, a)
-            }
-            | {a.pk for a in unattached if permissions.can_update_action_progress(user, a)},
-            "window": window,
-            "sign_off_open": window.opens <= today <= window.closes,
+            "measures": page.measures,
+            "objectives": page.objectives,
+            "unattached": page.unattached,
+            "attach_form": AttachForm(plan=plan) if page.can_attach else None,
+            "can_edit": page.can_edit,
+            "can_sign_off": page.can_sign_off,
+            "can_reopen": page.can_reopen,
+            "can_progress": page.can_progress,
+            "window": page.window,
+            "sign_off_open": page.sign_off_open,
             "today": today,
-            "other_years": ServicePlan.objects.filter(service=service)
-            .exclude(pk=plan.pk)
-            .order_by("-year"),
+            "other_years": page.other_years,
         },
     )
 
@@ -194,11 +174,12 @@ def plan_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     form = PlanForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.plan_update(plan=plan, summary=form.cleaned_data["summary"], user=user)
-                services.plan_set_measures(
-                    plan=plan, measures=form.cleaned_data["measures"], user=user
-                )
+            services.plan_save(
+                plan=plan,
+                summary=form.cleaned_data["summary"],
+                measures=form.cleaned_data["measures"],
+                user=user,
+            )
         except PlanError as exc:
             form.add_error(exc.field, str(exc))
         else:
