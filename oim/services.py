@@ -263,6 +263,21 @@ def idea_move(
     return locked
 
 
+def _fund_of(year: int, *, user: User) -> None:
+    """Make sure `year` has a spend-to-save fund: a year without one gets the default."""
+    with transaction.atomic():
+        budget, created = SpendToSaveBudget.objects.get_or_create(year=year)
+        if created:
+            audit.record(
+                user=user,
+                action=ChangeRecord.Action.CREATE,
+                source=ChangeRecord.Source.FORM,
+                obj=budget,
+                period=fy_label(year),
+                reason="The year's fund, at the default amount, for its first award.",
+            )
+
+
 def idea_award(*, idea: Idea, amount: Decimal, year: int, user: User) -> Idea:
     """Award (or change, or withdraw with £0) an approved idea's spend-to-save funding from
     `year`'s budget, never committing more than the budget holds.
@@ -275,7 +290,7 @@ def idea_award(*, idea: Idea, amount: Decimal, year: int, user: User) -> Idea:
         raise PermissionDenied("Only the board's secretary (the performance team) awards funding.")
     if amount < 0:
         raise ValidationError({"amount": "Enter an amount of £0 or more."})
-    SpendToSaveBudget.objects.get_or_create(year=year)
+    _fund_of(year, user=user)
     with transaction.atomic():
         budget = SpendToSaveBudget.objects.select_for_update().get(year=year)
         locked = Idea.objects.select_for_update().get(pk=idea.pk)
@@ -311,7 +326,7 @@ def spend_to_save_set(*, year: int, amount: Decimal, user: User) -> SpendToSaveB
     """Set a year's fund; never below what is already awarded from it."""
     if not permissions.can_run_board(user):
         raise PermissionDenied("Only the performance team sets the spend-to-save budget.")
-    SpendToSaveBudget.objects.get_or_create(year=year)
+    _fund_of(year, user=user)
     with transaction.atomic():
         budget = SpendToSaveBudget.objects.select_for_update().get(year=year)
         committed = Idea.objects.committed_in(year)

@@ -431,8 +431,22 @@ def objective_delete(*, objective: Objective, user: User, source: str = Source.F
             action=Change.DELETE,
             source=source,
             obj=objective,
+            fields=OBJECTIVE_FIELDS,
             period=plan.year_label,
-            changes=audit.diff(audit.snapshot(objective, OBJECTIVE_FIELDS), {}),
+        )
+        # Its actions leave the plan (the database clears their objective): say so for each.
+        ChangeRecord.objects.bulk_create(
+            audit.change_record(
+                user=user,
+                action=Change.UPDATE,
+                source=source,
+                obj=action,
+                period=plan.year_label,
+                changes={"objective": [str(objective.pk), None]},
+                reason=f"Its objective “{objective.title}” was deleted: it stays with the "
+                "service, outside the plan.",
+            )
+            for action in objective.actions.all()
         )
         objective.delete()
 
