@@ -940,3 +940,18 @@ def test_a_change_in_the_admin_is_recorded_with_its_many_to_many(world: World) -
     assert (entry.source, entry.user) == ("admin", world.users["pat"])
     assert entry.changes["percent_satisfied"] == ["80", "85"]
     assert entry.changes["actions"] == [None, str(world.loose.pk)]
+
+
+def test_records_are_built_by_the_audit_helper_only() -> None:
+    """One writer: `ChangeRecord(...)` and `ChangeRecord.objects.create(...)` appear in
+    targets/audit.py alone (imports bulk-create what `audit.change_record` built)."""
+    built = re.compile(r"ChangeRecord\(|ChangeRecord\.objects\.(create|get_or_create)\(")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for app in APPS
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations" not in path.parts and path != ROOT / "targets" / "audit.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if built.search(line) and not line.lstrip().startswith("class ChangeRecord(")
+    ]
+    assert found == []
