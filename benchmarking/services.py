@@ -54,16 +54,7 @@ def exercise_save(*, exercise: Exercise, metric_ids: list[int] | None, user: Use
 def good_practice_save(*, entry: GoodPractice, user: User) -> GoodPractice:
     if not can_manage_exercises(user, entry.service):
         raise PermissionDenied(f"You cannot add good practice for {entry.service}.")
-    with transaction.atomic():
-        before = audit.stored(entry)
-        entry.save()
-        audit.record(
-            user=user,
-            action=ChangeRecord.Action.UPDATE if before else ChangeRecord.Action.CREATE,
-            source=ChangeRecord.Source.FORM,
-            obj=entry,
-            before=before,
-        )
+    audit.save(entry, user=user)
     return entry
 
 

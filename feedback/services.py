@@ -5,14 +5,13 @@ transaction and records the change in the audit trail."""
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from feedback import permissions, rules
 from feedback.models import Arrangement, MysteryShop, PanelResult, PanelSurvey, Round
 from targets import audit, periods
-from targets.models import Action, ChangeRecord, Objective, Service, User
+from targets.models import Action, Objective, Service, User
 from targets.plans import actions
 
 
@@ -26,19 +25,6 @@ def plan_objectives(service: Service, *, also: int | None = None) -> QuerySet[Ob
     )
 
 
-def _save(obj: Model, *, user: User) -> None:
-    with transaction.atomic():
-        before = audit.stored(obj)
-        obj.save()
-        audit.record(
-            user=user,
-            action=ChangeRecord.Action.UPDATE if before else ChangeRecord.Action.CREATE,
-            source=ChangeRecord.Source.FORM,
-            obj=obj,
-            before=before,
-        )
-
-
 def arrangement_save(*, arrangement: Arrangement, user: User) -> Arrangement:
     if not permissions.can_manage_feedback(user, arrangement.service):
         raise PermissionDenied(f"You cannot manage the feedback of {arrangement.service}.")
@@ -46,7 +32,7 @@ def arrangement_save(*, arrangement: Arrangement, user: User) -> Arrangement:
         stored = Arrangement.objects.select_related("service").get(pk=arrangement.pk)
         if not permissions.can_manage_feedback(user, stored.service):
             raise PermissionDenied(f"You cannot manage the feedback of {stored.service}.")
-    _save(arrangement, user=user)
+    audit.save(arrangement, user=user)
     return arrangement
 
 
@@ -73,7 +59,7 @@ def round_save(*, item: Round, user: User) -> Round:
     ):
         raise PermissionDenied(f"You cannot record rounds of {arrangement.title}.")
     satisfaction_of(item)
-    _save(item, user=user)
+    audit.save(item, user=user)
     return item
 
 
@@ -109,14 +95,14 @@ def action_save(
 def panel_survey_save(*, survey: PanelSurvey, user: User) -> PanelSurvey:
     if not permissions.can_manage_panel(user):
         raise PermissionDenied("Only the performance team records the residents' panel.")
-    _save(survey, user=user)
+    audit.save(survey, user=user)
     return survey
 
 
 def panel_result_save(*, result: PanelResult, user: User) -> PanelResult:
     if not permissions.can_manage_panel(user):
         raise PermissionDenied("Only the performance team records the residents' panel.")
-    _save(result, user=user)
+    audit.save(result, user=user)
     return result
 
 
@@ -127,5 +113,5 @@ def visit_save(*, visit: MysteryShop, user: User) -> MysteryShop:
         stored = MysteryShop.objects.select_related("service").get(pk=visit.pk)
         if not permissions.can_manage_feedback(user, stored.service):
             raise PermissionDenied(f"You cannot change mystery shopping of {stored.service}.")
-    _save(visit, user=user)
+    audit.save(visit, user=user)
     return visit

@@ -45,18 +45,7 @@ class OverCommitError(ValidationError):
 
 
 def _save(obj: Model, *, user: User, period: str = "", reason: str = "") -> None:
-    before = audit.stored(obj)
-    obj.full_clean()
-    obj.save()
-    audit.record(
-        user=user,
-        action=ChangeRecord.Action.UPDATE if before else ChangeRecord.Action.CREATE,
-        source=ChangeRecord.Source.FORM,
-        obj=obj,
-        before=before,
-        period=period,
-        reason=reason,
-    )
+    audit.save(obj, user=user, period=period, reason=reason, clean=True)
 
 
 def _delete(obj: Model, *, user: User, period: str = "") -> None:

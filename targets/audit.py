@@ -9,6 +9,7 @@ measure it concerns, so the measure's history shows it.
 - `record(...)` writes one object's change: its fields' values before (`stored(obj)` or
   `snapshot(obj)`, taken before the change) against the object now. An update that changed
   nothing and gives no reason writes nothing.
+- `save(obj, ...)` saves an object and records it (created, or what changed), in one transaction.
 - `change_record(...)` builds an unsaved record, for imports that create records in bulk.
 
 Some tables are not audited, each for a reason (`NOT_AUDITED`).
@@ -21,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import models, transaction
 
 from targets.models import ChangeRecord, Measure, User
 
@@ -189,3 +190,30 @@ def record(
     )
     entry.save()
     return entry
+
+
+def save(
+    obj: models.Model,
+    *,
+    user: Any,
+    source: str = ChangeRecord.Source.FORM,
+    period: str = "",
+    reason: str = "",
+    clean: bool = False,
+) -> None:
+    """Save `obj` (validated first with `clean`) and record it, in one transaction: its creation,
+    or what changed since it was stored."""
+    with transaction.atomic():
+        before = stored(obj)
+        if clean:
+            obj.full_clean()
+        obj.save()
+        record(
+            user=user,
+            action=ChangeRecord.Action.UPDATE if before else ChangeRecord.Action.CREATE,
+            source=source,
+            obj=obj,
+            before=before,
+            period=period,
+            reason=reason,
+        )
