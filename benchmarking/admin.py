@@ -14,11 +14,11 @@ from benchmarking.models import (
     GroupVersion,
     Metric,
 )
-from targets.admin import PerformanceTeamMixin
+from targets.admin import AuditedAdmin, PerformanceTeamMixin
 
 
 @admin.register(Authority)
-class AuthorityAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class AuthorityAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("name", "code", "type", "region", "population", "is_current")
     list_filter = ("type", "nation", "is_current")
     search_fields = ("name", "code")
@@ -33,7 +33,7 @@ class GroupVersionInline(PerformanceTeamMixin, admin.TabularInline):  # type: ig
 
 
 @admin.register(ComparatorGroup)
-class ComparatorGroupAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ComparatorGroupAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("name", "slug", "kind", "authority")
     list_filter = ("kind",)
     search_fields = ("name", "slug", "authority__name", "authority__code")
@@ -43,14 +43,14 @@ class ComparatorGroupAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ign
 
 
 @admin.register(GroupVersion)
-class GroupVersionAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class GroupVersionAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("group", "valid_from", "source", "created_at")
     search_fields = ("group__name", "group__slug")
     autocomplete_fields = ("group", "members")
 
 
 @admin.register(Metric)
-class MetricAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class MetricAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = (
         "code",
         "title",
@@ -67,7 +67,7 @@ class MetricAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
 
 
 @admin.register(BenchmarkValue)
-class BenchmarkValueAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class BenchmarkValueAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("metric", "period", "authority", "value")
     list_filter = ("metric",)
     search_fields = ("authority__name", "authority__code", "metric__code")
@@ -76,7 +76,7 @@ class BenchmarkValueAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: igno
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ExerciseAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("title", "service", "year", "sector", "status")
     list_filter = ("sector", "status", "year", "service")
     search_fields = ("title", "partner")
@@ -84,7 +84,7 @@ class ExerciseAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[mis
 
 
 @admin.register(GoodPractice)
-class GoodPracticeAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class GoodPracticeAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "topic", "service", "found_at", "year")
     list_filter = ("topic", "service")

@@ -6,15 +6,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from benchmarking import services
 from benchmarking.filters import ExerciseFilter, GoodPracticeFilter
-from benchmarking.forms import ExerciseForm, GoodPracticeForm, year_choices
+from benchmarking.forms import ExerciseForm, GoodPracticeForm
 from benchmarking.models import Exercise, GoodPractice
 from benchmarking.permissions import can_manage_exercises, manageable_services
 from targets import periods
 from targets.models import User
+from targets.params import this_year, year_choices, year_param
 
 
 def exercise_list(request: HttpRequest) -> HttpResponse:
@@ -73,14 +73,8 @@ def exercise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def compliance(request: HttpRequest) -> HttpResponse:
-    this_year = periods.financial_year_of(timezone.localdate())
-    choices = year_choices()
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        year = this_year
-    if year not in dict(choices):
-        year = this_year
+    choices = year_choices(back=6, ahead=1)
+    year = year_param(request.GET, default=this_year(), choices=choices)
     rows = services.compliance(year)
     return render(
         request,

@@ -13,17 +13,7 @@ from benchmarking.models import Exercise, GoodPractice, Metric
 from benchmarking.permissions import manageable_services
 from targets import periods
 from targets.models import Measure
-
-YEARS_BACK = 6
-
-
-def year_choices(around: int | None = None) -> list[tuple[int, str]]:
-    """Financial years from next year back to YEARS_BACK years ago, newest first."""
-    this = periods.financial_year_of(timezone.localdate())
-    years = set(range(this - YEARS_BACK, this + 2))
-    if around is not None:
-        years.add(around)
-    return [(y, periods.fy_label(y)) for y in sorted(years, reverse=True)]
+from targets.params import year_choices
 
 
 class PositionForm(forms.Form):
@@ -132,7 +122,7 @@ class ExerciseForm(forms.ModelForm):
         services = cast(forms.ModelChoiceField, self.fields["service"])
         services.queryset = manageable_services(user)
         cast(forms.TypedChoiceField, self.fields["year"]).choices = year_choices(
-            self.instance.year if self.instance.pk else None
+            back=6, ahead=1, around=self.instance.year if self.instance.pk else None
         )
         if not self.instance.pk:
             self.initial.setdefault("year", periods.financial_year_of(timezone.localdate()))
@@ -171,7 +161,7 @@ class GoodPracticeForm(forms.ModelForm):
         exercise = cast(forms.ModelChoiceField, self.fields["exercise"])
         exercise.queryset = Exercise.objects.filter(service__in=allowed).select_related("service")
         exercise.required = False
-        cast(forms.TypedChoiceField, self.fields["year"]).choices = year_choices()
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = year_choices(back=6, ahead=1)
         if not self.instance.pk:
             self.initial.setdefault("year", periods.financial_year_of(timezone.localdate()))
 

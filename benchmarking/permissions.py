@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from targets.models import Service
-from targets.permissions import can_manage_service, is_performance_team, service_roles
+from targets.permissions import can_manage_service, is_performance_team, managed_services
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -29,8 +29,4 @@ def can_manage_exercises(user: AnyUser, service: Service) -> bool:
 
 def manageable_services(user: AnyUser) -> QuerySet[Service]:
     """The active services whose exercises the user may record."""
-    services = Service.objects.filter(is_active=True)
-    if is_performance_team(user):
-        return services
-    headed = [sid for sid, roles in service_roles(user).items() if "head" in roles]
-    return services.filter(pk__in=headed)
+    return managed_services(user)

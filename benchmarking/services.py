@@ -1,5 +1,5 @@
-"""Benchmarking workflows: recording exercises and good practice, the compliance view, and the
-council's positions for a measure page."""
+"""Benchmarking workflows: recording exercises and good practice (each recorded in the audit
+trail), the compliance view, and the council's positions for a measure page."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.db.models import Count, Q
 from benchmarking.models import Exercise, GoodPractice, Metric
 from benchmarking.overview import CouncilSummary, council_summaries
 from benchmarking.permissions import can_manage_exercises
-from targets.models import Measure, Service, User
+from targets import audit
+from targets.models import ChangeRecord, Measure, Service, User
 
 ACTIVE = ~Q(exercises__status=Exercise.Status.CANCELLED)
 
@@ -31,19 +32,29 @@ def exercise_save(*, exercise: Exercise, metric_ids: list[int] | None, user: Use
         stored = Exercise.objects.select_related("service").get(pk=exercise.pk)
         if not can_manage_exercises(user, stored.service):
             raise PermissionDenied(f"You cannot change exercises of {stored.service}.")
+    fields = audit.fields_of(exercise, many=True)
     with transaction.atomic():
+        before = audit.stored(exercise, fields)
         if exercise.lead_id is None:
             exercise.lead = user
         exercise.save()
         if metric_ids is not None:
             exercise.metrics.set(metric_ids)
+        audit.record(
+            user=user,
+            action=ChangeRecord.Action.UPDATE if before else ChangeRecord.Action.CREATE,
+            source=ChangeRecord.Source.FORM,
+            obj=exercise,
+            before=before,
+            fields=fields,
+        )
     return exercise
 
 
 def good_practice_save(*, entry: GoodPractice, user: User) -> GoodPractice:
     if not can_manage_exercises(user, entry.service):
         raise PermissionDenied(f"You cannot add good practice for {entry.service}.")
-    entry.save()
+    audit.save(entry, user=user)
     return entry
 
 

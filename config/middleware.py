@@ -1,4 +1,5 @@
-"""Project-wide middleware: caching rules, the database-down page and the session's lifetime."""
+"""Project-wide middleware: caching rules, the database-down page, bad query parameters and the
+session's lifetime."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import patch_cache_control
+
+from targets.params import BadParameter
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +111,24 @@ def _note_database_error(sender: object, request: HttpRequest | None = None, **_
 
 
 got_request_exception.connect(_note_database_error, dispatch_uid="goldthread.database_unavailable")
+
+
+class BadParameterMiddleware:
+    """A query parameter a page cannot read (`targets.params.BadParameter`: a year or a period
+    that is not one) answers 400 with the message saying which and why, on the error page. The
+    API answers the same refusal itself, as JSON."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, BadParameter):
+            return None
+        context = {"title": "Check the address", "message": exception.message, "back": "/"}
+        return render(request, "error.html", context, status=400)
 
 
 class SessionLifetimeMiddleware:

@@ -18,7 +18,7 @@ from feedback.models import (
     Round,
 )
 from feedback.services import satisfaction_of
-from targets.admin import PerformanceTeamMixin
+from targets.admin import AuditedAdmin, PerformanceTeamMixin
 
 
 class RoundInline(PerformanceTeamMixin, admin.TabularInline):  # type: ignore[misc]
@@ -30,7 +30,7 @@ class RoundInline(PerformanceTeamMixin, admin.TabularInline):  # type: ignore[mi
 
 
 @admin.register(Arrangement)
-class ArrangementAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ArrangementAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("title", "service", "kind", "frequency", "owner", "is_active")
     list_filter = ("kind", "frequency", "is_active", "service")
     search_fields = ("title", "service__name")
@@ -38,7 +38,7 @@ class ArrangementAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[
 
 
 @admin.register(Round)
-class RoundAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class RoundAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("arrangement", "started", "ended", "respondents", "satisfaction")
     list_filter = ("arrangement__kind", "arrangement__service")
     search_fields = ("arrangement__title", "findings")
@@ -57,14 +57,14 @@ class PanelResultInline(PerformanceTeamMixin, admin.TabularInline):  # type: ign
 
 
 @admin.register(PanelSurvey)
-class PanelSurveyAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class PanelSurveyAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("title", "sent", "closed", "panel_size", "responses")
     search_fields = ("title", "topics")
     inlines = [PanelResultInline]
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ComplaintAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("reference", "kind", "service", "received", "due", "responded", "stage")
     list_filter = ("kind", "stage", "service")
     search_fields = ("reference",)
@@ -73,20 +73,20 @@ class ComplaintAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[mi
 
 
 @admin.register(ComplaintImport)
-class ComplaintImportAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ComplaintImportAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("file_name", "imported_at", "imported_by", "rows", "created", "updated")
     readonly_fields = ("imported_at",)
 
 
 @admin.register(DerivedMeasure)
-class DerivedMeasureAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class DerivedMeasureAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("measure", "figure", "service", "is_active")
     list_filter = ("figure", "is_active")
     autocomplete_fields = ("measure",)
 
 
 @admin.register(MysteryShop)
-class MysteryShopAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class MysteryShopAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("scenario", "service", "visited", "channel", "score", "shared_with_staff")
     list_filter = ("channel", "service")
     filter_horizontal = ("actions",)

@@ -8,9 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
+from feedback import permissions
 from feedback.filters import ArrangementFilter, ComplaintFilter, RoundFilter, VisitFilter
 from feedback.models import Arrangement, Complaint, MysteryShop, PanelResult, PanelSurvey, Round
-from targets import permissions
 from targets.models import Action
 
 

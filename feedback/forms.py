@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from feedback import rules
 from feedback.models import Arrangement, MysteryShop, PanelResult, PanelSurvey, Round
-from feedback.services import manageable_services, plan_objectives
-from targets import permissions
+from feedback.permissions import manageable_services
+from feedback.services import plan_objectives
 from targets.models import Action, Service, User
 
 
@@ -124,17 +123,6 @@ class ActionForm(forms.ModelForm):
         )
         for name in ("due", "owner"):
             self.fields[name].required = True
-
-    def clean_objective(self) -> Any:
-        objective = self.cleaned_data.get("objective")
-        if objective is None or objective.pk == self.instance.objective_id:
-            return objective
-        if not permissions.can_add_action_to_plan(self.user, objective.plan):
-            raise ValidationError(
-                f"{objective.plan} is signed off: only the head of service or the performance "
-                "team can add actions to it. Choose “Not in the plan”."
-            )
-        return objective
 
 
 class PanelSurveyForm(forms.ModelForm):

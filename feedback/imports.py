@@ -30,10 +30,10 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
-from feedback import rules
+from feedback import permissions, rules
 from feedback.derive import DeriveResult, derive_measures
 from feedback.models import Complaint, ComplaintImport
-from targets import periods, permissions
+from targets import periods
 from targets.imports.cells import RowCells
 from targets.imports.common import BATCH_SIZE, bulk_update, chunked, open_table
 from targets.imports.report import ImportReport

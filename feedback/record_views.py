@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from feedback import services
+from feedback import permissions, services
 from feedback.filters import ArrangementFilter, VisitFilter
 from feedback.forms import (
     ActionForm,
@@ -23,7 +23,6 @@ from feedback.forms import (
     VisitForm,
 )
 from feedback.models import Arrangement, MysteryShop, PanelSurvey, Round
-from targets import permissions
 from targets.models import Action, User
 
 
@@ -69,7 +68,7 @@ def arrangement_list(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "arrangements": filters.qs,
-            "can_add": services.manageable_services(request.user).exists(),
+            "can_add": permissions.manageable_services(request.user).exists(),
         },
         status=400 if filters.errors else 200,
     )
@@ -88,7 +87,7 @@ def arrangement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback/arrangement_detail.html",
         {
             "arrangement": arrangement,
-            "can_edit": permissions.can_manage_service(user, arrangement.service),
+            "can_edit": permissions.can_manage_feedback(user, arrangement.service),
             "can_record": permissions.can_record_feedback(
                 user, arrangement.service, owner_id=arrangement.owner_id
             ),
@@ -100,13 +99,13 @@ def arrangement_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
     arrangement = None
     if pk is not None:
         arrangement = get_object_or_404(Arrangement.objects.select_related("service"), pk=pk)
-        if not permissions.can_manage_service(request.user, arrangement.service):
+        if not permissions.can_manage_feedback(request.user, arrangement.service):
             raise PermissionDenied(f"You cannot change the feedback of {arrangement.service}.")
-    elif not services.manageable_services(request.user).exists():
+    elif not permissions.manageable_services(request.user).exists():
         raise PermissionDenied("Only heads of service and the performance team add arrangements.")
     initial = {}
     if code := request.GET.get("service"):
-        initial["service"] = services.manageable_services(request.user).filter(code=code).first()
+        initial["service"] = permissions.manageable_services(request.user).filter(code=code).first()
     form = ArrangementForm(
         request.POST or None, instance=arrangement, user=request.user, initial=initial
     )
@@ -307,7 +306,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "visits": filters.qs,
-            "can_add": services.manageable_services(request.user).exists(),
+            "can_add": permissions.manageable_services(request.user).exists(),
         },
         status=400 if filters.errors else 200,
     )
@@ -321,7 +320,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "visit": visit,
             "actions": visit.actions.select_related("owner", "objective__plan"),
-            "can_edit": permissions.can_manage_service(request.user, visit.service),
+            "can_edit": permissions.can_manage_feedback(request.user, visit.service),
         },
     )
 
@@ -330,9 +329,9 @@ def visit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     visit = None
     if pk is not None:
         visit = get_object_or_404(MysteryShop.objects.select_related("service"), pk=pk)
-        if not permissions.can_manage_service(request.user, visit.service):
+        if not permissions.can_manage_feedback(request.user, visit.service):
             raise PermissionDenied(f"You cannot change mystery shopping of {visit.service}.")
-    elif not services.manageable_services(request.user).exists():
+    elif not permissions.manageable_services(request.user).exists():
         raise PermissionDenied("Only heads of service and the performance team record visits.")
     form = VisitForm(request.POST or None, instance=visit, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -1,35 +1,18 @@
 """Feedback workflows: saving arrangements, rounds, panel surveys, visits and the actions they lead
-to. Each checks the user's right on the server (`targets.permissions`) and writes in one
-transaction."""
+to. Each checks the user's right on the server (`feedback.permissions`), writes in one
+transaction and records the change in the audit trail."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from feedback import rules
+from feedback import permissions, rules
 from feedback.models import Arrangement, MysteryShop, PanelResult, PanelSurvey, Round
-from targets import periods, permissions
+from targets import audit, periods
 from targets.models import Action, Objective, Service, User
-
-# What a signed-off plan fixes about its actions (targets.plan_services.PLANNED_FIELDS).
-PLANNED_FIELDS = ("objective_id", "title", "description", "owner_id", "due")
-
-if TYPE_CHECKING:
-    from targets.permissions import AnyUser
-
-
-def manageable_services(user: AnyUser) -> QuerySet[Service]:
-    """The active services whose feedback the user manages (heads; the performance team)."""
-    services = Service.objects.filter(is_active=True)
-    if permissions.is_performance_team(user):
-        return services
-    headed = [sid for sid, roles in permissions.service_roles(user).items() if "head" in roles]
-    return services.filter(pk__in=headed)
+from targets.plans import actions
 
 
 def plan_objectives(service: Service, *, also: int | None = None) -> QuerySet[Objective]:
@@ -43,13 +26,13 @@ def plan_objectives(service: Service, *, also: int | None = None) -> QuerySet[Ob
 
 
 def arrangement_save(*, arrangement: Arrangement, user: User) -> Arrangement:
-    if not permissions.can_manage_service(user, arrangement.service):
+    if not permissions.can_manage_feedback(user, arrangement.service):
         raise PermissionDenied(f"You cannot manage the feedback of {arrangement.service}.")
     if arrangement.pk:
         stored = Arrangement.objects.select_related("service").get(pk=arrangement.pk)
-        if not permissions.can_manage_service(user, stored.service):
+        if not permissions.can_manage_feedback(user, stored.service):
             raise PermissionDenied(f"You cannot manage the feedback of {stored.service}.")
-    arrangement.save()
+    audit.save(arrangement, user=user)
     return arrangement
 
 
@@ -76,7 +59,7 @@ def round_save(*, item: Round, user: User) -> Round:
     ):
         raise PermissionDenied(f"You cannot record rounds of {arrangement.title}.")
     satisfaction_of(item)
-    item.save()
+    audit.save(item, user=user)
     return item
 
 
@@ -87,75 +70,48 @@ def action_save(
     feedback_round: Round | None = None,
     visit: MysteryShop | None = None,
 ) -> Action:
-    """Save an action a round or a visit led to; putting it in a signed-off plan needs the head
-    of service or the performance team (`permissions.can_add_action_to_plan`)."""
-    service = action.service
+    """Save an action a round or a visit led to (a new one is held by the round or visit). The
+    actions' rules are `targets.plans.actions`': a signed-off plan keeps what it fixed about its
+    actions, and takes new ones from the head of service or the performance team only."""
     owner_id = None
     if action.pk:
-        stored = Action.objects.select_related("objective__plan").get(pk=action.pk)
-        owner_id = stored.owner_id
-        joined = action.objective_id is not None and action.objective_id != stored.objective_id
-        plan = stored.objective.plan if stored.objective else None
-        # As on the plan's own pages: a signed-off plan fixes its actions but their progress.
-        if (
-            plan is not None
-            and plan.is_signed_off
-            and any(getattr(stored, f) != getattr(action, f) for f in PLANNED_FIELDS)
-        ):
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: f"{plan} is signed off: only this action's status, "
-                    "progress and completion can change. The performance team can reopen "
-                    "the plan."
-                }
-            )
-    else:
-        joined = action.objective_id is not None
-        if feedback_round is not None:
-            owner_id = feedback_round.arrangement.owner_id
-    if not permissions.can_record_feedback(user, service, owner_id=owner_id):
-        raise PermissionDenied(f"You cannot record actions of {service}.")
-    if joined:
-        assert action.objective is not None
-        plan = action.objective.plan
-        if plan.service_id != service.pk:
-            raise ValidationError({"objective": "Choose an objective of the service's own plan."})
-        if not permissions.can_add_action_to_plan(user, plan):
-            raise PermissionDenied(
-                f"{plan} is signed off: only the head of service or the performance team can "
-                "add actions to it."
-            )
-    with transaction.atomic():
-        if action.status == Action.Status.DONE and action.completed_on is None:
-            action.completed_on = timezone.localdate()
-        action.save()
-        if feedback_round is not None:
-            feedback_round.actions.add(action)
-        if visit is not None:
-            visit.actions.add(action)
-    return action
+        owner_id = Action.objects.values_list("owner_id", flat=True).get(pk=action.pk)
+    elif feedback_round is not None:
+        owner_id = feedback_round.arrangement.owner_id
+    if not permissions.can_record_feedback(user, action.service, owner_id=owner_id):
+        raise PermissionDenied(f"You cannot record actions of {action.service}.")
+    if action.status != Action.Status.DONE:
+        action.completed_on = None  # the forms here give a status, not a completion date
+    holder = feedback_round or visit
+    try:
+        if action.pk is None:
+            link = actions.Link(holder, "actions") if holder is not None else None
+            return actions.action_create(action=action, user=user, link=link)
+        return actions.action_update(action=action, user=user)
+    except actions.PlanError as exc:
+        raise ValidationError({exc.field or NON_FIELD_ERRORS: str(exc)}) from exc
 
 
 def panel_survey_save(*, survey: PanelSurvey, user: User) -> PanelSurvey:
     if not permissions.can_manage_panel(user):
         raise PermissionDenied("Only the performance team records the residents' panel.")
-    survey.save()
+    audit.save(survey, user=user)
     return survey
 
 
 def panel_result_save(*, result: PanelResult, user: User) -> PanelResult:
     if not permissions.can_manage_panel(user):
         raise PermissionDenied("Only the performance team records the residents' panel.")
-    result.save()
+    audit.save(result, user=user)
     return result
 
 
 def visit_save(*, visit: MysteryShop, user: User) -> MysteryShop:
-    if not permissions.can_manage_service(user, visit.service):
+    if not permissions.can_manage_feedback(user, visit.service):
         raise PermissionDenied(f"You cannot record mystery shopping of {visit.service}.")
     if visit.pk:
         stored = MysteryShop.objects.select_related("service").get(pk=visit.pk)
-        if not permissions.can_manage_service(user, stored.service):
+        if not permissions.can_manage_feedback(user, stored.service):
             raise PermissionDenied(f"You cannot change mystery shopping of {stored.service}.")
-    visit.save()
+    audit.save(visit, user=user)
     return visit

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from feedback import charts, figures
+from feedback import charts, figures, permissions
 from feedback.compliance import panel_compliance, service_compliance
 from feedback.filters import ComplaintFilter
 from feedback.forms import ComplaintUploadForm
@@ -26,7 +26,7 @@ from feedback.models import (
     PanelResult,
     Round,
 )
-from targets import periods, permissions
+from targets import params, periods
 from targets.models import Action, Service, User
 
 MONTHS_SHOWN = 24
@@ -34,17 +34,6 @@ YEARS_SHOWN = 3
 COMPLAINTS_PER_PAGE = 100
 # The upload page lists this many problems; the command lists them all.
 SHOWN_ERRORS = 1000
-
-
-def _this_year() -> int:
-    return periods.financial_year_of(timezone.localdate())
-
-
-def _year(request: HttpRequest, default: int) -> int:
-    text = request.GET.get("year", "")
-    if text.isdigit() and periods.MIN_YEAR <= int(text) <= periods.MAX_YEAR:
-        return int(text)
-    return default
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -76,7 +65,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def compliance(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    year = _year(request, periods.financial_year_of(today))
+    year = params.year_param(request.GET, default=periods.financial_year_of(today))
     rows = service_compliance(today)
     return render(
         request,
@@ -86,9 +75,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "without_feedback": [r for r in rows if not r.has_feedback],
             "without_internal": [r for r in rows if r.needs_internal and not r.has_internal],
             "panel": panel_compliance(year, today),
-            "year_choices": [
-                (y, periods.fy_label(y)) for y in range(_this_year(), _this_year() - 6, -1)
-            ],
+            "year_choices": params.year_choices(back=5, ahead=0, around=year),
             "today": today,
         },
     )
@@ -116,7 +103,7 @@ def service_feedback(request: HttpRequest, code: str) -> HttpResponse:
             source__in=[Action.Source.FEEDBACK, Action.Source.MYSTERY_SHOPPING],
         ).select_related("owner", "objective__plan"),
         "compliance": next(iter(service_compliance(today, service)), None),
-        "can_manage": permissions.can_manage_service(request.user, service),
+        "can_manage": permissions.can_manage_feedback(request.user, service),
         "can_view_complaints": permissions.can_view_complaints(request.user),
     }
     if context["can_view_complaints"]:

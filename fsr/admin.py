@@ -2,40 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.db import models
-from django.http import HttpRequest
 
 from fsr.models import MarketIntelligence, MarketTest, Milestone, PeerReview, Review, SavingsLine
-from fsr.services import record_change, snapshot
-from targets.admin import PerformanceTeamMixin
-from targets.models import ChangeRecord
-
-
-class AuditedAdmin(PerformanceTeamMixin):
-    """Changes made in the admin join the audit trail, as the pages' changes do."""
-
-    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
-        before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else {}
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
-        record_change(
-            user=request.user,  # type: ignore[arg-type]
-            action=ChangeRecord.Action.UPDATE if change else ChangeRecord.Action.CREATE,
-            source=ChangeRecord.Source.ADMIN,
-            obj=obj,
-            before=before,
-        )
-
-    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        record_change(
-            user=request.user,  # type: ignore[arg-type]
-            action=ChangeRecord.Action.DELETE,
-            source=ChangeRecord.Source.ADMIN,
-            obj=obj,
-        )
-        super().delete_model(request, obj)  # type: ignore[misc]
+from targets.admin import AuditedAdmin, PerformanceTeamMixin
 
 
 class MilestoneInline(PerformanceTeamMixin, admin.TabularInline):  # type: ignore[misc]

@@ -1,6 +1,7 @@
 """/api/v1/ reviews, market tests, peer reviews, market intelligence, the savings plan and the
 review programme, with the same permissions as the pages. Reviews may also be created, changed
-and moved on through the API, by the same workflow (and the same nine-month limit)."""
+and moved on, and their improvement actions added and changed, through the API, by the same
+workflows (the same nine-month limit; the actions' own rules)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -16,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fsr import programme, rules, services
+from fsr import permissions, programme, rules, services
 from fsr.filters import (
     IntelligenceFilter,
     MarketTestFilter,
@@ -25,8 +27,8 @@ from fsr.filters import (
     SavingsLineFilter,
 )
 from fsr.models import MarketIntelligence, MarketTest, Milestone, PeerReview, Review, SavingsLine
-from targets import permissions
 from targets.models import Action, ChangeRecord, Service, User
+from targets.plans.actions import PlanError
 
 
 def money(source: str | None = None, **kwargs: Any) -> serializers.DecimalField:
@@ -59,6 +61,20 @@ class ReviewActionSerializer(serializers.ModelSerializer[Action]):
     class Meta:
         model = Action
         fields = ["id", "title", "description", "owner", "due", "status", "completed_on", "source"]
+
+
+class ReviewActionWriteSerializer(serializers.ModelSerializer[Action]):
+    owner: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        allow_null=True,
+        required=False,
+    )
+
+    class Meta:
+        model = Action
+        fields = ["title", "description", "owner", "due", "status", "progress", "completed_on"]
+        extra_kwargs = {"due": {"required": True, "allow_null": False}}
 
 
 class BaselineSerializer(serializers.Serializer[Review]):
@@ -184,6 +200,8 @@ def _refusals(call: Any) -> Any:
         ) from exc
     except services.TransitionError as exc:
         raise exceptions.ValidationError({"to": [str(exc)]}) from exc
+    except PlanError as exc:
+        raise exceptions.ValidationError({exc.field or "non_field_errors": [str(exc)]}) from exc
 
 
 class ReviewViewSet(
@@ -272,6 +290,39 @@ class ReviewViewSet(
             )
         )
         return self._read(saved)
+
+    def _save_action(self, review: Review, action: Action, data: dict[str, Any]) -> Action:
+        for field, value in data.items():
+            setattr(action, field, value)
+        return _refusals(  # type: ignore[no-any-return]
+            lambda: services.review_action_save(
+                review=review, action=action, user=self._user(), source=ChangeRecord.Source.API
+            )
+        )
+
+    @extend_schema(request=ReviewActionWriteSerializer, responses={201: ReviewActionSerializer})
+    @action(detail=True, methods=["post"], url_path="actions")
+    def add_action(self, request: Request, pk: str | None = None) -> Response:
+        """Add an improvement action to the review's plan."""
+        review = self.get_object()
+        body = ReviewActionWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        saved = self._save_action(review, Action(), body.validated_data)
+        return Response(ReviewActionSerializer(saved).data, status=201)
+
+    @extend_schema(request=ReviewActionWriteSerializer, responses={200: ReviewActionSerializer})
+    @action(detail=True, methods=["patch"], url_path=r"actions/(?P<action_pk>[0-9]+)")
+    def change_action(
+        self, request: Request, pk: str | None = None, action_pk: str | None = None
+    ) -> Response:
+        """Change one of the review's improvement actions. An action in a signed-off service
+        improvement plan keeps its title, owner and due date: only its progress changes."""
+        review = self.get_object()
+        found = get_object_or_404(review.actions.all(), pk=action_pk)
+        body = ReviewActionWriteSerializer(found, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        saved = self._save_action(review, found, body.validated_data)
+        return Response(ReviewActionSerializer(saved).data)
 
 
 class MarketTestSerializer(serializers.ModelSerializer[MarketTest]):

@@ -9,11 +9,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from fsr import permissions
 from fsr.models import MarketIntelligence, MarketTest, Milestone, PeerReview, Review, SavingsLine
-from targets import periods, permissions
+from targets import periods
 from targets.models import Action, Service, User
-
-YEARS_BACK = 6
+from targets.params import year_choices
 
 
 class DateInput(forms.DateInput):
@@ -21,15 +21,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def year_choices(around: int | None = None) -> list[tuple[int, str]]:
-    """Financial years from next year back to YEARS_BACK years ago, newest first."""
-    this = periods.financial_year_of(timezone.localdate())
-    years = set(range(this - YEARS_BACK, this + 2))
-    if around is not None:
-        years.add(around)
-    return [(y, periods.fy_label(y)) for y in sorted(years, reverse=True)]
 
 
 def editable_services(user: Any) -> QuerySet[Service]:
@@ -190,7 +181,7 @@ class SavingsLineForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["year"]).choices = year_choices(
-            self.instance.year if self.instance.pk else None
+            back=6, ahead=1, around=self.instance.year if self.instance.pk else None
         )
         if not self.instance.pk:
             self.initial.setdefault("year", periods.financial_year_of(timezone.localdate()))

@@ -7,14 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
-from fsr import savings, services
+from fsr import permissions, savings, services
 from fsr.filters import IntelligenceFilter, PeerReviewFilter
-from fsr.forms import ActionForm, IntelligenceForm, PeerReviewForm, SavingsLineForm, year_choices
+from fsr.forms import ActionForm, IntelligenceForm, PeerReviewForm, SavingsLineForm
 from fsr.models import MarketIntelligence, PeerReview, SavingsLine
 from fsr.views import _user
-from targets import periods, permissions
+from targets import periods
+from targets.params import this_year, year_choices, year_param
+from targets.plans.actions import PlanError
 
 
 def _can_add(request: HttpRequest) -> bool:
@@ -88,11 +89,15 @@ def peer_recommendation(
     action = get_object_or_404(found.recommendations.all(), pk=action_pk) if action_pk else None
     form = ActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        services.peer_recommendation_save(
-            peer_review=found, action=form.save(commit=False), user=_user(request)
-        )
-        messages.success(request, "Recommendation saved.")
-        return redirect(found)
+        try:
+            services.peer_recommendation_save(
+                peer_review=found, action=form.save(commit=False), user=_user(request)
+            )
+        except PlanError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, "Recommendation saved.")
+            return redirect(found)
     return render(
         request,
         "fsr/action_form.html",
@@ -149,14 +154,8 @@ def intelligence_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 
 def savings_plan(request: HttpRequest) -> HttpResponse:
-    this_year = periods.financial_year_of(timezone.localdate())
-    choices = year_choices()
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        year = this_year
-    if year not in dict(choices):
-        year = this_year
+    choices = year_choices(back=6, ahead=1)
+    year = year_param(request.GET, default=this_year(), choices=choices)
     lines = (
         SavingsLine.objects.for_service_ids(permissions.review_service_ids(request.user))
         .filter(year=year)

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
-from fsr import measurement
+from fsr import measurement, permissions
 from fsr.models import (
     MarketIntelligence,
     MarketTest,
@@ -24,8 +24,9 @@ from fsr.models import (
     Review,
     SavingsLine,
 )
-from targets import audit, permissions
+from targets import audit
 from targets.models import Action, ChangeRecord, User
+from targets.plans import actions
 
 Source = ChangeRecord.Source
 Act = ChangeRecord.Action
@@ -52,49 +53,11 @@ class TransitionError(ValueError):
     """A status change the review cannot make now."""
 
 
-def _fields(obj: models.Model) -> list[str]:
-    return [
-        f.name
-        for f in obj._meta.concrete_fields
-        if f.name not in {"id", "created_at", "updated_at"}
-    ]
-
-
-def snapshot(obj: models.Model) -> audit.Snapshot:
-    return audit.snapshot(obj, _fields(obj))
-
-
-def record_change(
-    *,
-    user: User | None,
-    action: str,
-    source: str,
-    obj: models.Model,
-    before: audit.Snapshot | None = None,
-    reason: str = "",
-) -> None:
-    after = audit.snapshot(obj, _fields(obj)) if action != Act.DELETE else {}
-    changes = audit.diff(before or {}, after) if action != Act.DELETE else {}
-    if action == Act.UPDATE and not changes and not reason:
-        return
-    ChangeRecord.objects.create(
-        user=user,
-        action=action,
-        source=source,
-        object_type=type(obj)._meta.model_name or "",
-        object_id=obj.pk,
-        measure=None,
-        measure_code="",
-        changes=changes,
-        reason=reason,
-    )
-
-
 def _before(model: type[models.Model], pk: int | None) -> tuple[models.Model | None, dict]:
     if pk is None:
         return None, {}
     stored = model._default_manager.get(pk=pk)
-    return stored, snapshot(stored)
+    return stored, audit.snapshot(stored)
 
 
 # Reviews
@@ -124,7 +87,7 @@ def review_save(*, review: Review, user: User, source: str = Source.FORM) -> Rev
     review.full_clean()
     with transaction.atomic():
         review.save()
-        record_change(
+        audit.record(
             user=user,
             action=Act.CREATE if stored is None else Act.UPDATE,
             source=source,
@@ -157,7 +120,7 @@ def review_transition(
                 f"A review that is {labels[review.status].lower()} cannot become "
                 f"{labels.get(to, to).lower()}."
             )
-        before = audit.snapshot(review, _fields(review))
+        before = audit.snapshot(review)
         when = on or today
         if to == Review.Status.IN_PROGRESS:
             _capture_baseline(review)
@@ -178,7 +141,7 @@ def review_transition(
             _measure_outcome(review, today)
         review.status = to
         review.save()
-        record_change(user=user, action=Act.UPDATE, source=source, obj=review, before=before)
+        audit.record(user=user, action=Act.UPDATE, source=source, obj=review, before=before)
     return review
 
 
@@ -215,10 +178,10 @@ def review_measure_outcome(
         raise TransitionError("Only a review that has ended has an outcome to measure.")
     with transaction.atomic():
         review = Review.objects.select_for_update().select_related("service").get(pk=review.pk)
-        before = audit.snapshot(review, _fields(review))
+        before = audit.snapshot(review)
         _measure_outcome(review, today or timezone.localdate())
         review.save()
-        record_change(user=user, action=Act.UPDATE, source=source, obj=review, before=before)
+        audit.record(user=user, action=Act.UPDATE, source=source, obj=review, before=before)
     return review
 
 
@@ -237,7 +200,7 @@ def milestones_save(
         for milestone in deleted:
             if milestone.review_id != review.pk:
                 raise PermissionDenied("That milestone belongs to another review.")
-            record_change(user=user, action=Act.DELETE, source=source, obj=milestone)
+            audit.record(user=user, action=Act.DELETE, source=source, obj=milestone)
             milestone.delete()
         for milestone in changed:
             milestone.review = review
@@ -246,7 +209,7 @@ def milestones_save(
             if stored is not None and stored.review_id != review.pk:  # type: ignore[attr-defined]
                 raise PermissionDenied("That milestone belongs to another review.")
             milestone.save()
-            record_change(
+            audit.record(
                 user=user,
                 action=Act.CREATE if stored is None else Act.UPDATE,
                 source=source,
@@ -256,23 +219,17 @@ def milestones_save(
 
 
 def _action_save(
-    *, action: Action, service_id: int, kind: str, user: User, source: str
-) -> tuple[Action, bool]:
-    stored, before = _before(Action, action.pk)
-    action.service_id = service_id
-    action.source = kind
-    if action.status == Action.Status.DONE and action.completed_on is None:
-        action.completed_on = timezone.localdate()
+    *, action: Action, link: actions.Link, service_id: int, kind: str, user: User, source: str
+) -> Action:
+    """A review's or peer review's action, through the actions' own rules (a signed-off plan
+    keeps what it fixed about its actions, whoever changes them)."""
+    if action.pk is None:
+        action.service_id = service_id
+        action.source = kind
     action.full_clean()
-    action.save()
-    record_change(
-        user=user,
-        action=Act.CREATE if stored is None else Act.UPDATE,
-        source=source,
-        obj=action,
-        before=before,
-    )
-    return action, stored is None
+    if action.pk is None:
+        return actions.action_create(action=action, user=user, link=link, source=source)
+    return actions.action_update(action=action, user=user, link=link, source=source)
 
 
 def review_action_save(
@@ -283,16 +240,14 @@ def review_action_save(
         raise PermissionDenied(f"You cannot change reviews of {review.service}.")
     if action.pk and not review.actions.filter(pk=action.pk).exists():
         raise PermissionDenied("That action is not part of this review's plan.")
-    with transaction.atomic():
-        action, _ = _action_save(
-            action=action,
-            service_id=review.service_id,
-            kind=Action.Source.REVIEW,
-            user=user,
-            source=source,
-        )
-        review.actions.add(action)
-    return action
+    return _action_save(
+        action=action,
+        link=actions.Link(review, "actions"),
+        service_id=review.service_id,
+        kind=Action.Source.REVIEW,
+        user=user,
+        source=source,
+    )
 
 
 # Market tests
@@ -307,7 +262,7 @@ def market_test_save(
     stored, before = _before(MarketTest, market_test.pk)
     with transaction.atomic():
         market_test.save()
-        record_change(
+        audit.record(
             user=user,
             action=Act.CREATE if stored is None else Act.UPDATE,
             source=source,
@@ -334,7 +289,7 @@ def peer_review_save(
     peer_review.full_clean()
     with transaction.atomic():
         peer_review.save()
-        record_change(
+        audit.record(
             user=user,
             action=Act.CREATE if stored is None else Act.UPDATE,
             source=source,
@@ -352,16 +307,14 @@ def peer_recommendation_save(
         raise PermissionDenied(f"You cannot change peer reviews of {peer_review.service}.")
     if action.pk and not peer_review.recommendations.filter(pk=action.pk).exists():
         raise PermissionDenied("That action is not one of this peer review's recommendations.")
-    with transaction.atomic():
-        action, _ = _action_save(
-            action=action,
-            service_id=peer_review.service_id,
-            kind=Action.Source.PEER_REVIEW,
-            user=user,
-            source=source,
-        )
-        peer_review.recommendations.add(action)
-    return action
+    return _action_save(
+        action=action,
+        link=actions.Link(peer_review, "recommendations"),
+        service_id=peer_review.service_id,
+        kind=Action.Source.PEER_REVIEW,
+        user=user,
+        source=source,
+    )
 
 
 def intelligence_save(
@@ -380,7 +333,7 @@ def intelligence_save(
     note.full_clean()
     with transaction.atomic():
         note.save()
-        record_change(
+        audit.record(
             user=user,
             action=Act.CREATE if stored is None else Act.UPDATE,
             source=source,
@@ -400,7 +353,7 @@ def savings_line_save(*, line: SavingsLine, user: User, source: str = Source.FOR
     stored, before = _before(SavingsLine, line.pk)
     with transaction.atomic():
         line.save()
-        record_change(
+        audit.record(
             user=user,
             action=Act.CREATE if stored is None else Act.UPDATE,
             source=source,

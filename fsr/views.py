@@ -11,14 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fsr import permissions, services
 from fsr import programme as programme_rows
-from fsr import services
 from fsr.filters import ReviewFilter
 from fsr.forms import ActionForm, MarketTestForm, MilestoneFormSet, ReviewForm, StatusForm
 from fsr.models import MarketTest, Milestone, Review
 from fsr.services import TransitionError
-from targets import permissions
 from targets.models import Action, User
+from targets.plans.actions import PlanError
 
 
 def _user(request: HttpRequest) -> User:
@@ -169,11 +169,15 @@ def review_action(request: HttpRequest, pk: int, action_pk: int | None = None) -
     action = get_object_or_404(review.actions.all(), pk=action_pk) if action_pk else None
     form = ActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        saved = services.review_action_save(
-            review=review, action=form.save(commit=False), user=_user(request)
-        )
-        messages.success(request, f"Improvement action saved: {saved.title}.")
-        return redirect(review)
+        try:
+            saved = services.review_action_save(
+                review=review, action=form.save(commit=False), user=_user(request)
+            )
+        except PlanError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, f"Improvement action saved: {saved.title}.")
+            return redirect(review)
     return render(
         request,
         "fsr/action_form.html",

@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
-from oim import audit
 from oim.models import (
     Accreditation,
     Factor,
@@ -21,65 +20,42 @@ from oim.models import (
     ServiceCostMetric,
     SpendToSaveBudget,
 )
-from targets.admin import PerformanceTeamMixin
-from targets.models import ChangeRecord, User
-
-
-class AuditedOimAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
-    object_type = "oim"
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        old = audit.before(obj)
-        super().save_model(request, obj, form, change)
-        user = request.user if isinstance(request.user, User) else None
-        audit.record(
-            user=user,
-            obj=obj,
-            object_type=self.object_type,
-            old=old,
-            source=ChangeRecord.Source.ADMIN,
-        )
+from targets.admin import AuditedAdmin
 
 
 @admin.register(Factor)
-class FactorAdmin(AuditedOimAdmin):
-    object_type = "oim-factor"
+class FactorAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("name", "quadrant", "source", "weight", "higher_is_better", "is_active")
     list_filter = ("quadrant", "source", "is_active")
     search_fields = ("name",)
 
 
 @admin.register(QuadrantWeight)
-class QuadrantWeightAdmin(AuditedOimAdmin):
-    object_type = "oim-weight"
+class QuadrantWeightAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("quadrant", "weight")
 
 
 @admin.register(FactorAssessment)
-class FactorAssessmentAdmin(AuditedOimAdmin):
-    object_type = "oim-assessment"
+class FactorAssessmentAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("factor", "service", "year", "score", "assessor", "assessed_on")
     list_filter = ("year", "factor", "service")
     raw_id_fields = ("assessor",)
 
 
 @admin.register(ServiceBudget)
-class ServiceBudgetAdmin(AuditedOimAdmin):
-    object_type = "oim-budget"
+class ServiceBudgetAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("service", "year", "net_budget")
     list_filter = ("year", "service")
 
 
 @admin.register(ServiceCostMetric)
-class ServiceCostMetricAdmin(AuditedOimAdmin):
-    object_type = "oim-cost-metric"
+class ServiceCostMetricAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("service", "metric", "note")
     raw_id_fields = ("metric",)
 
 
 @admin.register(SpendToSaveBudget)
-class SpendToSaveBudgetAdmin(AuditedOimAdmin):
-    object_type = "spend-to-save"
+class SpendToSaveBudgetAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("year", "amount", "note")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -89,8 +65,7 @@ class SpendToSaveBudgetAdmin(AuditedOimAdmin):
 
 
 @admin.register(Idea)
-class IdeaAdmin(AuditedOimAdmin):
-    object_type = "idea"
+class IdeaAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("title", "service", "status", "amount_requested", "amount_awarded")
     list_filter = ("status", "funding_year", "service")
     search_fields = ("title", "description")
@@ -100,8 +75,7 @@ class IdeaAdmin(AuditedOimAdmin):
 
 
 @admin.register(KeyProcess)
-class KeyProcessAdmin(AuditedOimAdmin):
-    object_type = "key-process"
+class KeyProcessAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "service", "owner", "documented", "last_review", "next_review")
     list_filter = ("documented", "service")
@@ -110,7 +84,6 @@ class KeyProcessAdmin(AuditedOimAdmin):
 
 
 @admin.register(Accreditation)
-class AccreditationAdmin(AuditedOimAdmin):
-    object_type = "accreditation"
+class AccreditationAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("scheme", "service", "status", "awarded_on", "expires_on", "next_assessment")
     list_filter = ("scheme", "status")

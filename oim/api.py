@@ -7,7 +7,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,8 +15,9 @@ from rest_framework.views import APIView
 
 from oim import assessments, permissions, services, vfm
 from oim.filters import AccreditationFilter, FactorFilter, IdeaFilter, KeyProcessFilter
-from oim.forms import chosen_year
+from oim.forms import accepted_years
 from oim.models import Accreditation, Factor, Idea, KeyProcess
+from targets import params
 from targets.models import Service, User
 
 
@@ -42,10 +43,9 @@ YEAR = OpenApiParameter(
 
 
 def _year(request: Request) -> int:
-    year, error = chosen_year(request.query_params)
-    if error:
-        raise exceptions.ValidationError({"year": [error]})
-    return year
+    return params.year_param(
+        request.query_params, default=params.this_year(), choices=accepted_years()
+    )
 
 
 class FactorSerializer(serializers.ModelSerializer[Factor]):

@@ -24,11 +24,11 @@ from oim.forms import (
     MoveForm,
     SavingForm,
     SpendToSaveForm,
-    this_year,
 )
 from oim.models import Accreditation, Idea, KeyProcess, SpendToSaveBudget
 from oim.models.culture import DEFAULT_SPEND_TO_SAVE
 from targets.models import User
+from targets.params import this_year
 from targets.periods import fy_label
 
 

@@ -15,38 +15,15 @@ from oim.models import Accreditation, Factor, Idea, KeyProcess
 from oim.permissions import register_services
 from targets import periods
 from targets.models import Service, User
+from targets.params import this_year, year_choices
 from targets.periods import PeriodError
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def this_year() -> int:
-    return periods.financial_year_of(timezone.localdate())
-
-
-def year_choices(back: int = 4, ahead: int = 1) -> list[tuple[int, str]]:
-    now = this_year()
-    return [(y, periods.fy_label(y)) for y in range(now + ahead, now - back - 1, -1)]
-
-
-def chosen_year(data: Any, default: int | None = None) -> tuple[int, str]:
-    """The `year` asked for in a query (a start year, e.g. 2025), and an error if it is not one
-    of the years offered."""
-    default = default if default is not None else this_year()
-    text = (data.get("year") or "").strip() if data else ""
-    if not text:
-        return default, ""
-    offered = {y for y, _ in year_choices(back=10, ahead=2)}
-    try:
-        year = int(text)
-    except ValueError:
-        try:
-            year = periods.parse_financial_year(text)
-        except PeriodError:
-            return default, f"{text} is not a financial year: choose one from the list."
-    if year not in offered:
-        return default, f"{periods.fy_label(year)} is outside the years offered."
-    return year, ""
+# The years the OIM's pages accept, and the few their year choosers offer.
+def accepted_years() -> list[tuple[int, str]]:
+    return year_choices(back=10, ahead=2)
 
 
 class FactorForm(forms.ModelForm):

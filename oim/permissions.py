@@ -18,8 +18,8 @@ from targets.models import Service
 from targets.permissions import (
     can_manage_service,
     is_performance_team,
+    managed_services,
     sees_internal_values,
-    service_roles,
 )
 
 if TYPE_CHECKING:
@@ -55,8 +55,4 @@ def can_manage_register(user: AnyUser, service: Service | None) -> bool:
 
 def register_services(user: AnyUser) -> QuerySet[Service]:
     """The active services whose key processes and accreditations the user may change."""
-    services = Service.objects.filter(is_active=True)
-    if is_performance_team(user):
-        return services
-    headed = [sid for sid, roles in service_roles(user).items() if "head" in roles]
-    return services.filter(pk__in=headed)
+    return managed_services(user)

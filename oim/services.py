@@ -3,13 +3,16 @@ change in the audit trail. Forms, the admin and the API call these."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from oim import audit, permissions
+from benchmarking.models import Metric
+from oim import permissions
 from oim.models import (
     Accreditation,
     Factor,
@@ -21,7 +24,8 @@ from oim.models import (
     ServiceCostMetric,
     SpendToSaveBudget,
 )
-from targets.models import User
+from targets import audit
+from targets.models import ChangeRecord, Service, User
 from targets.periods import fy_label
 
 Status = Idea.Status
@@ -40,11 +44,19 @@ class OverCommitError(ValidationError):
     """An award that would take the year's spend-to-save budget past its total."""
 
 
-def _save(obj: Model, *, user: User, object_type: str, period: str = "", reason: str = "") -> None:
-    old = audit.before(obj)
-    obj.full_clean()
-    obj.save()
-    audit.record(user=user, obj=obj, object_type=object_type, old=old, period=period, reason=reason)
+def _save(obj: Model, *, user: User, period: str = "", reason: str = "") -> None:
+    audit.save(obj, user=user, period=period, reason=reason, clean=True)
+
+
+def _delete(obj: Model, *, user: User, period: str = "") -> None:
+    audit.record(
+        user=user,
+        action=ChangeRecord.Action.DELETE,
+        source=ChangeRecord.Source.FORM,
+        obj=obj,
+        period=period,
+    )
+    obj.delete()
 
 
 # The scorecard's configuration
@@ -54,7 +66,7 @@ def factor_save(*, factor: Factor, user: User) -> Factor:
     if not permissions.can_configure_oim(user):
         raise PermissionDenied("Only the performance team configures the OIM's factors.")
     with transaction.atomic():
-        _save(factor, user=user, object_type="oim-factor")
+        _save(factor, user=user)
     return factor
 
 
@@ -66,7 +78,7 @@ def quadrant_weights_save(*, weights: dict[str, Decimal], user: User) -> None:
             row = QuadrantWeight.objects.filter(quadrant=quadrant).first()
             row = row or QuadrantWeight(quadrant=quadrant)
             row.weight = weight
-            _save(row, user=user, object_type="oim-weight")
+            _save(row, user=user)
 
 
 def assessment_save(*, assessment: FactorAssessment, user: User) -> FactorAssessment:
@@ -80,7 +92,6 @@ def assessment_save(*, assessment: FactorAssessment, user: User) -> FactorAssess
         _save(
             assessment,
             user=user,
-            object_type="oim-assessment",
             period=fy_label(assessment.year),
         )
     return assessment
@@ -91,30 +102,21 @@ def assessment_delete(*, assessment: FactorAssessment, user: User) -> None:
     if not permissions.can_configure_oim(user):
         raise PermissionDenied("Only the performance team assesses factors by hand.")
     with transaction.atomic():
-        audit.record_delete(
-            user=user,
-            obj=assessment,
-            object_type="oim-assessment",
-            period=fy_label(assessment.year),
-        )
-        assessment.delete()
+        _delete(assessment, user=user, period=fy_label(assessment.year))
 
 
 def budget_delete(*, budget: ServiceBudget, user: User) -> None:
     if not permissions.can_configure_oim(user):
         raise PermissionDenied("Only the performance team enters service budgets.")
     with transaction.atomic():
-        audit.record_delete(
-            user=user, obj=budget, object_type="oim-budget", period=fy_label(budget.year)
-        )
-        budget.delete()
+        _delete(budget, user=user, period=fy_label(budget.year))
 
 
 def budget_save(*, budget: ServiceBudget, user: User) -> ServiceBudget:
     if not permissions.can_configure_oim(user):
         raise PermissionDenied("Only the performance team enters service budgets.")
     with transaction.atomic():
-        _save(budget, user=user, object_type="oim-budget", period=fy_label(budget.year))
+        _save(budget, user=user, period=fy_label(budget.year))
     return budget
 
 
@@ -122,8 +124,85 @@ def cost_metric_save(*, link: ServiceCostMetric, user: User) -> ServiceCostMetri
     if not permissions.can_configure_oim(user):
         raise PermissionDenied("Only the performance team maps services to metrics of spend.")
     with transaction.atomic():
-        _save(link, user=user, object_type="oim-cost-metric")
+        _save(link, user=user)
     return link
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """A hand assessment as the page gives it: a score (None: withdraw it), evidence, date."""
+
+    factor: Factor
+    score: int | None
+    evidence: str
+    assessed_on: date
+
+
+def assessments_save(*, service: Service, year: int, assessed: list[Assessed], user: User) -> None:
+    """A service's hand assessments for a year, all or nothing: each saved, changed, or (with no
+    score) withdrawn."""
+    if not permissions.can_configure_oim(user):
+        raise PermissionDenied("Only the performance team assesses factors by hand.")
+    stored = {a.factor_id: a for a in FactorAssessment.objects.filter(service=service, year=year)}
+    with transaction.atomic():
+        for item in assessed:
+            existing = stored.get(item.factor.pk)
+            if item.score is None:
+                if existing is not None:
+                    assessment_delete(assessment=existing, user=user)
+                continue
+            assessment = existing or FactorAssessment(
+                factor=item.factor, service=service, year=year
+            )
+            assessment.score = item.score
+            assessment.evidence = item.evidence.strip()
+            assessment.assessed_on = item.assessed_on
+            assessment.assessor = user
+            assessment_save(assessment=assessment, user=user)
+
+
+@dataclass(frozen=True)
+class Budgeted:
+    """A service's row of the budgets page: its net budget and its metric of spend (None:
+    remove them)."""
+
+    service: Service
+    net_budget: Decimal | None
+    metric: Metric | None
+
+
+def budgets_save(*, year: int, rows: list[Budgeted], user: User) -> None:
+    """Every service's net budget for `year` and its metric of spend, all or nothing."""
+    if not permissions.can_configure_oim(user):
+        raise PermissionDenied("Only the performance team enters service budgets.")
+    services = [row.service for row in rows]
+    budgets = {
+        b.service_id: b for b in ServiceBudget.objects.filter(year=year, service__in=services)
+    }
+    links = {c.service_id: c for c in ServiceCostMetric.objects.filter(service__in=services)}
+    with transaction.atomic():
+        for row in rows:
+            budget = budgets.get(row.service.pk)
+            if row.net_budget is None and budget is not None:
+                budget_delete(budget=budget, user=user)
+            elif row.net_budget is not None:
+                budget = budget or ServiceBudget(service=row.service, year=year)
+                budget.net_budget = row.net_budget
+                budget_save(budget=budget, user=user)
+            link = links.get(row.service.pk)
+            if row.metric is None and link is not None:
+                cost_metric_delete(link=link, user=user)
+            elif row.metric is not None and (link is None or link.metric_id != row.metric.pk):
+                link = link or ServiceCostMetric(service=row.service)
+                link.metric = row.metric
+                cost_metric_save(link=link, user=user)
+
+
+def cost_metric_delete(*, link: ServiceCostMetric, user: User) -> None:
+    if not permissions.can_configure_oim(user):
+        raise PermissionDenied("Only the performance team maps services to metrics of spend.")
+    with transaction.atomic():
+        _delete(link, user=user)
 
 
 # The ideas board
@@ -140,7 +219,7 @@ def idea_submit(*, idea: Idea, user: User) -> Idea:
     idea.funding_year = None
     idea.realised_saving = None
     with transaction.atomic():
-        _save(idea, user=user, object_type="idea")
+        _save(idea, user=user)
     return idea
 
 
@@ -169,8 +248,23 @@ def idea_move(
             locked.board_month = board_month
         if note:
             locked.board_note = note
-        _save(locked, user=user, object_type="idea", reason=note)
+        _save(locked, user=user, reason=note)
     return locked
+
+
+def _fund_of(year: int, *, user: User) -> None:
+    """Make sure `year` has a spend-to-save fund: a year without one gets the default."""
+    with transaction.atomic():
+        budget, created = SpendToSaveBudget.objects.get_or_create(year=year)
+        if created:
+            audit.record(
+                user=user,
+                action=ChangeRecord.Action.CREATE,
+                source=ChangeRecord.Source.FORM,
+                obj=budget,
+                period=fy_label(year),
+                reason="The year's fund, at the default amount, for its first award.",
+            )
 
 
 def idea_award(*, idea: Idea, amount: Decimal, year: int, user: User) -> Idea:
@@ -185,7 +279,7 @@ def idea_award(*, idea: Idea, amount: Decimal, year: int, user: User) -> Idea:
         raise PermissionDenied("Only the board's secretary (the performance team) awards funding.")
     if amount < 0:
         raise ValidationError({"amount": "Enter an amount of £0 or more."})
-    SpendToSaveBudget.objects.get_or_create(year=year)
+    _fund_of(year, user=user)
     with transaction.atomic():
         budget = SpendToSaveBudget.objects.select_for_update().get(year=year)
         locked = Idea.objects.select_for_update().get(pk=idea.pk)
@@ -201,12 +295,9 @@ def idea_award(*, idea: Idea, amount: Decimal, year: int, user: User) -> Idea:
                     "over-commit it."
                 }
             )
-        old = audit.before(locked)
         locked.amount_awarded = amount
         locked.funding_year = year if amount else None
-        locked.full_clean()
-        locked.save()
-        audit.record(user=user, obj=locked, object_type="idea", old=old, period=fy_label(year))
+        _save(locked, user=user, period=fy_label(year))
     return locked
 
 
@@ -216,7 +307,7 @@ def idea_record_saving(*, idea: Idea, realised: Decimal | None, user: User) -> I
     with transaction.atomic():
         locked = Idea.objects.select_for_update().get(pk=idea.pk)
         locked.realised_saving = realised
-        _save(locked, user=user, object_type="idea")
+        _save(locked, user=user)
     return locked
 
 
@@ -224,7 +315,7 @@ def spend_to_save_set(*, year: int, amount: Decimal, user: User) -> SpendToSaveB
     """Set a year's fund; never below what is already awarded from it."""
     if not permissions.can_run_board(user):
         raise PermissionDenied("Only the performance team sets the spend-to-save budget.")
-    SpendToSaveBudget.objects.get_or_create(year=year)
+    _fund_of(year, user=user)
     with transaction.atomic():
         budget = SpendToSaveBudget.objects.select_for_update().get(year=year)
         committed = Idea.objects.committed_in(year)
@@ -236,7 +327,7 @@ def spend_to_save_set(*, year: int, amount: Decimal, user: User) -> SpendToSaveB
                 }
             )
         budget.amount = amount
-        _save(budget, user=user, object_type="spend-to-save", period=fy_label(year))
+        _save(budget, user=user, period=fy_label(year))
     return budget
 
 
@@ -251,7 +342,7 @@ def key_process_save(*, process: KeyProcess, user: User) -> KeyProcess:
         if not permissions.can_manage_register(user, stored.service):
             raise PermissionDenied(f"You cannot change the key processes of {stored.service}.")
     with transaction.atomic():
-        _save(process, user=user, object_type="key-process")
+        _save(process, user=user)
     return process
 
 
@@ -263,5 +354,5 @@ def accreditation_save(*, accreditation: Accreditation, user: User) -> Accredita
         if not permissions.can_manage_register(user, stored.service):
             raise PermissionDenied("You cannot change this accreditation.")
     with transaction.atomic():
-        _save(accreditation, user=user, object_type="accreditation")
+        _save(accreditation, user=user)
     return accreditation

@@ -7,7 +7,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +19,7 @@ from oim.forms import (
     BudgetForm,
     FactorForm,
     WeightsForm,
-    chosen_year,
-    year_choices,
+    accepted_years,
 )
 from oim.models import (
     Factor,
@@ -30,6 +28,7 @@ from oim.models import (
     ServiceBudget,
     ServiceCostMetric,
 )
+from targets import params
 from targets.models import Service, User
 from targets.periods import fy_label
 
@@ -49,12 +48,11 @@ def _configurer(request: HttpRequest) -> None:
 
 
 def _year_context(request: HttpRequest) -> tuple[int, dict[str, Any]]:
-    year, error = chosen_year(request.GET)
+    year = params.year_param(request.GET, default=params.this_year(), choices=accepted_years())
     return year, {
         "year": year,
         "year_label": fy_label(year),
-        "years": year_choices(),
-        "year_error": error,
+        "years": params.year_choices(back=4, ahead=1, around=year),
     }
 
 
@@ -71,9 +69,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         rules=_rules(),
         can_configure=permissions.can_configure_oim(request.user),
     )
-    return render(
-        request, "oim/ranking.html", context, status=400 if context["year_error"] else 200
-    )
+    return render(request, "oim/ranking.html", context)
 
 
 def _rules() -> dict[str, Any]:
@@ -88,7 +84,7 @@ def _rules() -> dict[str, Any]:
 def service_assessment(request: HttpRequest, code: str, year: int) -> HttpResponse:
     _viewer(request)
     service = get_object_or_404(Service, code=code)
-    if year not in {y for y, _ in year_choices(back=10, ahead=2)}:
+    if year not in dict(accepted_years()):
         raise Http404("No such financial year here.")
     result = assessments.assess(year)
     found = result.for_service(service)
@@ -143,20 +139,20 @@ def assess(request: HttpRequest, code: str, year: int) -> HttpResponse:
         for factor in factors
     ]
     if request.method == "POST" and all(form.is_valid() for _, _, form in forms):
-        user = _user(request)
-        with transaction.atomic():
-            for factor, existing, form in forms:
-                data = form.cleaned_data
-                if data["score"] is None:
-                    if existing is not None:
-                        services.assessment_delete(assessment=existing, user=user)
-                    continue
-                item = existing or FactorAssessment(factor=factor, service=service, year=year)
-                item.score = data["score"]
-                item.evidence = data["evidence"].strip()
-                item.assessed_on = data["assessed_on"]
-                item.assessor = user
-                services.assessment_save(assessment=item, user=user)
+        services.assessments_save(
+            service=service,
+            year=year,
+            assessed=[
+                services.Assessed(
+                    factor,
+                    form.cleaned_data["score"],
+                    form.cleaned_data["evidence"],
+                    form.cleaned_data["assessed_on"],
+                )
+                for factor, _, form in forms
+            ],
+            user=_user(request),
+        )
         messages.success(request, f"Assessments of {service} for {fy_label(year)} saved.")
         return redirect("oim_service", code=service.code, year=year)
     return render(
@@ -244,41 +240,20 @@ def budgets(request: HttpRequest) -> HttpResponse:
         for s in chosen
     ]
     if request.method == "POST" and all(form.is_valid() for _, form in rows):
-        user = _user(request)
-        with transaction.atomic():
-            for service, form in rows:
-                _save_budget_row(service, year, form.cleaned_data, stored, links, user)
+        services.budgets_save(
+            year=year,
+            rows=[
+                services.Budgeted(s, form.cleaned_data["net_budget"], form.cleaned_data["metric"])
+                for s, form in rows
+            ],
+            user=_user(request),
+        )
         messages.success(request, f"Budgets for {fy_label(year)} saved.")
         return redirect(f"{reverse('oim_budgets')}?year={year}")
     context.update(rows=rows, has_errors=any(f.errors for _, f in rows))
     return render(
         request, "oim/budgets.html", context, status=400 if request.method == "POST" else 200
     )
-
-
-def _save_budget_row(
-    service: Service,
-    year: int,
-    data: dict[str, Any],
-    stored: dict[int, ServiceBudget],
-    links: dict[int, ServiceCostMetric],
-    user: User,
-) -> None:
-    amount, metric = data["net_budget"], data["metric"]
-    budget = stored.get(service.pk)
-    if amount is None and budget is not None:
-        services.budget_delete(budget=budget, user=user)
-    elif amount is not None:
-        budget = budget or ServiceBudget(service=service, year=year)
-        budget.net_budget = amount
-        services.budget_save(budget=budget, user=user)
-    link = links.get(service.pk)
-    if metric is None and link is not None:
-        link.delete()
-    elif metric is not None and (link is None or link.metric_id != metric.pk):
-        link = link or ServiceCostMetric(service=service)
-        link.metric = metric
-        services.cost_metric_save(link=link, user=user)
 
 
 def value_for_money(request: HttpRequest) -> HttpResponse:
@@ -294,4 +269,4 @@ def value_for_money(request: HttpRequest) -> HttpResponse:
         chart=charts.vfm_chart(rows),
         can_configure=permissions.can_configure_oim(request.user),
     )
-    return render(request, "oim/vfm.html", context, status=400 if context["year_error"] else 200)
+    return render(request, "oim/vfm.html", context)

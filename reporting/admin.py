@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from reporting.models import ReportRun, ReportSchedule
-from targets.admin import PerformanceTeamMixin
+from targets.admin import AuditedAdmin, PerformanceTeamMixin
 
 
 @admin.register(ReportSchedule)
-class ReportScheduleAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ReportScheduleAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("name", "code", "audience", "frequency", "scope", "is_public", "is_active")
     list_filter = ("audience", "frequency", "scope", "is_public", "is_active")
     search_fields = ("name", "code")

@@ -13,7 +13,6 @@ from django.core.cache import cache
 from django.db.models import Prefetch
 
 from targets import periods, rules
-from targets.dq_reports import flags_for
 from targets.models import (
     ChangeRecord,
     DataQualityAudit,
@@ -24,6 +23,7 @@ from targets.models import (
     ServicePlan,
 )
 from targets.periods import Period
+from targets.quality.reports import flags_for
 from targets.scorecard import MeasureStatus, measure_statuses, on_target_trend, summary
 
 SPARKLINE_PERIODS = 12

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from reporting import views
+from reporting import measure_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
     path("services/<slug:code>/", views.service_scorecard, name="service_scorecard"),
+    path("measures/<str:code>/", measure_views.measure_detail, name="measure_detail"),
     path("public/", include("reporting.public_urls")),
     path("reports/", include("reporting.archive_urls")),
 ]

@@ -45,16 +45,15 @@ class PerformanceTeamMixin:
         return self.has_module_permission(request)
 
 
-def _fields(model: type[models.Model]) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if f.name not in {"id", "updated_at"}]
-
-
-def _measure_of(obj: models.Model) -> Measure:
+def _measure_of(obj: models.Model) -> Measure | None:
+    """The measure whose history shows `obj`'s changes, if any."""
     if isinstance(obj, Measure):
         return obj
     if isinstance(obj, TargetProfile):
         return obj.target.measure
-    return obj.measure  # type: ignore[attr-defined, no-any-return]
+    if isinstance(obj, Value | Target | DataQualityProcedure | DataQualityAudit):
+        return obj.measure
+    return None
 
 
 def _period_of(obj: models.Model) -> str:
@@ -62,39 +61,50 @@ def _period_of(obj: models.Model) -> str:
         return obj.period
     if isinstance(obj, Target):
         return obj.year_label
+    if isinstance(obj, DataQualityAudit):
+        return obj.month
     return ""
 
 
 class AuditedAdmin(PerformanceTeamMixin):
-    """Changes made in the admin join the audit trail like any other."""
+    """The admin of every model of ours: the performance team's, and each change made here joins
+    the audit trail (`targets.audit`) like any other, the inlines' changes included."""
 
-    audit_type = ""
+    def audit_context(self, obj: models.Model) -> dict[str, Any]:
+        """The measure and period a record of `obj` concerns."""
+        return {"measure": _measure_of(obj), "period": _period_of(obj)}
 
     def _record(self, request: HttpRequest, obj: models.Model, action: str, before: Any) -> None:
-        after = audit.snapshot(obj, _fields(type(obj))) if action != "delete" else {}
         audit.record(
             user=request.user,
             action=action,
             source=ChangeRecord.Source.ADMIN,
-            object_type=self.audit_type or type(obj)._meta.model_name,
             obj=obj,
-            measure=_measure_of(obj),
-            period=_period_of(obj),
-            changes=audit.diff(before, after) if action != "delete" else {},
+            before=before,
+            **self.audit_context(obj),
         )
 
-    def _before(self, obj: models.Model) -> dict[str, str | None]:
-        if obj.pk is None:
-            return {}
-        stored = type(obj)._default_manager.get(pk=obj.pk)
-        return audit.snapshot(stored, _fields(type(obj)))
-
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        before = self._before(obj)
-        if isinstance(obj, Value) and change:
-            obj.version += 1  # an admin edit makes open forms stale, as any edit does
+        # Recorded once its many-to-many fields are saved too, by save_related.
+        obj._audit_before = audit.stored(obj, audit.fields_of(obj, many=True))
         super().save_model(request, obj, form, change)  # type: ignore[misc]
-        self._record(request, obj, "update" if change else "create", before)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        obj = form.instance
+        before = getattr(obj, "_audit_before", None)
+        if before is None:  # saved by a service, which recorded it
+            return
+        del obj._audit_before
+        audit.record(
+            user=request.user,
+            action="update" if change else "create",
+            source=ChangeRecord.Source.ADMIN,
+            obj=obj,
+            before=before,
+            fields=audit.fields_of(obj, many=True),
+            **self.audit_context(obj),
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         self._record(request, obj, "delete", {})
@@ -107,7 +117,7 @@ class AuditedAdmin(PerformanceTeamMixin):
         super().delete_queryset(request, queryset)  # type: ignore[misc]
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        befores = {f.instance.pk: self._before(f.instance) for f in formset.forms if f.instance.pk}
+        befores = {f.instance.pk: audit.stored(f.instance) for f in formset.forms if f.instance.pk}
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             self._record(request, obj, "delete", {})
@@ -126,7 +136,7 @@ class ServiceRoleInline(PerformanceTeamMixin, admin.TabularInline):  # type: ign
 
 
 @admin.register(User)
-class UserAdmin(PerformanceTeamMixin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):  # type: ignore[misc]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
         ("Goldthread", {"fields": ("job_title", "corporate_role")}),
@@ -141,6 +151,21 @@ class UserAdmin(PerformanceTeamMixin, DjangoUserAdmin):  # type: ignore[misc]
             return False
         return super().has_change_permission(request, obj)
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            # The password itself never enters the trail; that it changed does.
+            user = User.objects.get(pk=id)
+            audit.record(
+                user=request.user,
+                action="update",
+                source=ChangeRecord.Source.ADMIN,
+                obj=user,
+                changes={},
+                reason="Password changed.",
+            )
+        return response
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Nor may it make anyone (itself included) a superuser or grant Django permissions.
         fields = super().get_readonly_fields(request, obj)
@@ -150,7 +175,7 @@ class UserAdmin(PerformanceTeamMixin, DjangoUserAdmin):  # type: ignore[misc]
 
 
 @admin.register(Service)
-class ServiceAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ServiceAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("name", "code", "head", "is_support", "is_active")
     list_filter = ("is_support", "is_active")
     search_fields = ("name", "code")
@@ -160,7 +185,7 @@ class ServiceAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc
 
 
 @admin.register(Priority)
-class PriorityAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class PriorityAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("number", "name")
 
 
@@ -237,8 +262,14 @@ class ValueAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     search_fields = ("measure__code", "period")
     autocomplete_fields = ["measure"]
     list_select_related = ("measure",)
+
     # Who entered, submitted, approved and published a value is recorded by the workflow
     # services, never typed in.
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            obj.version += 1  # an admin edit makes open forms stale, as any edit does
+        super().save_model(request, obj, form, change)
+
     readonly_fields = (
         "entered_by",
         "submitted_by",
@@ -276,7 +307,6 @@ class ChangeRecordAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore
 
 @admin.register(DataQualityProcedure)
 class DataQualityProcedureAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
-    audit_type = "dq_procedure"
     list_display = ("measure", "source_system", "last_reviewed", "next_review_due")
     list_filter = ("measure__service",)
     search_fields = ("measure__code", "measure__title", "source_system")
@@ -287,7 +317,6 @@ class DataQualityProcedureAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore
 
 @admin.register(DataQualityAudit)
 class DataQualityAuditAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
-    audit_type = "dq_audit"
     list_display = ("measure", "month", "status", "origin", "auditor", "result")
     list_filter = ("status", "origin", "result", "measure__service")
     search_fields = ("measure__code", "measure__title", "month")
@@ -297,5 +326,5 @@ class DataQualityAuditAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[mis
 
 
 # Plans, actions and the planning calendar: registered by their own module, which needs the
-# mixins above.
-import targets.plan_admin  # noqa: E402, F401
+# classes above.
+import targets.plans.admin  # noqa: E402, F401

@@ -1,7 +1,18 @@
-"""Writing the audit trail: snapshots of an object's fields, their differences, and records.
+"""The audit trail, written in one place: every app's services, imports and admin record here.
 
-Every route that changes a value, target or measure (form, admin, API, import) goes through a
-service that calls these, so bulk writes are recorded too.
+A record (`ChangeRecord`) says who changed what, when, by which route, from what to what and why.
+Its `object_type` is never typed by a caller: `object_type_of` derives it from the object's
+model, from the one vocabulary `ChangeRecord.ObjectType` (which names every audited model of every
+app, with a label for people). A record of a value, target, procedure or audit also carries the
+measure it concerns, so the measure's history shows it.
+
+- `record(...)` writes one object's change: its fields' values before (`stored(obj)` or
+  `snapshot(obj)`, taken before the change) against the object now. An update that changed
+  nothing and gives no reason writes nothing.
+- `save(obj, ...)` saves an object and records it (created, or what changed), in one transaction.
+- `change_record(...)` builds an unsaved record, for imports that create records in bulk.
+
+Some tables are not audited, each for a reason (`NOT_AUDITED`).
 """
 
 from __future__ import annotations
@@ -10,11 +21,53 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
 
 from targets.models import ChangeRecord, Measure, User
 
 Snapshot = dict[str, str | None]
+Changes = dict[str, list[str | None]]
+
+# Never in a snapshot: keys, bookkeeping and secrets.
+UNRECORDED_FIELDS = frozenset({"id", "created_at", "updated_at", "password", "last_login"})
+
+# Object types that are not their model's name: kept from the trail's first records.
+KEPT_NAMES = {
+    "targets.targetprofile": "profile",
+    "targets.dataqualityprocedure": "dq_procedure",
+    "targets.dataqualityaudit": "dq_audit",
+}
+
+# Tables written without a record of their own, and why.
+NOT_AUDITED: dict[str, str] = {
+    "targets.changerecord": "the audit trail itself",
+    "targets.reminder": "the log of reminders sent: one row per reminder, written once",
+    "reporting.reportrun": "the log of report runs: who asked, when, each attempt and its result",
+}
+
+
+def object_type_of(obj: models.Model | type[models.Model]) -> str:
+    """The model's object type in the vocabulary (`ChangeRecord.ObjectType`)."""
+    model = obj if isinstance(obj, type) else type(obj)
+    label = model._meta.label_lower
+    name = KEPT_NAMES.get(label, model._meta.model_name or "")
+    if name not in ChangeRecord.ObjectType.values:
+        raise LookupError(
+            f"{label} is not in the audit trail's vocabulary: add it to ChangeRecord.ObjectType "
+            "(or, with the reason, to audit.NOT_AUDITED)."
+        )
+    return name
+
+
+def fields_of(obj: models.Model | type[models.Model], *, many: bool = False) -> list[str]:
+    """The fields a record compares: every concrete field but keys, bookkeeping and secrets
+    (and, with `many`, the many-to-many fields: reading those queries)."""
+    meta = obj._meta
+    names = [f.name for f in meta.concrete_fields if f.name not in UNRECORDED_FIELDS]
+    if many:
+        names += [f.name for f in meta.many_to_many if f.name not in UNRECORDED_FIELDS]
+    return names
 
 
 def _text(value: Any) -> str | None:
@@ -30,11 +83,36 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def snapshot(obj: models.Model, fields: Iterable[str]) -> Snapshot:
-    return {field: _text(getattr(obj, field)) for field in fields}
+def _read(obj: models.Model, name: str) -> Any:
+    """A field's value; a relation's by its id, so a snapshot never queries."""
+    try:
+        field = obj._meta.get_field(name)
+    except FieldDoesNotExist:
+        return getattr(obj, name)
+    if field.many_to_many:
+        if obj.pk is None:
+            return None
+        ids = sorted(getattr(obj, name).values_list("pk", flat=True))
+        return ", ".join(str(pk) for pk in ids)
+    if field.is_relation and field.concrete:
+        return getattr(obj, field.attname)
+    return getattr(obj, name)
 
 
-def diff(before: Snapshot, after: Snapshot) -> dict[str, list[str | None]]:
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> Snapshot:
+    """The object's fields (all of `fields_of` unless named) as text."""
+    return {name: _text(_read(obj, name)) for name in (fields or fields_of(obj))}
+
+
+def stored(obj: models.Model, fields: Iterable[str] | None = None) -> Snapshot:
+    """The snapshot of the object as it is stored now; nothing for a new object."""
+    if obj.pk is None:
+        return {}
+    row = type(obj)._default_manager.filter(pk=obj.pk).first()
+    return snapshot(row, fields) if row is not None else {}
+
+
+def diff(before: Snapshot, after: Snapshot) -> Changes:
     """{field: [old, new]} for the fields that differ."""
     return {
         field: [before.get(field), after[field]]
@@ -43,28 +121,31 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, list[str | None]]:
     }
 
 
+def _who(user: Any) -> User | None:
+    return user if user is not None and user.is_authenticated else None
+
+
 def change_record(
     *,
-    user: User | None,
+    user: Any,
     action: str,
     source: str,
-    object_type: str,
-    measure: Measure,
-    obj: models.Model | None = None,
+    obj: models.Model,
+    measure: Measure | None = None,
     period: str = "",
-    changes: dict[str, list[str | None]] | None = None,
+    changes: Changes | None = None,
     reason: str = "",
     batch: str = "",
 ) -> ChangeRecord:
-    """An unsaved record, for `record()` or for bulk creation by imports."""
+    """An unsaved record of `obj`'s change, for `record()` or for bulk creation by imports."""
     return ChangeRecord(
-        user=user,
+        user=_who(user),
         action=action,
         source=source,
-        object_type=object_type,
-        object_id=obj.pk if obj is not None else None,
+        object_type=object_type_of(obj),
+        object_id=obj.pk,
         measure=measure,
-        measure_code=measure.code,
+        measure_code=measure.code if measure is not None else "",
         period=period,
         changes=changes or {},
         reason=reason,
@@ -72,7 +153,67 @@ def change_record(
     )
 
 
-def record(**kwargs: Any) -> ChangeRecord:
-    entry = change_record(**kwargs)
+def record(
+    *,
+    user: Any,
+    action: str,
+    source: str,
+    obj: models.Model,
+    before: Snapshot | None = None,
+    fields: Iterable[str] | None = None,
+    changes: Changes | None = None,
+    measure: Measure | None = None,
+    period: str = "",
+    reason: str = "",
+) -> ChangeRecord | None:
+    """Record `obj`'s change: `changes` as given, or its `fields` now against `before` (a
+    deletion records the values it held). An update with no change and no reason is not
+    recorded (None)."""
+    if changes is None:
+        names = list(fields) if fields is not None else None
+        if action == ChangeRecord.Action.DELETE:
+            held = before if before else snapshot(obj, names)
+            changes = {name: [old, None] for name, old in held.items() if old is not None}
+        else:
+            changes = diff(before or {}, snapshot(obj, names))
+    if action == ChangeRecord.Action.UPDATE and not changes and not reason:
+        return None
+    entry = change_record(
+        user=user,
+        action=action,
+        source=source,
+        obj=obj,
+        measure=measure,
+        period=period,
+        changes=changes,
+        reason=reason,
+    )
     entry.save()
     return entry
+
+
+def save(
+    obj: models.Model,
+    *,
+    user: Any,
+    source: str = ChangeRecord.Source.FORM,
+    period: str = "",
+    reason: str = "",
+    clean: bool = False,
+) -> None:
+    """Save `obj` (validated first with `clean`) and record it, in one transaction: its creation,
+    or what changed since it was stored."""
+    with transaction.atomic():
+        before = stored(obj)
+        if clean:
+            obj.full_clean()
+        obj.save()
+        record(
+            user=user,
+            action=ChangeRecord.Action.UPDATE if before else ChangeRecord.Action.CREATE,
+            source=source,
+            obj=obj,
+            before=before,
+            period=period,
+            reason=reason,
+        )

@@ -8,18 +8,17 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from targets import periods, permissions, services
+from targets import params, periods, permissions, services
 from targets.forms import GridRowForm, ReturnForm, ValueForm, VersionForm, decimal_or_none
 from targets.models import ChangeRecord, Measure, Service, User, Value, ValueStatus
 from targets.periods import Period
-from targets.planning_cycle import my_plan_work
+from targets.plans.cycle import my_plan_work
 from targets.rules import TargetSpec
 from targets.scorecard import TargetBook
 from targets.services import ConflictError, ValueInput, WorkflowError
@@ -51,20 +50,15 @@ def _initial(value: Value, names: tuple[str, ...]) -> dict[str, object]:
     return initial
 
 
-class BadPeriod(Exception):
-    pass
-
-
 def _period(request: HttpRequest, measure: Measure) -> Period:
-    """The ?period= asked for (default: the measure's latest complete period)."""
-    code = request.GET.get("period", "").strip()
-    if not code:
-        return periods.latest_complete_period(timezone.localdate(), measure.period_frequency)
+    """The ?period= asked for (default: the measure's latest complete period), one the measure
+    reports (BadParameter otherwise)."""
+    latest = periods.latest_complete_period(timezone.localdate(), measure.period_frequency)
+    period = params.period_param(request.GET, default=latest)
     try:
-        period = periods.parse_period(code)
         services.check_period(measure, period)
-    except (periods.PeriodError, WorkflowError) as exc:
-        raise BadPeriod(str(exc)) from exc
+    except WorkflowError as exc:
+        raise params.BadParameter("period", str(exc)) from exc
     return period
 
 
@@ -74,11 +68,6 @@ def _local(request: HttpRequest, url: str) -> str:
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return url if safe else ""
-
-
-def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    context = {"title": "Check the address", "message": message, "back": "/my/"}
-    return render(request, "error.html", context, status=400)
 
 
 def my_work(request: HttpRequest) -> HttpResponse:
@@ -100,10 +89,7 @@ def value_edit(request: HttpRequest, code: str) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.select_related("service"), code=code)
     if not permissions.can_edit_value(_user(request), measure):
         raise PermissionDenied(f"You cannot enter values for {measure.code}.")
-    try:
-        period = _period(request, measure)
-    except BadPeriod as exc:
-        return _bad_request(request, str(exc))
+    period = _period(request, measure)
     value = Value.objects.filter(measure=measure, period=period.code).first()
     initial: dict[str, object] = {"version": value.version if value else 0}
     if value:
@@ -172,8 +158,8 @@ def value_preview(request: HttpRequest, code: str) -> JsonResponse:
         raise PermissionDenied
     try:
         period = _period(request, measure)
-    except BadPeriod as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+    except params.BadParameter as exc:
+        return JsonResponse({"error": exc.message}, status=400)
     data = ValueInput(
         actual=decimal_or_none(request.GET.get("actual", "")),
         numerator=decimal_or_none(request.GET.get("numerator", "")),
@@ -265,12 +251,7 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
     service = get_object_or_404(Service, code=code)
     user = _user(request)
     latest = periods.latest_complete_period(timezone.localdate(), periods.Frequency.MONTHLY)
-    try:
-        month = periods.parse_period(request.GET.get("period") or latest.code)
-    except periods.PeriodError as exc:
-        return _bad_request(request, str(exc))
-    if month.frequency != periods.Frequency.MONTHLY:
-        return _bad_request(request, f"{month.code} is not a month: choose one such as 2025-04.")
+    month = params.period_param(request.GET, default=latest, frequency=periods.Frequency.MONTHLY)
     measures = list(
         permissions.editable_measures(user)
         .filter(service=service, frequency=Measure.Frequency.MONTHLY)
@@ -298,9 +279,27 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
         )
         rows.append(GridRow(measure, value, book.for_period(measure, month), form, open_))
 
-    if request.method == "POST":
-        saved = _save_grid(rows, month, user, submit=request.POST.get("action") == "submit")
-        if saved is not None:
+    open_rows = [row for row in rows if row.is_open]
+    if request.method == "POST" and all(row.form.is_valid() for row in open_rows):
+        entries = [
+            services.Entry(row.measure, row.form.value_input(), row.form.cleaned_data["version"])
+            for row in open_rows
+            if row.form.has_entry
+        ]
+        try:
+            saved = services.values_save_all(
+                period=month,
+                entries=entries,
+                user=user,
+                submit=request.POST.get("action") == "submit",
+            )
+        except services.EntriesRefused as refused:
+            for row in open_rows:
+                if (exc := refused.errors.get(row.measure.code)) is not None:
+                    row.form.add_error(
+                        exc.field if exc.field in row.form.fields else None, str(exc)
+                    )
+        else:
             messages.success(request, f"{service.name}, {month.label}: {saved} values saved.")
             return redirect(f"{request.path}?period={month.code}")
     return render(
@@ -314,32 +313,3 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
             "has_errors": any(row.form.errors for row in rows),
         },
     )
-
-
-def _save_grid(rows: list[GridRow], month: Period, user: User, *, submit: bool) -> int | None:
-    """Save every filled row, or none of them; return how many, or None on errors."""
-    open_rows = [row for row in rows if row.is_open]
-    if not all(row.form.is_valid() for row in open_rows):
-        return None
-    saved = 0
-    with transaction.atomic():
-        for row in open_rows:
-            if not row.form.has_entry:
-                continue
-            try:
-                services.value_save(
-                    measure=row.measure,
-                    period=month,
-                    data=row.form.value_input(),
-                    user=user,
-                    expected_version=row.form.cleaned_data["version"],
-                    submit=submit,
-                )
-                saved += 1
-            except WorkflowError as exc:
-                field = exc.field if exc.field in row.form.fields else None
-                row.form.add_error(field, str(exc))
-        if any(row.form.errors for row in open_rows):
-            transaction.set_rollback(True)
-            return None
-    return saved

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from targets.models import CorporateRole, Measure, MeasureQuerySet, Service, ServiceRole
 
@@ -41,23 +41,25 @@ def service_roles(user: AnyUser) -> dict[int, set[str]]:
     return cached
 
 
-def _role(user: AnyUser) -> str:
+def corporate_role(user: AnyUser) -> str:
     return getattr(user, "corporate_role", "") if user.is_authenticated else ""
 
 
 def is_performance_team(user: AnyUser) -> bool:
-    return user.is_authenticated and (user.is_superuser or _role(user) == CorporateRole.PERFORMANCE)
+    return user.is_authenticated and (
+        user.is_superuser or corporate_role(user) == CorporateRole.PERFORMANCE
+    )
 
 
 def is_scrutiny(user: AnyUser) -> bool:
-    return _role(user) == CorporateRole.SCRUTINY
+    return corporate_role(user) == CorporateRole.SCRUTINY
 
 
 def sees_internal_values(user: AnyUser) -> bool:
     """Staff and management see values once submitted; scrutiny and public, published only."""
     if not user.is_authenticated or is_scrutiny(user):
         return False
-    if is_performance_team(user) or _role(user) in {CorporateRole.CMT, CorporateRole.CEB}:
+    if is_performance_team(user) or corporate_role(user) in {CorporateRole.CMT, CorporateRole.CEB}:
         return True
     return bool(service_roles(user))
 
@@ -93,6 +95,17 @@ def can_publish(user: AnyUser) -> bool:
 def can_manage_service(user: AnyUser, service: Service) -> bool:
     """Change a service's plan, targets, exercises and arrangements."""
     return is_performance_team(user) or "head" in service_roles(user).get(service.pk, set())
+
+
+def managed_services(user: AnyUser) -> QuerySet[Service]:
+    """The active services the user manages: those they head; every one for the performance
+    team."""
+    services = Service.objects.filter(is_active=True)
+    if is_performance_team(user):
+        return services
+    return services.filter(
+        pk__in=[s for s, roles in service_roles(user).items() if "head" in roles]
+    )
 
 
 def can_edit_dq_procedure(user: AnyUser, measure: Measure) -> bool:
@@ -168,12 +181,24 @@ def can_update_action_progress(user: AnyUser, action: Action) -> bool:
     return action.owner_id == user.pk or can_edit_plan(user, action.service)
 
 
+def can_add_action_to_plan(user: AnyUser, plan: ServicePlan) -> bool:
+    """Put an action in a service improvement plan: anyone who may record the action while the
+    plan is a draft; once it is signed off, only the head of service or the performance team."""
+    if not plan.is_signed_off:
+        return True
+    return is_performance_team(user) or "head" in service_roles(user).get(plan.service_id, set())
+
+
 def can_see_person(user: AnyUser, person: User) -> bool:
     """A person's golden thread: their own; the performance team's, CMT's; and the heads of the
     services the person works in (holds a role in)."""
     if not user.is_authenticated:
         return False
-    if user.pk == person.pk or is_performance_team(user) or _role(user) == CorporateRole.CMT:
+    if (
+        user.pk == person.pk
+        or is_performance_team(user)
+        or corporate_role(user) == CorporateRole.CMT
+    ):
         return True
     headed = {sid for sid, roles in service_roles(user).items() if "head" in roles}
     return bool(headed & set(service_roles(person)))
@@ -185,88 +210,3 @@ def can_export_appraisal_targets(user: AnyUser) -> bool:
 
 def can_manage_milestones(user: AnyUser) -> bool:
     return is_performance_team(user)
-
-
-# Service reviews (the fsr app): the programme, market tests and the savings plan are the
-# performance team's; heads of service edit their own service's reviews, peer reviews and market
-# intelligence; CMT, CEB and scrutiny read them all; officers read their own service's.
-
-
-def reads_all_reviews(user: AnyUser) -> bool:
-    return is_performance_team(user) or _role(user) in {
-        CorporateRole.CMT,
-        CorporateRole.CEB,
-        CorporateRole.SCRUTINY,
-    }
-
-
-def review_service_ids(user: AnyUser) -> set[int] | None:
-    """The services whose reviews, peer reviews, intelligence and savings the user may read
-    (None: every service)."""
-    if reads_all_reviews(user):
-        return None
-    return set(service_roles(user))
-
-
-def can_read_reviews_of(user: AnyUser, service: Service | None) -> bool:
-    """Read a service's reviews (`service` None: a council-wide item, for readers of all)."""
-    ids = review_service_ids(user)
-    return ids is None or (service is not None and service.pk in ids)
-
-
-def can_manage_review_programme(user: AnyUser) -> bool:
-    """Plan reviews, record market tests and keep the savings plan."""
-    return is_performance_team(user)
-
-
-def can_edit_review(user: AnyUser, service: Service) -> bool:
-    """Change a service's reviews (their plans, milestones, actions and status) and its peer
-    reviews."""
-    return can_manage_service(user, service)
-
-
-def can_edit_market_intelligence(user: AnyUser, service: Service) -> bool:
-    return can_manage_service(user, service)
-
-
-def review_editable_service_ids(user: AnyUser) -> set[int] | None:
-    """The services whose reviews, peer reviews and market intelligence the user may change
-    (None: every service)."""
-    if is_performance_team(user):
-        return None
-    return {sid for sid, roles in service_roles(user).items() if "head" in roles}
-
-
-# Customer feedback (the feedback app). Arrangements, rounds, mystery shopping and their actions
-# are the service's to manage, as its plan is; the residents' panel is the council's.
-
-
-def can_view_complaints(user: AnyUser) -> bool:
-    """Complaints and compliments, and figures not yet through the value workflow: staff who see
-    internal values; scrutiny members and people with no role see published measures only."""
-    return sees_internal_values(user)
-
-
-def can_import_complaints(user: AnyUser) -> bool:
-    """The CRM's export covers every service at once: the performance team imports it."""
-    return is_performance_team(user)
-
-
-def can_manage_panel(user: AnyUser) -> bool:
-    return is_performance_team(user)
-
-
-def can_record_feedback(user: AnyUser, service: Service, *, owner_id: int | None = None) -> bool:
-    """Record a round of an arrangement, or an action it led to: the service's managers, or the
-    owner of the arrangement or action (`owner_id`)."""
-    if can_manage_service(user, service):
-        return True
-    return user.is_authenticated and owner_id is not None and owner_id == user.pk
-
-
-def can_add_action_to_plan(user: AnyUser, plan: ServicePlan) -> bool:
-    """Put an action in a service improvement plan: anyone who may record the action while the
-    plan is a draft; once it is signed off, only the head of service or the performance team."""
-    if not plan.is_signed_off:
-        return True
-    return is_performance_team(user) or "head" in service_roles(user).get(plan.service_id, set())

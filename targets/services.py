@@ -193,7 +193,6 @@ def value_save(
             user=user,
             action=Action.SUBMIT if submit and action != Action.RESTATE else action,
             source=source,
-            object_type="value",
             obj=value,
             measure=measure,
             period=period.code,
@@ -201,6 +200,53 @@ def value_save(
             reason=reason,
         )
     return value
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One measure's figures for `values_save_all`: what its form holds."""
+
+    measure: Measure
+    data: ValueInput
+    expected_version: int | None
+
+
+class EntriesRefused(WorkflowError):
+    """Some entries the rules refuse; nothing was saved. `errors`: the refusal by measure code."""
+
+    def __init__(self, errors: dict[str, WorkflowError]) -> None:
+        super().__init__(f"{len(errors)} of the values could not be saved: nothing was saved.")
+        self.errors = errors
+
+
+def values_save_all(
+    *,
+    period: Period,
+    entries: list[Entry],
+    user: User,
+    submit: bool = False,
+    source: str = Source.FORM,
+) -> int:
+    """Save every entry of a period, or none (a service's month grid, like an import): return
+    how many; EntriesRefused says which the rules refused and why."""
+    errors: dict[str, WorkflowError] = {}
+    with transaction.atomic():
+        for entry in entries:
+            try:
+                value_save(
+                    measure=entry.measure,
+                    period=period,
+                    data=entry.data,
+                    user=user,
+                    expected_version=entry.expected_version,
+                    submit=submit,
+                    source=source,
+                )
+            except WorkflowError as exc:
+                errors[entry.measure.code] = exc
+        if errors:
+            raise EntriesRefused(errors)  # leaving the block rolls every entry back
+    return len(entries)
 
 
 def _mark_submitted(value: Value, user: User) -> None:
@@ -248,7 +294,6 @@ def _transition(
             user=user,
             action=action,
             source=source,
-            object_type="value",
             obj=current,
             measure=current.measure,
             period=current.period,
@@ -385,7 +430,6 @@ def period_publish(*, period: Period, user: User, source: str = Source.FORM) -> 
                 user=user,
                 action=Action.PUBLISH,
                 source=source,
-                object_type="value",
                 obj=value,
                 measure=value.measure,
                 period=value.period,

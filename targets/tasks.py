@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from targets import periods
-from targets.dq_services import audits_propose
+from targets.quality.services import audits_propose
 from targets.reminders import send_reminders
 
 

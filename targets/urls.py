@@ -3,13 +3,12 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from targets import entry_views, views
+from targets import entry_views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("my/", entry_views.my_work, name="my_work"),
-    path("measures/<str:code>/", views.measure_detail, name="measure_detail"),
     path("measures/<str:code>/enter/", entry_views.value_edit, name="value_edit"),
     path("measures/<str:code>/preview/", entry_views.value_preview, name="value_preview"),
     path("measures/<str:code>/history/", entry_views.measure_history, name="measure_history"),
@@ -22,6 +21,6 @@ urlpatterns = [
     ),
     path("publish/", entry_views.publish_period, name="publish_period"),
     path("", include("targets.upload_urls")),
-    path("quality/", include("targets.dq_urls")),
-    path("", include("targets.plan_urls")),
+    path("quality/", include("targets.quality.urls")),
+    path("", include("targets.plans.urls")),
 ]

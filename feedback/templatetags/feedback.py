@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from feedback import figures
+from feedback import figures, permissions
 from feedback.compliance import ServiceCompliance, service_compliance
 from feedback.models import Arrangement, Round
-from targets import periods, permissions
+from targets import periods
 from targets.models import Service
 
 register = template.Library()

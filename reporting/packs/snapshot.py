@@ -21,9 +21,10 @@ from benchmarking.positions import Position
 from reporting.api import ScorecardRowSerializer, row
 from reporting.dashboard import Scorecard, scorecard
 from reporting.models import PackStatus, ReportSchedule
-from targets import dq_reports, periods
+from targets import periods
 from targets.models import DataQuality, Measure, Priority, Service, Value, ValueStatus
 from targets.periods import Period
+from targets.quality import reports as dq_reports
 from targets.rules import Direction, GreyReason, OnTargetSummary, Rag, RagResult, TargetSpec
 from targets.scorecard import MeasureStatus, summary
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
-from targets.api.plans import ActionViewSet, PlanningMilestoneViewSet, ServicePlanViewSet
-from targets.api.quality import AuditViewSet, ProcedureViewSet
 from targets.api.views import MeasureViewSet, ServiceViewSet, ValueViewSet
+from targets.plans.api import ActionViewSet, PlanningMilestoneViewSet, ServicePlanViewSet
+from targets.quality.api import AuditViewSet, ProcedureViewSet
 
 router = DefaultRouter()
 router.register("services", ServiceViewSet)

@@ -26,7 +26,7 @@ from targets.models import (
     ServicePlan,
     User,
 )
-from targets.planning_cycle import milestones_generate
+from targets.plans.cycle import milestones_generate
 
 # (priority number, objective, ((action, owner "head" or "officer"), …)), two per service.
 Plan = tuple[tuple[int, str, tuple[tuple[str, str], ...]], ...]

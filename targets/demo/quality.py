@@ -16,12 +16,6 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from targets import periods
-from targets.dq_services import (
-    ActionInput,
-    AuditInput,
-    audit_record,
-    audits_propose,
-)
 from targets.models import (
     DIMENSIONS,
     Action,
@@ -34,6 +28,12 @@ from targets.models import (
 )
 from targets.models.quality import overall_result
 from targets.periods import Frequency, Period
+from targets.quality.services import (
+    ActionInput,
+    AuditInput,
+    audit_record,
+    audits_propose,
+)
 
 HISTORY_MONTHS = 12
 # The audit that fails with its action still open: the first of last month's; the one whose

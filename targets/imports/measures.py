@@ -283,7 +283,6 @@ def _write(changes: list[_Change], *, user: User | None) -> str:
                 user=user,
                 action=action,
                 source=ChangeRecord.Source.IMPORT,
-                object_type="measure",
                 obj=measure,
                 measure=measure,
                 changes=diff,

@@ -240,7 +240,6 @@ def _write(changes: list[_Change], *, user: User | None) -> str:
                 user=user,
                 action=c.action,
                 source=ChangeRecord.Source.IMPORT,
-                object_type="target" if isinstance(c.obj, Target) else "profile",
                 obj=c.obj,
                 measure=c.measure,
                 period=c.period,

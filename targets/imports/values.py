@@ -323,7 +323,6 @@ def _write(changes: list[_Change], *, user: User | None) -> str:
                     user=user,
                     action=c.action,
                     source=ChangeRecord.Source.IMPORT,
-                    object_type="value",
                     obj=c.value,
                     measure=c.measure,
                     period=c.value.period,

@@ -10,7 +10,8 @@ from targets.models.organisation import User
 
 
 class ChangeRecord(models.Model):
-    """One change to a value, target or measure, by any route (form, admin, API, import)."""
+    """One change to anything the council records, by any route (form, admin, API, import, the
+    system): written by `targets.audit` only."""
 
     class Action(models.TextChoices):
         CREATE = "create", "Created"
@@ -29,13 +30,74 @@ class ChangeRecord(models.Model):
         IMPORT = "import", "Import"
         SYSTEM = "system", "System"
 
+    class ObjectType(models.TextChoices):
+        """What a record is about: one type per audited model of every app, its value the
+        model's name (`targets.audit.object_type_of` derives it; three keep the names the first
+        records had: profile, dq_procedure, dq_audit), its label the words people read."""
+
+        # targets
+        USER = "user", "person"
+        SERVICE = "service", "service"
+        SERVICE_ROLE = "servicerole", "service role"
+        PRIORITY = "priority", "priority"
+        MEASURE = "measure", "measure"
+        TARGET = "target", "target"
+        PROFILE = "profile", "target profile"
+        VALUE = "value", "value"
+        DQ_PROCEDURE = "dq_procedure", "data-quality procedure"
+        DQ_AUDIT = "dq_audit", "data-quality audit"
+        SERVICE_PLAN = "serviceplan", "service improvement plan"
+        OBJECTIVE = "objective", "objective"
+        ACTION = "action", "improvement action"
+        PLANNING_MILESTONE = "planningmilestone", "planning milestone"
+        # benchmarking
+        AUTHORITY = "authority", "authority"
+        COMPARATOR_GROUP = "comparatorgroup", "comparator group"
+        GROUP_VERSION = "groupversion", "comparator group version"
+        METRIC = "metric", "benchmark metric"
+        BENCHMARK_VALUE = "benchmarkvalue", "benchmark value"
+        EXERCISE = "exercise", "benchmarking exercise"
+        GOOD_PRACTICE = "goodpractice", "good practice"
+        # feedback
+        ARRANGEMENT = "arrangement", "feedback arrangement"
+        ROUND = "round", "feedback round"
+        PANEL_SURVEY = "panelsurvey", "residents' panel survey"
+        PANEL_RESULT = "panelresult", "residents' panel result"
+        COMPLAINT_IMPORT = "complaintimport", "complaints import"
+        COMPLAINT = "complaint", "complaint or compliment"
+        DERIVED_MEASURE = "derivedmeasure", "derived measure"
+        MYSTERY_SHOP = "mysteryshop", "mystery shopping visit"
+        # oim
+        FACTOR = "factor", "OIM factor"
+        QUADRANT_WEIGHT = "quadrantweight", "OIM quadrant weight"
+        FACTOR_ASSESSMENT = "factorassessment", "OIM assessment"
+        SERVICE_BUDGET = "servicebudget", "service budget"
+        SERVICE_COST_METRIC = "servicecostmetric", "service's metric of spend"
+        SPEND_TO_SAVE_BUDGET = "spendtosavebudget", "spend-to-save budget"
+        IDEA = "idea", "idea"
+        KEY_PROCESS = "keyprocess", "key process"
+        ACCREDITATION = "accreditation", "accreditation"
+        # fsr
+        REVIEW = "review", "service review"
+        MILESTONE = "milestone", "review milestone"
+        MARKET_TEST = "markettest", "market test"
+        PEER_REVIEW = "peerreview", "peer review"
+        MARKET_INTELLIGENCE = "marketintelligence", "market intelligence"
+        SAVINGS_LINE = "savingsline", "savings line"
+        # reporting
+        REPORT_SCHEDULE = "reportschedule", "report schedule"
+
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(max_length=10, choices=Action.choices)
     source = models.CharField(max_length=10, choices=Source.choices)
-    object_type = models.CharField(max_length=20, help_text="value, target, profile or measure")
+    object_type = models.CharField(
+        max_length=20,
+        choices=ObjectType.choices,
+        help_text="What changed: its model, in the one vocabulary (ChangeRecord.ObjectType).",
+    )
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     # The code is kept as text so the history outlives a deleted measure.
     measure = models.ForeignKey(

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from targets import dq_reports, permissions
+from targets import permissions
 from targets.models import AuditResult, DataQualityAudit, Measure, Service, User
+from targets.quality import reports as dq_reports
 
 register = template.Library()
 

@@ -1,11 +1,12 @@
-"""The feedback functions of targets.permissions."""
+"""Who may do what in customer feedback (feedback.permissions)."""
 
 from __future__ import annotations
 
 import pytest
 
-from targets import permissions
+from feedback import permissions
 from targets.models import Service, ServicePlan, User
+from targets.permissions import can_add_action_to_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,8 @@ def test_a_signed_off_plan_takes_actions_from_its_head_or_the_performance_team(
     alice: User, hannah: User, pat: User, waste: Service
 ) -> None:
     plan = ServicePlan.objects.create(service=waste, year=2026)
-    assert permissions.can_add_action_to_plan(alice, plan)
+    assert can_add_action_to_plan(alice, plan)
     plan.status = ServicePlan.Status.SIGNED_OFF
-    assert not permissions.can_add_action_to_plan(alice, plan)
-    assert permissions.can_add_action_to_plan(hannah, plan)
-    assert permissions.can_add_action_to_plan(pat, plan)
+    assert not can_add_action_to_plan(alice, plan)
+    assert can_add_action_to_plan(hannah, plan)
+    assert can_add_action_to_plan(pat, plan)

@@ -1,11 +1,11 @@
-"""The review rules of targets/permissions.py, persona by persona."""
+"""The review rules of fsr/permissions.py, persona by persona."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from targets import permissions
+from fsr import permissions
 from targets.models import CorporateRole, Service, User
 from tests.factories import UserFactory
 

@@ -9,6 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 
+from benchmarking.models import Metric
 from oim.models import (
     Accreditation,
     Factor,
@@ -16,6 +17,7 @@ from oim.models import (
     KeyProcess,
     QuadrantWeight,
     ServiceBudget,
+    ServiceCostMetric,
 )
 from targets.models import ChangeRecord, Service, User
 from tests.conftest import client_for
@@ -78,7 +80,7 @@ def test_the_ranking_page_lists_ranks_missing_and_candidates(world: World, pat: 
 def test_a_bad_year_is_refused_with_a_message(pat: User) -> None:
     response = client_for(pat).get("/oim/?year=banana")
     assert response.status_code == 400
-    assert "banana is not a financial year" in response.content.decode()
+    assert "'banana' is not a financial year" in soup(response).get_text()
 
 
 def test_the_service_page_shows_raw_figures_scores_and_missing(world: World, pat: User) -> None:
@@ -117,7 +119,7 @@ def test_the_performance_team_assesses_by_hand(world: World, pat: User) -> None:
         factor=insight, service=world.services["housing"], year=YEAR
     )
     assert (saved.score, saved.assessor, saved.assessed_on) == (3, pat, date(2026, 3, 2))
-    assert ChangeRecord.objects.filter(object_type="oim-assessment", object_id=saved.pk).exists()
+    assert ChangeRecord.objects.filter(object_type="factorassessment", object_id=saved.pk).exists()
     # "Not assessed" removes it: missing again, never 0
     client.post(
         url,
@@ -128,7 +130,7 @@ def test_the_performance_team_assesses_by_hand(world: World, pat: User) -> None:
         },
     )
     assert not FactorAssessment.objects.filter(pk=saved.pk).exists()
-    withdrawn = ChangeRecord.objects.get(object_type="oim-assessment", action="delete")
+    withdrawn = ChangeRecord.objects.get(object_type="factorassessment", action="delete")
     assert withdrawn.changes["score"] == ["3", None]
 
 
@@ -191,6 +193,19 @@ def test_budgets_are_entered_all_or_nothing(world: World, pat: User) -> None:
     assert ServiceBudget.objects.get(service=waste, year=YEAR).net_budget == D("7000000")
     # A blank budget is missing, not £0.
     assert not ServiceBudget.objects.filter(service__code="ict", year=YEAR).exists()
+
+
+def test_removing_a_services_metric_of_spend_is_recorded(world: World, pat: User) -> None:
+    waste = world.services["waste"]
+    spend = Metric.objects.create(code="RO-ENV", title="Waste spend per head", unit="currency")
+    link = ServiceCostMetric.objects.create(service=waste, metric=spend)
+    fields = {f"{s.code}-net_budget": "" for s in Service.objects.all()}
+    fields[f"{waste.code}-net_budget"] = "6500000"
+    response = client_for(pat).post(f"/oim/budgets/?year={YEAR}", fields)
+    assert response.status_code == 302
+    assert not ServiceCostMetric.objects.filter(service=waste).exists()
+    entry = ChangeRecord.objects.get(object_type="servicecostmetric", action="delete")
+    assert (entry.object_id, entry.user, entry.changes["metric"][1]) == (link.pk, pat, None)
 
 
 def test_heads_keep_their_own_services_register(

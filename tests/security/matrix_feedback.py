@@ -1,6 +1,6 @@
 """The permission matrix of customer feedback (`/feedback/…`, `/api/v1/feedback/…`, its admin).
 
-The rules (README "Customer feedback", `targets.permissions`): everyone signed in reads the
+The rules (README "Customer feedback", `feedback.permissions`): everyone signed in reads the
 arrangements, rounds, residents' panel, mystery shopping and compliance; complaints and
 compliments (the list, the overview's and a service's monthly figures, the API) are for staff who
 see internal values — never for scrutiny members or people without a role

@@ -2,7 +2,7 @@
 service reviews (`/fsr/`, `/api/v1/reviews/…` and the other review APIs), with their admin.
 
 The rules (README "The improvement model (OIM)…" and "Service reviews"; `oim/permissions.py`;
-the review functions of `targets/permissions.py`):
+`fsr/permissions.py`):
 
 - The OIM's scorecard, value for money, factors and registers are internal: staff and management,
   not scrutiny members nor people with no role (who are sent to the ideas board). The ideas board
@@ -690,6 +690,34 @@ ROWS: list[Row] = [
                 {"to": "in_progress"},
                 expect(403, noroles=404, bob=404, hannah=200, pat=200),
                 MANAGERS,
+                json=True,
+            ),
+        ),
+    ),
+    # A review's improvement actions: its head and the team add and change them.
+    Row(
+        "api/v1/^reviews/(?P<pk>[^/.]+)/actions/$",
+        "/api/v1/reviews/{oimfsr_review}/actions/",
+        expect(405, anonymous=403),
+        writes=(
+            Write(
+                {"title": "Benchmark the depot", "due": "2027-03-31"},
+                expect(403, noroles=404, bob=404, hannah=201, pat=201),
+                MANAGERS,
+                json=True,
+            ),
+        ),
+    ),
+    Row(
+        "api/v1/^reviews/(?P<pk>[^/.]+)/actions/(?P<action_pk>[0-9]+)/$",
+        "/api/v1/reviews/{oimfsr_review}/actions/{oimfsr_action}/",
+        expect(405, anonymous=403),
+        writes=(
+            Write(
+                {"progress": "Depot visited"},
+                expect(403, noroles=404, bob=404, hannah=200, pat=200),
+                MANAGERS,
+                method="patch",
                 json=True,
             ),
         ),

@@ -326,6 +326,23 @@ ROWS: list[Row] = [
         ),
     ),
     Row("quality/champions/", "/quality/champions/?quarter=2026/27-Q3", INTERNAL),
+    # Progress on an audit's action through the API: as on the audit's page.
+    *(
+        Row(
+            f"api/v1/^dq-audits/(?P<pk>[^/.]+)/actions/(?P<action_pk>[0-9]+){tail}",
+            f"/api/v1/dq-audits/{{plans_audit}}/actions/{{plans_dq_action}}{suffix}",
+            expect(405, anonymous=403),
+            writes=(
+                Write(
+                    {"status": "in_progress", "progress": "Under way"},
+                    expect(403, noroles=404, sam=404) | {p: 200 for p in DQ_ACTION_UPDATERS},
+                    DQ_ACTION_UPDATERS,
+                    json=True,
+                ),
+            ),
+        )
+        for suffix, tail in (("/", "/$"), (".json", "\\.(?P<format>[a-z0-9]+)/?$"))
+    ),
     # Service improvement plans.
     Row("plans/", "/plans/?year=2026/27", INTERNAL),
     Row(

@@ -203,7 +203,6 @@ def build_world() -> World:
         user=users["pat"],
         action="publish",
         source="form",
-        object_type="value",
         obj=values["WST-PUB"],
         measure=measures["WST-PUB"],
         period=MONTH,

@@ -91,3 +91,13 @@ def test_manage_service_is_head_or_performance(
     assert permissions.can_manage_service(hannah, waste)
     assert permissions.can_manage_service(pat, waste)
     assert not permissions.can_manage_service(alice, waste)
+
+
+def test_managed_services_are_those_headed_or_all_for_the_performance_team(
+    hannah: User, alice: User, pat: User, waste: Service, housing: Service
+) -> None:
+    closed = Service.objects.create(code="closed", name="Closed", is_active=False, head=hannah)
+    assert list(permissions.managed_services(hannah)) == [waste]
+    assert list(permissions.managed_services(alice)) == []
+    assert set(permissions.managed_services(pat)) == {waste, housing}
+    assert closed not in permissions.managed_services(pat)

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 
 from targets.models import ChangeRecord, PlanningMilestone, User
-from targets.planning_cycle import milestones_generate
+from targets.plans.cycle import milestones_generate
 from tests.conftest import client_for
 from tests.factories import ActionFactory, PlanningMilestoneFactory
 

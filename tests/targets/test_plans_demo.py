@@ -10,7 +10,7 @@ import time_machine
 
 from targets.demo.builder import load_demo
 from targets.models import Action, PlanningMilestone, Priority, ServicePlan, User
-from targets.thread import person_thread, priority_thread
+from targets.plans.thread import person_thread, priority_thread
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 26)

@@ -12,8 +12,8 @@ import time_machine
 
 from targets import periods
 from targets.demo.builder import load_demo
-from targets.dq_reports import open_failures
 from targets.models import Action, DataQualityAudit, DataQualityProcedure, Measure
+from targets.quality.reports import open_failures
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 26)

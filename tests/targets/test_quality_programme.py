@@ -12,17 +12,6 @@ from django.core.management import CommandError, call_command
 
 from config.celery import app
 from targets import periods
-from targets.dq_services import (
-    ActionInput,
-    AuditInput,
-    AuditStateError,
-    audit_add,
-    audit_cancel,
-    audit_facts,
-    audit_record,
-    audit_replace,
-    audits_propose,
-)
 from targets.models import (
     DIMENSIONS,
     AuditResult,
@@ -32,6 +21,17 @@ from targets.models import (
     Priority,
     Service,
     User,
+)
+from targets.quality.services import (
+    ActionInput,
+    AuditInput,
+    AuditStateError,
+    audit_add,
+    audit_cancel,
+    audit_facts,
+    audit_record,
+    audit_replace,
+    audits_propose,
 )
 from targets.tasks import propose_audits_task
 from tests.factories import MeasureFactory, ServiceFactory

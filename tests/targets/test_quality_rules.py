@@ -1,4 +1,4 @@
-"""The audit programme's selection rule (targets.dq_rules): pure, tested without a database."""
+"""The audit programme's selection rule (targets.quality.rules): pure, tested without a database."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from targets.dq_rules import (
+from targets.periods import Period, parse_period
+from targets.quality.rules import (
     MeasureFacts,
     candidates,
     is_eligible,
@@ -17,7 +18,6 @@ from targets.dq_rules import (
     order_key,
     propose,
 )
-from targets.periods import Period, parse_period
 
 
 def m(code: str) -> Period:

@@ -8,17 +8,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from targets import periods
-from targets.planning_cycle import milestones_generate
+from targets import params, periods
+from targets.plans.cycle import milestones_generate
 
 
 def _year(text: str) -> int:
-    if text.isdigit() and len(text) == 4:
-        return int(text)
     try:
-        return periods.parse_financial_year(text)
-    except periods.PeriodError as exc:
-        raise CommandError(f"{text!r} is not a financial year: use e.g. 2026/27 or 2026.") from exc
+        return params.parse_year(text)
+    except params.BadParameter as exc:
+        raise CommandError(exc.message) from exc
 
 
 class Command(BaseCommand):

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from targets import periods
-from targets.dq_services import audits_propose
 from targets.models import ChangeRecord
 from targets.periods import Frequency, Period
+from targets.quality.services import audits_propose
 
 
 def month(text: str) -> Period:

@@ -1,15 +1,31 @@
-"""Read API of data quality: procedures and audits, for council staff (others see none)."""
+"""API of data quality: procedures and audits, for council staff (others see none); progress on
+an audit's actions, for those who may report it (as on the audit's page)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from rest_framework import serializers, viewsets
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from targets import permissions
-from targets.dq_filters import AuditFilter, ProcedureFilter
-from targets.models import Action, DataQualityAudit, DataQualityProcedure, Measure, User
+from targets.models import (
+    Action,
+    ChangeRecord,
+    DataQualityAudit,
+    DataQualityProcedure,
+    Measure,
+    User,
+)
+from targets.plans.actions import PlanError
+from targets.quality import services
+from targets.quality.filters import AuditFilter, ProcedureFilter
 
 
 class ProcedureSerializer(serializers.ModelSerializer[DataQualityProcedure]):
@@ -46,6 +62,17 @@ class AuditActionSerializer(serializers.ModelSerializer[Action]):
     class Meta:
         model = Action
         fields = ["id", "title", "owner", "due", "status", "completed_on"]
+
+
+class ActionProgressSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=Action.Status.choices)
+    progress = serializers.CharField(required=False, allow_blank=True, default="")
+    completed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Only for a done action (default: today); a cancelled action has none.",
+    )
 
 
 class AuditSerializer(serializers.ModelSerializer[DataQualityAudit]):
@@ -115,3 +142,36 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet[DataQualityAudit]):
             .prefetch_related(actions)
             .order_by("-month", "measure__code")
         )
+
+    @extend_schema(request=ActionProgressSerializer, responses={200: AuditActionSerializer})
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_pk>[0-9]+)")
+    def action_progress(
+        self,
+        request: Request,
+        pk: str | None = None,
+        action_pk: str | None = None,
+        format: str | None = None,
+    ) -> Response:
+        """Report progress on one of the audit's actions: its owner, the service's head and
+        data-quality champion, and the performance team. Done or cancelled closes it."""
+        audit_row = self.get_object()
+        found = get_object_or_404(audit_row.actions.all(), pk=action_pk)
+        body = ActionProgressSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            saved = services.action_update(
+                action=found,
+                status=body.validated_data["status"],
+                progress=body.validated_data["progress"],
+                completed_on=body.validated_data["completed_on"],
+                user=cast(User, request.user),
+                audit_row=audit_row,
+                source=ChangeRecord.Source.API,
+            )
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except PlanError as exc:
+            raise exceptions.ValidationError({exc.field or "status": [str(exc)]}) from exc
+        except services.AuditStateError as exc:
+            raise exceptions.ValidationError({"status": [str(exc)]}) from exc
+        return Response(AuditActionSerializer(saved).data)

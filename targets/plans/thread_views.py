@@ -17,24 +17,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from targets import periods, permissions
+from targets import params, periods, permissions
 from targets.exports import csv_cell
-from targets.models import PlanningMilestone, Priority, User
-from targets.plan_forms import MilestoneDoneForm
-from targets.plan_services import PlanError
-from targets.plan_views import _bad_year, _require_sees_plans, parse_year
-from targets.planning_cycle import milestone_mark_done, milestones_generate
-from targets.thread import appraisal_targets, person_thread, priority_thread
+from targets.models import ChangeRecord, PlanningMilestone, Priority, User
+from targets.plans.cycle import milestone_mark_done, milestones_generate
+from targets.plans.forms import MilestoneDoneForm
+from targets.plans.services import PlanError
+from targets.plans.thread import appraisal_targets, person_thread, priority_thread
+from targets.plans.views import _require_sees_plans
 
 
-def _year(request: HttpRequest) -> int | None:
-    return parse_year(request.GET.get("year"), periods.financial_year_of(timezone.localdate()))
+def _year(request: HttpRequest) -> int:
+    return params.year_param(request.GET, default=params.this_year())
 
 
 def _year_choices(year: int) -> list[tuple[int, str]]:
-    this_year = periods.financial_year_of(timezone.localdate())
-    years = sorted({this_year - 2, this_year - 1, this_year, this_year + 1, year}, reverse=True)
-    return [(y, periods.fy_label(y)) for y in years]
+    return params.year_choices(back=2, ahead=1, around=year)
 
 
 def person(request: HttpRequest, username: str) -> HttpResponse:
@@ -45,8 +43,6 @@ def person(request: HttpRequest, username: str) -> HttpResponse:
             "performance team."
         )
     year = _year(request)
-    if year is None:
-        return _bad_year(request, request.GET.get("year", ""))
     return render(
         request,
         "targets/thread/person.html",
@@ -65,8 +61,6 @@ def person(request: HttpRequest, username: str) -> HttpResponse:
 def priority_list(request: HttpRequest) -> HttpResponse:
     _require_sees_plans(request)
     year = _year(request)
-    if year is None:
-        return _bad_year(request, request.GET.get("year", ""))
     priorities = Priority.objects.annotate(
         n_objectives=Count("objectives", filter=Q(objectives__plan__year=year), distinct=True),
         n_services=Count(
@@ -93,8 +87,6 @@ def priority(request: HttpRequest, number: int) -> HttpResponse:
     _require_sees_plans(request)
     chosen = get_object_or_404(Priority, number=number)
     year = _year(request)
-    if year is None:
-        return _bad_year(request, request.GET.get("year", ""))
     return render(
         request,
         "targets/thread/priority.html",
@@ -129,8 +121,6 @@ def appraisal_targets_csv(request: HttpRequest) -> HttpResponse:
     if not permissions.can_export_appraisal_targets(request.user):
         raise PermissionDenied("The appraisal-target export is for the performance team.")
     year = _year(request)
-    if year is None:
-        return _bad_year(request, request.GET.get("year", ""))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -160,8 +150,6 @@ def appraisal_targets_csv(request: HttpRequest) -> HttpResponse:
 def planning_calendar(request: HttpRequest) -> HttpResponse:
     _require_sees_plans(request)
     year = _year(request)
-    if year is None:
-        return _bad_year(request, request.GET.get("year", ""))
     return render(
         request,
         "targets/thread/planning.html",
@@ -181,10 +169,10 @@ def planning_calendar(request: HttpRequest) -> HttpResponse:
 def planning_generate(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_milestones(request.user):
         raise PermissionDenied("Only the performance team keeps the planning calendar.")
-    year = parse_year(request.POST.get("year"), periods.financial_year_of(timezone.localdate()))
-    if year is None:
-        return _bad_year(request, request.POST.get("year", ""))
-    added = milestones_generate(year=year)
+    year = params.year_param(request.POST, default=params.this_year())
+    added = milestones_generate(
+        year=year, user=cast(User, request.user), source=ChangeRecord.Source.FORM
+    )
     messages.success(
         request,
         f"{len(added)} milestones added to the {periods.fy_label(year)} calendar."

@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from targets import periods
-from targets.dq_services import ActionInput, AuditInput, ProcedureInput
 from targets.models import (
     DIMENSIONS,
     Action,
@@ -21,6 +20,7 @@ from targets.models import (
     User,
 )
 from targets.periods import Frequency, Period
+from targets.quality.services import ActionInput, AuditInput, ProcedureInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what type=date reads
 

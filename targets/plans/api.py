@@ -11,7 +11,7 @@ from rest_framework import serializers, viewsets
 from targets import permissions
 from targets.api.serializers import PrioritySerializer
 from targets.models import Action, Measure, Objective, PlanningMilestone, Service, ServicePlan, User
-from targets.plan_filters import ActionFilter, PlanningMilestoneFilter, ServicePlanFilter
+from targets.plans.filters import ActionFilter, PlanningMilestoneFilter, ServicePlanFilter
 
 
 class ObjectiveSerializer(serializers.ModelSerializer[Objective]):

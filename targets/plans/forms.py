@@ -1,5 +1,5 @@
 """Forms for plans, objectives, actions and milestones: they validate and convert; the rules
-themselves are `targets.plan_services`' (the forms ask them too, so errors show by the field)."""
+themselves are `targets.plans.services`' (the forms ask them too, so errors show by the field)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from targets.models import Action, Measure, Objective, ServicePlan, User
-from targets.plan_services import PlanError, check_plan_measures
+from targets.plans.services import PlanError, check_plan_measures
 
 
 class DateInput(forms.DateInput):

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from targets import periods
 from targets.models import AuditResult, DataQualityAudit, DataQualityProcedure
+from targets.params import YearFilter
 
 
 def _month(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
@@ -19,7 +20,7 @@ class AuditFilter(django_filters.FilterSet):
     service = django_filters.CharFilter(field_name="measure__service__code", label="Service code")
     measure = django_filters.CharFilter(field_name="measure__code", label="Measure code")
     month = django_filters.CharFilter(method=_month, label="Month, e.g. 2026-05")
-    year = django_filters.CharFilter(method="in_year", label="Financial year, e.g. 2026/27")
+    year = YearFilter(method="in_year", label="Financial year, e.g. 2026/27")
     result = django_filters.ChoiceFilter(choices=AuditResult.choices)
     status = django_filters.ChoiceFilter(choices=DataQualityAudit.Status.choices)
 
@@ -27,12 +28,8 @@ class AuditFilter(django_filters.FilterSet):
         model = DataQualityAudit
         fields = ["service", "measure", "month", "year", "result", "status"]
 
-    def in_year(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        try:
-            year = periods.parse_financial_year(value)
-        except periods.PeriodError:
-            return queryset.none()
-        months = periods.periods_in_year(year, periods.Frequency.MONTHLY)
+    def in_year(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
+        months = periods.periods_in_year(value, periods.Frequency.MONTHLY)
         return queryset.filter(month__in=[m.code for m in months])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from targets import dq_views
+from targets.quality import views as dq_views
 
 urlpatterns = [
     path("", dq_views.home, name="dq_home"),

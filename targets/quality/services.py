@@ -2,8 +2,8 @@
 audits, and reporting progress on their actions.
 
 Each checks permission on the server, writes in one transaction and records the change in the
-audit trail against the measure (object types ``dq_procedure`` and ``dq_audit``), so the measure's
-history shows them and the dashboard's cache, keyed on the trail, refreshes.
+audit trail against the measure (their actions' changes too), so the measure's history shows
+them and the dashboard's cache, keyed on the trail, refreshes.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from targets import audit, periods, permissions
-from targets.dq_rules import AUDITS_PER_MONTH, MeasureFacts, propose
 from targets.models import (
     Action,
     AuditResult,
@@ -30,6 +28,8 @@ from targets.models import (
 )
 from targets.models.quality import DIMENSION_FIELDS, overall_result
 from targets.periods import Period
+from targets.plans.actions import Link, action_cancel, action_create, action_progress
+from targets.quality.rules import AUDITS_PER_MONTH, MeasureFacts, propose
 
 PROCEDURE_FIELDS = (
     "collection",
@@ -90,7 +90,6 @@ def procedure_save(
                 user=user,
                 action=ChangeRecord.Action.CREATE if created else ChangeRecord.Action.UPDATE,
                 source=source,
-                object_type="dq_procedure",
                 obj=procedure,
                 measure=measure,
                 changes=changes,
@@ -150,7 +149,6 @@ def _record_audit(
         user=user,
         action=action,
         source=source,
-        object_type="dq_audit",
         obj=audit_row,
         measure=audit_row.measure,
         period=audit_row.month,
@@ -322,18 +320,22 @@ def audit_record(
             DataQualityAudit.Status.DONE if finished else DataQualityAudit.Status.IN_PROGRESS
         )
         row.save()
+        link = Link(row, "actions", measure=row.measure, period=row.month)
         created = [
-            Action.objects.create(
-                service_id=row.measure.service_id,
-                title=a.title,
-                description=f"From the data-quality audit of {row.measure}, {row.month_label}.",
-                owner=a.owner,
-                due=a.due,
-                source=Action.Source.DATA_QUALITY,
+            action_create(
+                action=Action(
+                    service_id=row.measure.service_id,
+                    title=a.title,
+                    description=f"From the data-quality audit of {row.measure}, {row.month_label}.",
+                    owner=a.owner,
+                    due=a.due,
+                    source=Action.Source.DATA_QUALITY,
+                ),
+                user=user,
+                link=link,
             )
             for a in actions
         ]
-        row.actions.add(*created)
         reason = "; ".join(f"action: {a.title}" for a in created)
         _record_audit(
             row, user=user, action=ChangeRecord.Action.UPDATE, before=before, reason=reason
@@ -341,33 +343,40 @@ def audit_record(
     return row
 
 
-def action_update(*, action: Action, status: str, progress: str, user: User) -> Action:
-    """Report progress on an audit's action (done or cancelled closes it)."""
+def action_update(
+    *,
+    action: Action,
+    status: str,
+    progress: str,
+    user: User,
+    completed_on: date | None = None,
+    audit_row: DataQualityAudit | None = None,
+    source: str = ChangeRecord.Source.FORM,
+) -> Action:
+    """Report progress on an audit's action: done (on `completed_on`, default today) or cancelled
+    closes it. The actions' own rules apply (`targets.plans.actions`): a cancelled action was
+    never completed, so it has no completion date."""
     if not permissions.can_update_dq_action(user, action):
         raise PermissionDenied("You cannot update this action.")
-    if not DataQualityAudit.objects.filter(actions=action).exists():
+    audits = DataQualityAudit.objects.filter(actions=action).select_related("measure")
+    if audit_row is None:
+        audit_row = audits.first()
+    elif not audits.filter(pk=audit_row.pk).exists():
+        audit_row = None
+    if audit_row is None:
         raise PermissionDenied("Only an audit's actions are updated from its page.")
     if status not in Action.Status.values:
         raise AuditStateError(f"{status!r} is not an action status.")
-    with transaction.atomic():
-        locked = Action.objects.select_for_update().get(pk=action.pk)
-        old = locked.status
-        locked.status = status
-        if progress.strip():
-            locked.progress = progress.strip()
-        closing = status in (Action.Status.DONE, Action.Status.CANCELLED)
-        locked.completed_on = timezone.localdate() if closing else None
-        locked.save()
-        for row in DataQualityAudit.objects.filter(actions=locked).select_related("measure"):
-            audit.record(
-                user=user,
-                action=ChangeRecord.Action.UPDATE,
-                source=ChangeRecord.Source.FORM,
-                object_type="dq_action",
-                obj=locked,
-                measure=row.measure,
-                period=row.month,
-                changes={"status": [old, status]} if old != status else {},
-                reason=progress.strip(),
-            )
-    return locked
+    link = Link(audit_row, "actions", measure=audit_row.measure, period=audit_row.month)
+    note = progress.strip() or None  # an empty note keeps the last one
+    if status == Action.Status.CANCELLED and completed_on is None:
+        return action_cancel(action=action, user=user, progress=note, link=link, source=source)
+    return action_progress(
+        action=action,
+        status=status,
+        progress=note,
+        completed_on=completed_on,
+        user=user,
+        link=link,
+        source=source,
+    )

@@ -12,18 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from targets import dq_reports, dq_services, periods, permissions
-from targets.dq_filters import AuditFilter
-from targets.dq_forms import (
-    ActionFormSet,
-    ActionUpdateForm,
-    AuditAddForm,
-    AuditRecordForm,
-    ProcedureForm,
-    QuarterForm,
-    ReasonForm,
-)
-from targets.dq_services import AuditStateError
+from targets import periods, permissions
 from targets.models import (
     DIMENSIONS,
     Action,
@@ -34,6 +23,20 @@ from targets.models import (
     User,
 )
 from targets.periods import Frequency
+from targets.plans.actions import PlanError
+from targets.quality import reports as dq_reports
+from targets.quality import services as dq_services
+from targets.quality.filters import AuditFilter
+from targets.quality.forms import (
+    ActionFormSet,
+    ActionUpdateForm,
+    AuditAddForm,
+    AuditRecordForm,
+    ProcedureForm,
+    QuarterForm,
+    ReasonForm,
+)
+from targets.quality.services import AuditStateError
 
 
 def _internal(request: HttpRequest) -> User:
@@ -152,13 +155,8 @@ def programme(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("year", periods.fy_label(this_year))
     filters = AuditFilter(data, queryset=dq_reports.audits_with_details())
-    year_text = str(data.get("year", ""))
-    try:
-        year = periods.parse_financial_year(year_text)
-    except periods.PeriodError:
-        filters.form.add_error("year", f"{year_text} is not a financial year: e.g. 2026/27")
-        year = this_year
-    valid = filters.is_valid() and not filters.form.errors
+    valid = filters.is_valid()
+    year = (filters.form.cleaned_data.get("year") if valid else None) or this_year
     return render(
         request,
         "targets/quality/programme.html",
@@ -336,13 +334,18 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionUpdateForm(request.POST, prefix=f"a{action.pk}")
     audit_row = action.dq_audits.first()
     if form.is_valid():
-        dq_services.action_update(
-            action=action,
-            status=form.cleaned_data["status"],
-            progress=form.cleaned_data["progress"],
-            user=user,
-        )
-        messages.success(request, f"Action updated: {action.title}.")
+        try:
+            dq_services.action_update(
+                action=action,
+                status=form.cleaned_data["status"],
+                progress=form.cleaned_data["progress"],
+                user=user,
+                audit_row=audit_row,
+            )
+        except PlanError as exc:
+            messages.error(request, f"{action.title}: {exc}")
+        else:
+            messages.success(request, f"Action updated: {action.title}.")
     else:
         messages.error(request, "Choose one of the statuses offered.")
     return redirect(audit_row if audit_row else "dq_home")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from targets import plan_views, thread_views
+from targets.plans import thread_views
+from targets.plans import views as plan_views
 
 PLAN = "plans/<slug:code>/<int:year>/"
 

@@ -6,8 +6,9 @@ The rules live here and nowhere else; the pages, the admin and any other writer 
   reported in its year (`plan_set_measures`, never a raw `.measures.add`);
 - the head of service signs the plan off, from 1 March before its year starts (late sign-off,
   during the year, is allowed and noted; never after the year has ended);
-- a signed-off plan is read only — summary, targets, objectives, its actions' titles, owners and
-  due dates — except the progress of its actions (status, progress note, completion date);
+- a signed-off plan is read only — summary, targets, objectives — and keeps what it fixed about
+  its actions, whose progress alone still changes (the actions' rules are `targets.plans.actions`',
+  which every source of actions calls);
 - the performance team may reopen a signed-off plan, with a reason.
 
 Each write checks permission on the server and records its change in the audit trail.
@@ -29,52 +30,18 @@ from targets.models import (
     ChangeRecord,
     Measure,
     Objective,
-    PlanningMilestone,
     Service,
     ServicePlan,
     User,
 )
-from targets.services import WorkflowError
+from targets.plans import actions
+from targets.plans.actions import PlanError
 
 Source = ChangeRecord.Source
 Change = ChangeRecord.Action
 
 PLAN_FIELDS = ("summary", "status", "signed_off_by", "signed_off_at")
-OBJECTIVE_FIELDS = ("priority", "title", "description", "order")
-PROGRESS_FIELDS = ("status", "progress", "completed_on")
-# What a signed-off plan fixes about its actions: everything but their progress.
-PLANNED_FIELDS = ("service", "objective", "title", "description", "owner", "due")
-LOCKED_FIELDS = (*PLANNED_FIELDS, "is_appraisal_target", "source")
-ACTION_FIELDS = (*LOCKED_FIELDS, *PROGRESS_FIELDS)
-
-
-class PlanError(WorkflowError):
-    """A change to a plan the rules refuse; the message says why, `field` says where."""
-
-
-def record(
-    *,
-    user: User | None,
-    action: str,
-    source: str,
-    obj: ServicePlan | Objective | Action | PlanningMilestone,
-    year: int | None,
-    changes: dict[str, list[str | None]] | None = None,
-    reason: str = "",
-) -> ChangeRecord:
-    """A plan's change in the audit trail: no measure, the plan's year as the period."""
-    return ChangeRecord.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        action=action,
-        source=source,
-        object_type=type(obj)._meta.model_name or "",
-        object_id=obj.pk,
-        measure=None,
-        measure_code="",
-        period=periods.fy_label(year) if year is not None else "",
-        changes=changes or {},
-        reason=reason,
-    )
+OBJECTIVE_FIELDS = ("priority", "title", "description", "order", "measures")
 
 
 def _require_edit(user: User, service: Service) -> None:
@@ -126,12 +93,12 @@ def plan_create(
     try:
         with transaction.atomic():
             plan = ServicePlan.objects.create(service=service, year=year, summary=summary)
-            record(
+            audit.record(
                 user=user,
                 action=Change.CREATE,
                 source=source,
                 obj=plan,
-                year=year,
+                period=periods.fy_label(year),
                 changes=audit.diff({}, audit.snapshot(plan, ("summary",))),
             )
     except IntegrityError as exc:
@@ -153,15 +120,29 @@ def plan_update(
         plan.save(update_fields=["summary", "updated_at"])
         changes = audit.diff(before, audit.snapshot(plan, PLAN_FIELDS))
         if changes:
-            record(
+            audit.record(
                 user=user,
                 action=Change.UPDATE,
                 source=source,
                 obj=plan,
-                year=plan.year,
+                period=plan.year_label,
                 changes=changes,
             )
     return plan
+
+
+def plan_save(
+    *,
+    plan: ServicePlan,
+    summary: str,
+    measures: Iterable[Measure],
+    user: User,
+    source: str = Source.FORM,
+) -> ServicePlan:
+    """The plan's summary and service targets together, both or neither (the plan's edit page)."""
+    with transaction.atomic():
+        plan = plan_update(plan=plan, summary=summary, user=user, source=source)
+        return plan_set_measures(plan=plan, measures=measures, user=user, source=source)
 
 
 def check_plan_measures(plan: ServicePlan, measures: Iterable[Measure]) -> list[Measure]:
@@ -210,12 +191,12 @@ def plan_set_measures(
             ).delete()
         after = {m.code for m in chosen}
         if before != after:
-            record(
+            audit.record(
                 user=user,
                 action=Change.UPDATE,
                 source=source,
                 obj=plan,
-                year=plan.year,
+                period=plan.year_label,
                 changes={"measures": [", ".join(sorted(before)) or None, ", ".join(sorted(after))]},
             )
     return plan
@@ -258,12 +239,12 @@ def plan_sign_off(
         plan.signed_off_at = timezone.now()
         plan.save()
         late = today > date(plan.year, 3, 31)
-        record(
+        audit.record(
             user=user,
             action=Change.APPROVE,
             source=source,
             obj=plan,
-            year=plan.year,
+            period=plan.year_label,
             changes=audit.diff(before, audit.snapshot(plan, PLAN_FIELDS)),
             reason=f"Signed off late: {plan.year_label} started on 1 April {plan.year}."
             if late
@@ -290,12 +271,12 @@ def plan_reopen(
         plan.signed_off_by = None
         plan.signed_off_at = None
         plan.save()
-        record(
+        audit.record(
             user=user,
             action=Change.RETURN,
             source=source,
             obj=plan,
-            year=plan.year,
+            period=plan.year_label,
             changes=audit.diff(before, audit.snapshot(plan, PLAN_FIELDS)),
             reason=reason.strip(),
         )
@@ -333,7 +314,8 @@ def plan_copy_forward(
             )
             plan.measures.set(measures)
             kept = {m.pk for m in measures}
-            actions: list[Action] = []
+            objectives: list[Objective] = []
+            copies: list[Action] = []
             for old in previous.objectives.prefetch_related("measures", "actions"):
                 new = Objective.objects.create(
                     plan=plan,
@@ -343,7 +325,8 @@ def plan_copy_forward(
                     order=old.order,
                 )
                 new.measures.set([m for m in old.measures.all() if m.pk in kept])
-                actions += [
+                objectives.append(new)
+                copies += [
                     Action(
                         service=service,
                         objective=new,
@@ -356,16 +339,29 @@ def plan_copy_forward(
                     for a in old.actions.all()
                     if a.is_open
                 ]
-            Action.objects.bulk_create(actions)
-            record(
+            Action.objects.bulk_create(copies)
+            ChangeRecord.objects.bulk_create(
+                audit.change_record(
+                    user=user,
+                    action=Change.CREATE,
+                    source=source,
+                    obj=item,
+                    period=plan.year_label,
+                    changes=audit.diff({}, audit.snapshot(item, fields)),
+                    reason=f"Copied from the {previous.year_label} plan.",
+                )
+                for items, fields in ((objectives, OBJECTIVE_FIELDS), (copies, actions.FIELDS))
+                for item in items
+            )
+            audit.record(
                 user=user,
                 action=Change.CREATE,
                 source=source,
                 obj=plan,
-                year=year,
+                period=periods.fy_label(year),
                 changes={"copied_from": [None, f"{previous.year_label} plan"]},
                 reason=f"Started from the {previous.year_label} plan: {len(measures)} service "
-                f"targets, {previous.objectives.count()} objectives, {len(actions)} open actions.",
+                f"targets, {len(objectives)} objectives, {len(copies)} open actions.",
             )
     except IntegrityError as exc:
         raise PlanError(f"{service} already has a plan for {periods.fy_label(year)}.") from exc
@@ -412,12 +408,12 @@ def objective_save(
             objective.measures.set(chosen)
         changes = audit.diff(before, audit.snapshot(objective, OBJECTIVE_FIELDS))
         if created or changes or chosen is not None:
-            record(
+            audit.record(
                 user=user,
                 action=Change.CREATE if created else Change.UPDATE,
                 source=source,
                 obj=objective,
-                year=plan.year,
+                period=plan.year_label,
                 changes=changes,
             )
     return objective
@@ -430,97 +426,54 @@ def objective_delete(*, objective: Objective, user: User, source: str = Source.F
     with transaction.atomic():
         plan = _locked(plan)
         _require_draft(plan)
-        record(
+        audit.record(
             user=user,
             action=Change.DELETE,
             source=source,
             obj=objective,
-            year=plan.year,
-            changes=audit.diff(audit.snapshot(objective, OBJECTIVE_FIELDS), {}),
+            fields=OBJECTIVE_FIELDS,
+            period=plan.year_label,
+        )
+        # Its actions leave the plan (the database clears their objective): say so for each.
+        ChangeRecord.objects.bulk_create(
+            audit.change_record(
+                user=user,
+                action=Change.UPDATE,
+                source=source,
+                obj=action,
+                period=plan.year_label,
+                changes={"objective": [str(objective.pk), None]},
+                reason=f"Its objective “{objective.title}” was deleted: it stays with the "
+                "service, outside the plan.",
+            )
+            for action in objective.actions.all()
         )
         objective.delete()
 
 
-# Actions
-
-
-def _check_progress(action: Action, today: date) -> None:
-    if action.status == Action.Status.DONE:
-        if action.completed_on is None:
-            action.completed_on = today
-        if action.completed_on > today:
-            raise PlanError("The completion date cannot be in the future.", "completed_on")
-    elif action.completed_on is not None:
-        raise PlanError(
-            "Only a done action has a completion date: clear the date or mark it done.",
-            "completed_on",
-        )
-
-
-def _plan_of(objective_id: int | None) -> ServicePlan | None:
-    if objective_id is None:
-        return None
-    return (
-        ServicePlan.objects.select_for_update()
-        .select_related("service")
-        .filter(objectives=objective_id)
-        .first()
-    )
+# Actions: the plan's pages and admin, with the plan's permissions; the rules are the actions'
+# own (`targets.plans.actions`), whoever calls.
 
 
 def action_save(
     *, action: Action, user: User, today: date | None = None, source: str = Source.FORM
 ) -> Action:
     """Create or change an action of the service; in a signed-off plan, only its progress."""
-    today = today or timezone.localdate()
     _require_edit(user, action.service)
-    with transaction.atomic():
-        stored = None
-        before: audit.Snapshot = {}
-        if action.pk:
-            stored = Action.objects.select_for_update().get(pk=action.pk)
-            before = audit.snapshot(stored, ACTION_FIELDS)
-            if stored.service_id != action.service_id:
-                _require_edit(user, stored.service)
-        new_plan = _plan_of(action.objective_id)
-        old_plan = _plan_of(stored.objective_id) if stored else None
-        if new_plan is not None and new_plan.service_id != action.service_id:
-            raise PlanError(
-                f"The objective belongs to the plan of {new_plan.service}: choose one of "
-                f"{action.service}'s objectives.",
-                "objective",
-            )
-        after = audit.snapshot(action, ACTION_FIELDS)
-        planned_changed = stored is None or any(before[f] != after[f] for f in LOCKED_FIELDS)
-        for plan in (new_plan, old_plan):
-            if plan is not None and plan.is_signed_off and planned_changed:
-                _require_draft(plan)
-        if action.is_appraisal_target and action.owner_id is None:
-            raise PlanError("An appraisal target needs an owner: choose who carries it.", "owner")
-        _check_progress(action, today)
-        action.save()
-        changes = audit.diff(before, audit.snapshot(action, ACTION_FIELDS))
-        if stored is None or changes:
-            plan = new_plan or old_plan
-            record(
-                user=user,
-                action=Change.CREATE if stored is None else Change.UPDATE,
-                source=source,
-                obj=action,
-                year=plan.year if plan else None,
-                changes=changes,
-            )
-    return action
+    if action.pk is None:
+        return actions.action_create(action=action, user=user, today=today, source=source)
+    stored = Action.objects.select_related("service").get(pk=action.pk)
+    if stored.service_id != action.service_id:
+        _require_edit(user, stored.service)
+    return actions.action_update(action=action, user=user, today=today, source=source)
 
 
 def action_attach(
     *, action: Action, objective: Objective, user: User, source: str = Source.FORM
 ) -> Action:
     """Bring an action of the service (from feedback, an audit, a review…) into its plan."""
-    if action.objective_id is not None:
-        raise PlanError("This action is already in a plan.", "objective")
-    action.objective = objective
-    return action_save(action=action, user=user, source=source)
+    _require_edit(user, action.service)
+    return actions.action_attach(action=action, objective_id=objective.pk, user=user, source=source)
 
 
 def action_update_progress(
@@ -535,32 +488,19 @@ def action_update_progress(
 ) -> Action:
     """Status, progress note and completion date: allowed in a signed-off plan too, for the
     action's owner as well as whoever may edit the plan."""
-    today = today or timezone.localdate()
     if not permissions.can_update_action_progress(user, action):
         raise PermissionDenied("Only the action's owner or the head of service can update it.")
-    if status not in Action.Status.values:
-        raise PlanError(f"{status!r} is not a status of an action.", "status")
-    with transaction.atomic():
-        action = (
-            Action.objects.select_for_update(of=("self",))
-            .select_related("objective__plan")
-            .get(pk=action.pk)
-        )
-        before = audit.snapshot(action, PROGRESS_FIELDS)
-        action.status = status
-        action.progress = progress.strip()
-        action.completed_on = completed_on
-        _check_progress(action, today)
-        action.save(update_fields=[*PROGRESS_FIELDS, "updated_at"])
-        changes = audit.diff(before, audit.snapshot(action, PROGRESS_FIELDS))
-        if changes:
-            plan = action.objective.plan if action.objective else None
-            record(
-                user=user,
-                action=Change.UPDATE,
-                source=source,
-                obj=action,
-                year=plan.year if plan else None,
-                changes=changes,
-            )
-    return action
+    return actions.action_progress(
+        action=action,
+        status=status,
+        progress=progress,
+        completed_on=completed_on,
+        user=user,
+        today=today,
+        source=source,
+    )
+
+
+def action_delete(*, action: Action, user: User, source: str = Source.FORM) -> None:
+    _require_edit(user, action.service)
+    actions.action_delete(action=action, user=user, source=source)

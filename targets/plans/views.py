@@ -7,17 +7,16 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from targets import periods, permissions
-from targets import plan_services as services
+from targets import params, periods, permissions
 from targets.models import Action, Objective, Service, ServicePlan, User
-from targets.plan_forms import (
+from targets.plans import services
+from targets.plans.forms import (
     ActionForm,
     AttachForm,
     ObjectiveForm,
@@ -25,7 +24,8 @@ from targets.plan_forms import (
     ProgressForm,
     ReasonForm,
 )
-from targets.plan_services import PlanError
+from targets.plans.overview import plan_overview
+from targets.plans.services import PlanError
 
 
 def _user(request: HttpRequest) -> User:
@@ -35,28 +35,6 @@ def _user(request: HttpRequest) -> User:
 def _require_sees_plans(request: HttpRequest) -> None:
     if not permissions.sees_plans(request.user):
         raise PermissionDenied("Service improvement plans are for council staff.")
-
-
-def parse_year(text: str | None, default: int) -> int | None:
-    """A financial year from ?year=: 2026 or 2026/27; None when it is neither."""
-    text = (text or "").strip()
-    if not text:
-        return default
-    if text.isdigit() and len(text) == 4:
-        return int(text)
-    try:
-        return periods.parse_financial_year(text)
-    except periods.PeriodError:
-        return None
-
-
-def _bad_year(request: HttpRequest, text: str) -> HttpResponse:
-    context = {
-        "title": "Check the year",
-        "message": f"{text!r} is not a financial year: use one such as 2026/27 or 2026.",
-        "back": "/plans/",
-    }
-    return render(request, "error.html", context, status=400)
 
 
 def _plan(code: str, year: int) -> ServicePlan:
@@ -73,10 +51,8 @@ def _refuse(request: HttpRequest, exc: PlanError) -> None:
 
 def plan_list(request: HttpRequest) -> HttpResponse:
     _require_sees_plans(request)
-    this_year = periods.financial_year_of(timezone.localdate())
-    year = parse_year(request.GET.get("year"), this_year)
-    if year is None:
-        return _bad_year(request, request.GET.get("year", ""))
+    this_year = params.this_year()
+    year = params.year_param(request.GET, default=this_year)
     today = timezone.localdate()
     plans = {
         p.service_id: p
@@ -137,45 +113,25 @@ def plan_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 "can_edit": can_edit,
             },
         )
-    actions = Action.objects.select_related("owner", "service").order_by("due", "pk")
-    objectives = list(
-        plan.objectives.select_related("priority").prefetch_related(
-            "measures", Prefetch("actions", queryset=actions)
-        )
-    )
-    unattached = list(
-        Action.objects.filter(service=service, objective__isnull=True)
-        .select_related("owner", "service")
-        .order_by("status", "due", "pk")
-    )
-    window = services.sign_off_window(year)
-    draft = not plan.is_signed_off
+    page = plan_overview(plan, user, today)
     return render(
         request,
         "targets/plans/plan_detail.html",
         {
             "plan": plan,
             "service": service,
-            "measures": plan.measures.select_related("updater").order_by("code"),
-            "objectives": objectives,
-            "unattached": unattached,
-            "attach_form": AttachForm(plan=plan) if draft and can_edit and objectives else None,
-            "can_edit": can_edit and draft,
-            "can_sign_off": draft and permissions.can_sign_off_plan(user, service),
-            "can_reopen": plan.is_signed_off and permissions.can_reopen_plan(user),
-            "can_progress": {
-                a.pk
-                for o in objectives
-                for a in o.actions.all()
-                if permissions.can_update_action_progress(user, a)
-            }
-            | {a.pk for a in unattached if permissions.can_update_action_progress(user, a)},
-            "window": window,
-            "sign_off_open": window.opens <= today <= window.closes,
+            "measures": page.measures,
+            "objectives": page.objectives,
+            "unattached": page.unattached,
+            "attach_form": AttachForm(plan=plan) if page.can_attach else None,
+            "can_edit": page.can_edit,
+            "can_sign_off": page.can_sign_off,
+            "can_reopen": page.can_reopen,
+            "can_progress": page.can_progress,
+            "window": page.window,
+            "sign_off_open": page.sign_off_open,
             "today": today,
-            "other_years": ServicePlan.objects.filter(service=service)
-            .exclude(pk=plan.pk)
-            .order_by("-year"),
+            "other_years": page.other_years,
         },
     )
 
@@ -218,11 +174,12 @@ def plan_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     form = PlanForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.plan_update(plan=plan, summary=form.cleaned_data["summary"], user=user)
-                services.plan_set_measures(
-                    plan=plan, measures=form.cleaned_data["measures"], user=user
-                )
+            services.plan_save(
+                plan=plan,
+                summary=form.cleaned_data["summary"],
+                measures=form.cleaned_data["measures"],
+                user=user,
+            )
         except PlanError as exc:
             form.add_error(exc.field, str(exc))
         else:
@@ -346,7 +303,7 @@ def _action_form_page(
         try:
             saved = services.action_save(action=form.save(commit=False), user=_user(request))
         except PlanError as exc:
-            form.add_error(exc.field, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, f"Action saved: {saved.title}.")
             return redirect(back)

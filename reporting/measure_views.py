@@ -17,7 +17,7 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
     rows = measure_history(measure, internal=internal)
     return render(
         request,
-        "targets/measure_detail.html",
+        "reporting/measure_detail.html",
         {
             "measure": measure,
             "targets": measure.targets.order_by("-year"),

@@ -1,6 +1,6 @@
 """The admin of plans, objectives, actions and planning milestones.
 
-Every write goes through `targets.plan_services`, so the admin keeps the same rules as the pages:
+Every write goes through `targets.plans.services`, so the admin keeps the same rules as the pages:
 the 20-target limit, a plan's own service's measures, a signed-off plan read only except its
 actions' progress, and the audit trail. Sign-off and reopening happen on the plan's page only.
 """
@@ -14,8 +14,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from targets import plan_services as services
-from targets.admin import PerformanceTeamMixin
+from targets import audit
+from targets.admin import AuditedAdmin, PerformanceTeamMixin
 from targets.models import (
     Action,
     ChangeRecord,
@@ -24,7 +24,8 @@ from targets.models import (
     ServicePlan,
     User,
 )
-from targets.plan_services import PlanError
+from targets.plans import actions, services
+from targets.plans.actions import PlanError
 
 ADMIN = ChangeRecord.Source.ADMIN
 
@@ -73,7 +74,7 @@ class ObjectiveInline(PerformanceTeamMixin, admin.TabularInline):  # type: ignor
 
 
 @admin.register(ServicePlan)
-class ServicePlanAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ServicePlanAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     form = ServicePlanAdminForm
     list_display = ("service", "year", "status", "signed_off_by", "signed_off_at")
     list_filter = ("status", "year", "service")
@@ -132,8 +133,10 @@ class ServicePlanAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         if obj.is_signed_off:
             raise PermissionDenied("A signed-off plan cannot be deleted.")
-        services.record(user=_user(request), action="delete", source=ADMIN, obj=obj, year=obj.year)
-        super().delete_model(request, obj)
+        audit.record(
+            user=request.user, action="delete", source=ADMIN, obj=obj, period=obj.year_label
+        )
+        obj.delete()
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
@@ -157,25 +160,21 @@ class ActionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             "completed_on",
         ]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        objective = cleaned.get("objective")
-        service = cleaned.get("service")
-        if (
-            objective is not None
-            and service is not None
-            and objective.plan.service_id != (service.pk)
-        ):
-            self.add_error("objective", "Choose an objective of the action's own service's plan.")
-        if objective is not None and objective.plan.is_signed_off and not self.instance.pk:
-            self.add_error("objective", "That plan is signed off: actions cannot be added to it.")
-        if cleaned.get("is_appraisal_target") and not cleaned.get("owner", self.instance.owner):
-            self.add_error("owner", "An appraisal target needs an owner.")
-        return cleaned
+    user: Any = None  # set by ActionAdmin.get_form
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self.errors:
+            return
+        # The actions' own rules, as the pages and every other source meet them.
+        try:
+            actions.action_check(action=self.instance, user=self.user)
+        except PlanError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, str(exc))
 
 
 @admin.register(Action)
-class ActionAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ActionAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     form = ActionAdminForm
     list_display = ("title", "service", "objective", "owner", "due", "status", "source")
     list_filter = ("status", "source", "is_appraisal_target", "service")
@@ -189,7 +188,7 @@ class ActionAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if self._signed_off(obj):
-            return services.LOCKED_FIELDS
+            return actions.PLANNED_FIELDS
         return ()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -197,14 +196,20 @@ class ActionAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form: Any = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # a class made for this request
+        return form
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.action_save(action=obj, user=_user(request), source=ADMIN)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         if self._signed_off(obj):
             raise PermissionDenied("An action of a signed-off plan cannot be deleted.")
-        services.record(user=_user(request), action="delete", source=ADMIN, obj=obj, year=None)
-        super().delete_model(request, obj)
+        services.action_delete(action=obj, user=_user(request), source=ADMIN)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset.select_related("objective__plan"):
@@ -212,7 +217,7 @@ class ActionAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
 
 
 @admin.register(PlanningMilestone)
-class PlanningMilestoneAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class PlanningMilestoneAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("due", "title", "kind", "year", "done_on")
     list_filter = ("year", "kind")
     search_fields = ("title",)

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from targets import audit, periods, permissions
 from targets.models import Action, ChangeRecord, PlanningMilestone, User
-from targets.plan_services import PlanError, record
+from targets.plans.actions import PlanError
 
 Kind = PlanningMilestone.Kind
+MILESTONE_FIELDS = ("year", "kind", "title", "description", "due")
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,13 @@ STANDARD_CYCLE: tuple[Step, ...] = (
 )  # fmt: skip
 
 
-def milestones_generate(*, year: int) -> list[PlanningMilestone]:
+def milestones_generate(
+    *, year: int, user: User | None = None, source: str = ChangeRecord.Source.SYSTEM
+) -> list[PlanningMilestone]:
     """The standard calendar of the cycle running in `year`; adds only what is missing, so it
-    can run again safely. Returns the milestones it added."""
+    can run again safely. Returns the milestones it added (`user` None: the system)."""
+    if user is not None and not permissions.can_manage_milestones(user):
+        raise PermissionDenied("Only the performance team keeps the planning calendar.")
     next_label = periods.fy_label(year + 1)
     existing = set(PlanningMilestone.objects.filter(year=year).values_list("title", flat=True))
     new = [
@@ -98,6 +103,17 @@ def milestones_generate(*, year: int) -> list[PlanningMilestone]:
     ]
     with transaction.atomic():
         PlanningMilestone.objects.bulk_create(new)
+        ChangeRecord.objects.bulk_create(
+            audit.change_record(
+                user=user,
+                action=ChangeRecord.Action.CREATE,
+                source=source,
+                obj=milestone,
+                period=periods.fy_label(year),
+                changes=audit.diff({}, audit.snapshot(milestone, MILESTONE_FIELDS)),
+            )
+            for milestone in new
+        )
     return new
 
 
@@ -124,13 +140,14 @@ def milestone_mark_done(
         milestone.done_on = done_on
         milestone.done_by = user
         milestone.save(update_fields=list(fields))
-        record(
+        audit.record(
             user=user,
             action=ChangeRecord.Action.UPDATE,
             source=source,
             obj=milestone,
-            year=milestone.year,
-            changes=audit.diff(before, audit.snapshot(milestone, fields)),
+            before=before,
+            fields=fields,
+            period=periods.fy_label(milestone.year),
         )
     return milestone
 
