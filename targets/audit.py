@@ -44,6 +44,7 @@ NOT_AUDITED: dict[str, str] = {
     "targets.changerecord": "the audit trail itself",
     "targets.reminder": "the log of reminders sent: one row per reminder, written once",
     "reporting.reportrun": "the log of report runs: who asked, when, each attempt and its result",
+    "benchmarking.fetch": "the log of LG Inform fetches (each value a fetch writes is recorded)",
 }
 
 

@@ -32,6 +32,7 @@ from benchmarking.lginform.client import (
     UrlLibTransport,
 )
 from benchmarking.models import Authority, BenchmarkValue, Fetch, Metric
+from targets import audit
 from targets.imports.reader import Table
 from targets.models import ChangeRecord
 from targets.periods import PeriodError
@@ -42,7 +43,6 @@ NOT_CONFIGURED = (
 )
 # Celery beat's entry (config/celery.py), in words for the page.
 SCHEDULE = "every Monday at 06:15"
-OBJECT_TYPE = "benchmark-value"
 COLUMNS = frozenset({"area_code", "area_name", "period", "value"})
 DETAILS_KEPT = 60
 CONCURRENT = (
@@ -222,16 +222,13 @@ def _audit(metric: Metric, report: BenchmarkImportReport, batch: str) -> None:
     codes = dict(Authority.objects.filter(pk__in=areas).values_list("pk", "code"))
     ChangeRecord.objects.bulk_create(
         [
-            ChangeRecord(
+            audit.change_record(
                 user=None,
                 action=ChangeRecord.Action.CREATE
                 if change.before is None
                 else ChangeRecord.Action.UPDATE,
                 source=ChangeRecord.Source.SYSTEM,
-                object_type=OBJECT_TYPE,
-                object_id=pks.get((change.authority_id, change.period)),
-                measure=None,
-                measure_code="",
+                obj=BenchmarkValue(pk=pks.get((change.authority_id, change.period))),
                 period=change.period,
                 changes={"value": [_figure(change.before), _figure(change.after)]},
                 reason=f"{metric.code} {codes[change.authority_id]}: fetched from LG Inform "

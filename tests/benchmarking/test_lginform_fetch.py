@@ -124,7 +124,7 @@ def test_every_value_written_is_in_the_audit_trail_with_the_fetch_batch(env18: M
     assert (oxford.action, oxford.source, oxford.object_type, oxford.object_id) == (
         ChangeRecord.Action.CREATE,
         ChangeRecord.Source.SYSTEM,
-        "benchmark-value",
+        "benchmarkvalue",
         value.pk,
     )
     assert oxford.changes == {"value": [None, "48.3"]}
