@@ -103,7 +103,12 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         if "userinfo" not in token:
             raise client.ProviderError("The provider sent no ID token.")
         raw = dict(token["userinfo"])
-        if settings.OIDC_GROUPS_CLAIM not in raw and client.metadata().get("userinfo_endpoint"):
+        overage = settings.OIDC_GROUPS_CLAIM in (raw.get("_claim_names") or {})
+        if (
+            settings.OIDC_GROUPS_CLAIM not in raw
+            and not overage
+            and client.metadata().get("userinfo_endpoint")
+        ):
             # Some providers put groups in the user info only (Keycloak can be set up so).
             info = client.provider().userinfo(token=token)
             if str(info.get("sub")) == str(raw["sub"]) and settings.OIDC_GROUPS_CLAIM in info:
