@@ -109,9 +109,9 @@ def notices_raise(*, today: date, summary: RunSummary | None = None) -> RunSumma
         ).values_list("user_id", "kind")
     )
     with transaction.atomic():
-        current = {
-            key: pk
-            for pk, *key in Notice.objects.current()
+        current: dict[Key, int] = {
+            (recipient, kind, object_key, occasion): pk
+            for pk, recipient, kind, object_key, occasion in Notice.objects.current()
             .filter(kind__in=answered)
             .order_by()
             .values_list("pk", "recipient_id", "kind", "object_key", "occasion")
