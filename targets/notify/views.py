@@ -17,7 +17,9 @@ RECENT_DIGESTS = 10
 def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # LoginRequiredMiddleware: signed in
-    form = PreferencesForm(request.POST or None, preferences=preferences_of(user))
+    # Every box unticked posts nothing at all: a POST is bound even when empty.
+    data = request.POST if request.method == "POST" else None
+    form = PreferencesForm(data, preferences=preferences_of(user))
     if request.method == "POST" and form.is_valid():
         changes = preferences_save(user=user, off=form.switched_off())
         messages.success(
