@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -37,6 +37,7 @@ def check_database() -> str:
 
 
 def check_cache() -> str:
+    cache = caches["default"]
     if isinstance(cache, RedisCache):
         # The cache itself fails open (a miss, never an error): ask Redis directly.
         cache._cache.get_client(write=True).ping()
@@ -53,7 +54,7 @@ def check_cache() -> str:
 def check_broker() -> str:
     from config.celery import app
 
-    if app.conf.task_always_eager:
+    if app.conf.task_always_eager or app.conf.broker_url.startswith("memory://"):
         return NOT_CONFIGURED
     timeout = settings.HEALTHZ_BROKER_TIMEOUT
     with app.connection_for_write() as conn:
