@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
+from http import HTTPStatus
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -360,8 +361,7 @@ class Provider:
             body = json.dumps(body)
             headers = [*headers, ("Content-Type", "application/json")]
         payload = body.encode() if isinstance(body, str) else body
-        reason = {200: "OK", 302: "Found", 400: "Bad Request", 401: "Unauthorized"}.get(status, "")
-        start_response(f"{status} {reason}".strip(), headers)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [payload]
 
     def discovery(self, request: Request) -> Response:

@@ -152,7 +152,12 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    """End the Goldthread session and, where the provider offers it, the provider's too."""
+    """End the Goldthread session and, where the provider offers it, the provider's too.
+
+    The provider's end-session address is on another site, and the sign-out form's policy
+    (`form-action 'self'`) forbids a redirect there after a form: a short page sends the
+    browser on instead (a refresh of no delay, and a link for when that is switched off).
+    """
     id_token = request.session.get(ID_TOKEN)
     auth.logout(request)
     after = resolve_url(settings.LOGOUT_REDIRECT_URL)
@@ -165,7 +170,11 @@ def logout(request: HttpRequest) -> HttpResponse:
                     id_token_hint=id_token,
                     client_id=settings.OIDC_CLIENT_ID,
                 )
-                return HttpResponseRedirect(logout_url["url"])
+                context = {
+                    "end_session": logout_url["url"],
+                    "provider_name": settings.OIDC_PROVIDER_NAME,
+                }
+                return render(request, "registration/signed_out.html", context)
         except (requests.RequestException, client.ProviderError) as exc:
             logger.warning("Single sign-on: the provider's sign-out is not reachable: %s", exc)
     return HttpResponseRedirect(after)
