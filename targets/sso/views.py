@@ -78,10 +78,11 @@ def sso_login(request: HttpRequest) -> HttpResponse:
         return client.provider().authorize_redirect(request, redirect_uri)  # type: ignore[no-any-return]
     except (requests.RequestException, client.ProviderError, RuntimeError) as exc:
         logger.error("Single sign-on: the provider cannot be used: %s", exc)
+        name = settings.OIDC_PROVIDER_NAME
         return _error(
             request,
-            f"{settings.OIDC_PROVIDER_NAME.capitalize()} cannot be reached just now. Try again "
-            "in a few minutes; if it goes on, tell IT.",
+            f"{name[:1].upper()}{name[1:]} cannot be reached just now. Try again in a few "
+            "minutes; if it goes on, tell IT.",
             502,
         )
 
