@@ -77,7 +77,7 @@ def _in_audience(role: str, in_a_service: bool, schedule: ReportSchedule, intern
     )
     if internal and not sees_internal:
         return False
-    named = {
+    named: dict[str, bool] = {
         CorporateRole.CMT: schedule.cmt_may_download,
         CorporateRole.CEB: schedule.ceb_may_download,
         CorporateRole.SCRUTINY: schedule.scrutiny_may_download,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from typing import TextIO
 
+from django.core.management.base import OutputWrapper
 from django.db.models import Q
 from django.utils import timezone
 
@@ -54,7 +55,7 @@ def group_id(name: str) -> str:
     return str(uuid.uuid5(TENANT, name))
 
 
-def load(*, stdout: TextIO) -> dict[str, int]:
+def load(*, stdout: TextIO | OutputWrapper) -> dict[str, int]:
     mappings = _mappings()
     addresses = _addresses()
     preferences = _preferences()
@@ -74,15 +75,16 @@ def _mappings() -> int:
         )
         added += created
     for service in Service.objects.filter(is_active=True).order_by("name"):
-        for suffix, role in (
+        service_groups: list[tuple[str, str]] = [
             ("Officers", ServiceRole.Role.UPDATER),
             ("Data-Quality-Champion", ServiceRole.Role.DQ_CHAMPION),
-        ):
+        ]
+        for suffix, service_role in service_groups:
             name = f"GG-Goldthread-{service.code.title().replace('-', '')}-{suffix}"
             _, created = GroupRoleMapping.objects.get_or_create(
                 group=group_id(name),
                 service=service,
-                service_role=role,
+                service_role=service_role,
                 defaults={"label": name},
             )
             added += created

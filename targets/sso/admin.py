@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from targets import audit
 from targets.admin import PerformanceTeamMixin
-from targets.models import ChangeRecord, CorporateRole, GroupRoleMapping, SsoIdentity
+from targets.models import ChangeRecord, CorporateRole, GroupRoleMapping, SsoIdentity, User
 from targets.models.sso import service_role_choices
 
 MAPPING_FIELDS = ["group", "label", "corporate_role", "service", "service_role"]
@@ -61,8 +61,9 @@ class GroupRoleMappingAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ig
         self, request: HttpRequest, obj: GroupRoleMapping, action: str, before: Any
     ) -> None:
         after = audit.snapshot(obj, MAPPING_FIELDS) if action != "delete" else {}
+        user = request.user
         ChangeRecord.objects.create(
-            user=request.user,
+            user=user if isinstance(user, User) else None,
             action=action,
             source=ChangeRecord.Source.ADMIN,
             object_type="group-mapping",

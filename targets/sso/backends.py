@@ -46,5 +46,11 @@ class SingleSignOnBackend(ModelBackend):
     """The backend of sessions opened by the identity provider: it checks no password, and
     keeps loading the signed-in person on each request (`get_user`) while they are active."""
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> None:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         return None

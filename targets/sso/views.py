@@ -12,6 +12,7 @@ from django.contrib import auth
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,7 +47,7 @@ def _login_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_not_required
-def login(request: HttpRequest) -> HttpResponse:
+def login(request: HttpRequest) -> HttpResponseBase:
     """The sign-in page: the council's account first when SSO is on, a password form as
     LOCAL_LOGIN allows (for break-glass administrators only, or not at all)."""
     context = _login_context(request)
@@ -57,7 +58,7 @@ def login(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "registration/login.html", context, status=403)
     view = auth_views.LoginView.as_view(redirect_authenticated_user=True, extra_context=context)
-    return view(request)  # type: ignore[no-any-return]
+    return view(request)
 
 
 def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
