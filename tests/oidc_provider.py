@@ -8,8 +8,8 @@ council's identity provider does, until its end-session endpoint is visited).
 
 A test can make it misbehave as a broken or hostile provider would (`fault`): an ID token for
 another audience, an expired one, one signed with a key it does not publish, one naming another
-issuer, groups left out of the ID token (then only in the user info), a discovery document that
-names another issuer.
+issuer, one with another sign-in's nonce, groups left out of the ID token (then only in the user
+info) or too many to list, a discovery document that names another issuer.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ WRONG_ISSUER = "wrong_issuer"
 GROUPS_IN_USERINFO = "groups_in_userinfo"
 DISCOVERY_ISSUER = "discovery_issuer"
 GROUP_OVERAGE = "group_overage"
+WRONG_NONCE = "wrong_nonce"
 
 
 @dataclass
@@ -250,6 +251,12 @@ class OpenID(OpenIDCode):  # type: ignore[misc]
         return (
             self.provider.rogue_key if self.provider.fault == BAD_SIGNATURE else self.provider.key
         )
+
+    def get_authorization_code_claims(self, authorization_code: Code) -> dict[str, Any]:
+        claims: dict[str, Any] = super().get_authorization_code_claims(authorization_code)
+        if self.provider.fault == WRONG_NONCE:
+            claims["nonce"] = "a-nonce-from-another-sign-in"
+        return claims
 
     def get_client_algorithm(self, client: Client) -> str:
         return "RS256"

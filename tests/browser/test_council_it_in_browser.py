@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from targets.models import GroupRoleMapping, Notice, NotificationPreference, Service, User
+from targets.notify.engine import digests_gather, digests_send
 from targets.sso import client as sso_client
 from tests import oidc_provider as op
 from tests.browser.test_monthly_cycle import assert_accessible
@@ -99,3 +100,33 @@ def test_sign_in_through_the_council_see_deadlines_choose_e_mails_sign_out(
     # The provider's session ended too: it asks for the password again.
     page.get_by_role("link", name="Sign in with your Oxford City Council account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to the council")
+
+
+def test_the_digest_e_mail_is_accessible(
+    browser: Browser, alice: User, hannah: User, mailoutbox: list[Any]
+) -> None:
+    """The HTML part of a digest with escalations and several areas, checked by axe-core."""
+    hannah.email = "hannah@oxford.example"
+    hannah.save()
+    for title, kind, escalation in (
+        ("WR01 Bins collected on time, Oct 2026", "value_escalated", True),
+        ("Food waste collections (Waste and Recycling)", "action_overdue", False),
+        ("Customer feedback of Waste and Recycling", "feedback_lapsed", False),
+    ):
+        Notice.objects.create(
+            recipient=hannah, kind=kind, object_key=f"x:{title}", title=title, url="/my/",
+            detail="Was due 15 Nov 2026 (11 days late)", escalation=escalation,
+            raised_on=date(2026, 11, 26),
+        )  # fmt: skip
+    digests_gather(today=date(2026, 11, 26))
+    digests_send(today=date(2026, 11, 26))
+    (message,) = mailoutbox
+    html, _ = message.alternatives[0]
+
+    page = browser.new_context().new_page()
+    page.set_content(str(html))
+
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        ["Escalated to you", "Improvement actions", "Customer feedback"]
+    )
+    assert_accessible(page)

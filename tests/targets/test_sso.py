@@ -190,7 +190,7 @@ def test_next_never_leads_off_the_site(services: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "fault", [op.WRONG_AUDIENCE, op.EXPIRED, op.BAD_SIGNATURE, op.WRONG_ISSUER]
+    "fault", [op.WRONG_AUDIENCE, op.EXPIRED, op.BAD_SIGNATURE, op.WRONG_ISSUER, op.WRONG_NONCE]
 )
 def test_a_token_that_fails_its_checks_signs_nobody_in(
     services: Any, provider: op.Provider, fault: str
