@@ -35,6 +35,7 @@ from django.utils import timezone
 from targets.models import Digest, Notice, NotificationPreference, User
 from targets.notify import kinds as registry
 from targets.notify.kinds import Spec
+from targets.notify.mail import digest_message
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +180,16 @@ def digests_gather(*, today: date, summary: RunSummary | None = None) -> RunSumm
         muted=True
     )
     waiting = Notice.objects.current().filter(digest__isnull=True, muted=False)
-    carried = Digest.objects.filter(day__lt=today, status=Digest.Status.PENDING)
+    # Earlier digests still waiting (the mail server was down), or whose sender died while
+    # sending them. order_by(): the default ordering would join the user table (and lock it).
+    carried = (
+        Digest.objects.filter(day__lt=today)
+        .filter(
+            Q(status=Digest.Status.PENDING)
+            | Q(status=Digest.Status.SENDING, claimed_until__lt=timezone.now())
+        )
+        .order_by()
+    )
     recipients = set(waiting.values_list("recipient_id", flat=True)) | set(
         carried.values_list("recipient_id", flat=True)
     )
@@ -195,6 +205,7 @@ def digests_gather(*, today: date, summary: RunSummary | None = None) -> RunSumm
         todays = dict(
             Digest.objects.select_for_update()
             .filter(day=today, recipient_id__in=mailable, status=Digest.Status.PENDING)
+            .order_by()
             .values_list("recipient_id", "pk")
         )
         if not todays:
@@ -243,8 +254,6 @@ def digests_send(
 
 
 def digest_send(*, digest_id: int, now: datetime | None = None, summary: RunSummary) -> None:
-    from targets.notify.mail import digest_message
-
     now = now or timezone.now()
     claimed = (
         Digest.objects.filter(pk=digest_id)
