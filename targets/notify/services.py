@@ -43,7 +43,7 @@ def preferences_save(
             user=user,
             action=ChangeRecord.Action.UPDATE,
             source=source,
-            object_type="notification-preference",
+            object_type="notification-choice",
             object_id=user.pk,
             measure=None,
             measure_code="",

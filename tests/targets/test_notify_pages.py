@@ -86,7 +86,7 @@ def test_switching_a_kind_off_is_saved_and_recorded(alice: User) -> None:
     assert list(
         NotificationPreference.objects.values_list("user__username", "kind", "delivery")
     ) == [("alice", "pack_published", "off")]
-    record = ChangeRecord.objects.get(object_type="notification-preference")
+    record = ChangeRecord.objects.get(object_type="notification-choice")
     assert (record.user, record.source, record.object_id) == (alice, "form", alice.pk)
     assert record.changes == {"pack_published": ["digest", "off"]}
     page = soup(browser.get("/my/notifications/"))
@@ -94,7 +94,7 @@ def test_switching_a_kind_off_is_saved_and_recorded(alice: User) -> None:
     assert not page.find("input", attrs={"name": "email_pack_published"}).has_attr("checked")
 
     browser.post("/my/notifications/", data)
-    assert ChangeRecord.objects.filter(object_type="notification-preference").count() == 1
+    assert ChangeRecord.objects.filter(object_type="notification-choice").count() == 1
 
 
 def test_one_persons_choices_never_touch_anothers(alice: User, bob: User) -> None:
