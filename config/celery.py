@@ -17,9 +17,16 @@ app.autodiscover_tasks()
 # 07:00 stays 07:00 local time across the clock changes. django-celery-beat's database scheduler
 # copies these entries into its tables when beat starts.
 app.conf.beat_schedule = {
+    # Every deadline reaching its owner: the day's notices and one digest e-mail a person. (The
+    # entry keeps the name of the reminders it replaced, so that beat's database updates it.)
     "send-reminders": {
-        "task": "targets.tasks.send_reminders_task",
+        "task": "targets.tasks.send_notifications_task",
         "schedule": crontab(hour="7", minute="0"),
+    },
+    # Today's digests the mail server did not take: tried again until it does.
+    "retry-notification-digests": {
+        "task": "targets.tasks.retry_digests_task",
+        "schedule": crontab(minute="*/30", hour="7-21"),
     },
     # Makes each report schedule's due pack, and publishes again any run still waiting for a
     # worker: asked for while the broker was down, or left behind by a worker that was killed.

@@ -238,13 +238,20 @@ EMAIL_BACKEND = (
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# STARTTLS on the submission port (587) by default; EMAIL_USE_SSL for implicit TLS (465).
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+# A mail server that does not answer must not hold a worker: the digest waits for the next try.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "goldthread@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
-# Reminders: what is due within N days, and escalation to the head of service after M days late.
+# Notifications (targets/notify/): values and improvement actions are "due soon" N days ahead;
+# anything late by more than M days is escalated to the owner's manager; yearly and six-monthly
+# deadlines (procedure reviews, feedback, a review's nine months) are announced L days ahead.
 REMINDER_DUE_SOON_DAYS = int(os.environ.get("REMINDER_DUE_SOON_DAYS", "5"))
 REMINDER_ESCALATE_AFTER_DAYS = int(os.environ.get("REMINDER_ESCALATE_AFTER_DAYS", "10"))
+NOTIFY_LEAD_DAYS = int(os.environ.get("NOTIFY_LEAD_DAYS", "30"))
 
 # Uploads: evidence files and import spreadsheets.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
@@ -277,6 +284,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers and monitors probe /healthz over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -323,7 +332,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # period after AXES_FAILURE_LIMIT failures in a row; the lockout page answers 429.
 AUTHENTICATION_BACKENDS = [
     "config.security.AxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords, as LOCAL_LOGIN allows; then the sessions of people who signed in through SSO.
+    "targets.sso.backends.LocalPasswordBackend",
+    "targets.sso.backends.SingleSignOnBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -358,6 +369,35 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+# /healthz gives the broker this long to answer (seconds).
+HEALTHZ_BROKER_TIMEOUT = float(os.environ.get("HEALTHZ_BROKER_TIMEOUT", "1"))
 
 # Backups (`manage.py backup`): where dumps go unless --output says otherwise.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+
+# --- Single sign-on with OpenID Connect (issue 20) ------------------------------------------------
+
+# The council's identity provider (Microsoft Entra ID, Google Workspace, Keycloak…), configured
+# entirely here. Without OIDC_ISSUER there is no SSO and people sign in with a password.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your council account")
+OIDC_REDIRECT_URI = os.environ.get("OIDC_REDIRECT_URI", "")
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+# A first sign-in whose username is already a local account's: link the two (on) or refuse.
+OIDC_LINK_LOCAL_ACCOUNTS = env_bool("OIDC_LINK_LOCAL_ACCOUNTS", False)
+if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
+if "openid" not in OIDC_SCOPES.split():
+    raise ImproperlyConfigured("OIDC_SCOPES must include openid.")
+
+# Signing in with a password: on (everyone), superusers (break-glass administrators only) or off.
+LOCAL_LOGIN = os.environ.get("LOCAL_LOGIN", "on").strip().lower()
+if LOCAL_LOGIN not in {"on", "superusers", "off"}:
+    raise ImproperlyConfigured("LOCAL_LOGIN must be on, superusers or off.")
+if LOCAL_LOGIN != "on" and not OIDC_ISSUER:
+    raise ImproperlyConfigured(f"LOCAL_LOGIN={LOCAL_LOGIN} needs single sign-on (OIDC_ISSUER).")

@@ -325,6 +325,8 @@ class DataQualityAuditAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[mis
     list_select_related = ("measure", "auditor")
 
 
-# Plans, actions and the planning calendar: registered by their own module, which needs the
-# classes above.
+# Registered by their own modules, which need the mixins above: the notifications' notices and
+# digests; plans, actions and the planning calendar; single sign-on's mapping and identities.
+import targets.notify.admin  # noqa: E402, F401, I001
 import targets.plans.admin  # noqa: E402, F401
+import targets.sso.admin  # noqa: E402, F401

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from targets import entry_views
+from targets.sso import views as sso_views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", sso_views.login, name="login"),
+    path("logout/", sso_views.logout, name="logout"),
+    path("sso/", include("targets.sso.urls")),
     path("my/", entry_views.my_work, name="my_work"),
     path("measures/<str:code>/enter/", entry_views.value_edit, name="value_edit"),
     path("measures/<str:code>/preview/", entry_views.value_preview, name="value_preview"),
@@ -23,4 +24,5 @@ urlpatterns = [
     path("", include("targets.upload_urls")),
     path("quality/", include("targets.quality.urls")),
     path("", include("targets.plans.urls")),
+    path("", include("targets.notify.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from targets.models.audit import ChangeRecord, Reminder
+from targets.models.audit import ChangeRecord
 from targets.models.measures import (
     Measure,
     MeasureQuerySet,
@@ -10,6 +10,7 @@ from targets.models.measures import (
     TargetProfile,
     figure_field,
 )
+from targets.models.notifications import Digest, Notice, NotificationPreference
 from targets.models.organisation import CorporateRole, Priority, Service, ServiceRole, User
 from targets.models.plans import (
     Action,
@@ -24,6 +25,7 @@ from targets.models.quality import (
     DataQualityAudit,
     DataQualityProcedure,
 )
+from targets.models.sso import GroupRoleMapping, SsoIdentity
 from targets.models.values import (
     INTERNAL_STATUSES,
     DataQuality,
@@ -44,7 +46,6 @@ __all__ = [
     "Objective",
     "PlanningMilestone",
     "Priority",
-    "Reminder",
     "Service",
     "ServicePlan",
     "ServiceRole",
@@ -59,4 +60,9 @@ __all__ = [
     "DataQualityAudit",
     "DataQualityProcedure",
     "AuditResult",
+    "Digest",
+    "Notice",
+    "NotificationPreference",
+    "GroupRoleMapping",
+    "SsoIdentity",
 ]

@@ -115,29 +115,3 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_type} {self.measure_code} {self.period}"
-
-
-class Reminder(models.Model):
-    """A reminder sent about one measure's period: at most one of each kind, however often run."""
-
-    class Kind(models.TextChoices):
-        DUE_SOON = "due_soon", "Due soon"
-        LATE = "late", "Late"
-        ESCALATION = "escalation", "Escalated to head of service"
-
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="reminders")
-    period = models.CharField(max_length=12)
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    recipient = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["measure", "period", "kind"], name="one_reminder_per_kind"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.measure.code} {self.period}"

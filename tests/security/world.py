@@ -40,6 +40,7 @@ from reporting.packs import snapshot
 from targets import audit
 from targets.models import (
     CorporateRole,
+    GroupRoleMapping,
     Measure,
     Priority,
     Service,
@@ -50,7 +51,8 @@ from targets.models import (
     ValueStatus,
 )
 from targets.periods import parse_period
-from tests.factories import MeasureFactory, UserFactory
+from targets.sso.services import Claims, sso_sign_in
+from tests.factories import MeasureFactory
 
 # The month every value is for: the last month of 2026/27-Q2 and of 2026/27-B3, so that the
 # monthly, bi-monthly and quarterly packs all show it.
@@ -90,28 +92,58 @@ class World:
     ids: dict[str, Any] = field(default_factory=dict)
 
 
-def _people(waste: Service, housing: Service) -> dict[str, User | None]:
-    def member(name: str, service: Service, role: str) -> User:
-        user = UserFactory(username=name)
-        ServiceRole.objects.create(user=user, service=service, role=role)
-        return user
+# The personas sign in through single sign-on (issue 20), so the matrix covers SSO-created users:
+# their roles come from the council's groups, through the mapping the performance team edits.
+ISSUER = "https://login.microsoftonline.com/matrix-tenant/v2.0"
+GROUPS: dict[str, tuple[str, list[str]]] = {
+    # persona: (username, groups)
+    "noroles": ("nora", ["All staff"]),
+    "alice": ("alice", ["GT Waste officers", "All staff"]),
+    "bob": ("bob", ["GT Housing officers"]),
+    "hannah": ("hannah", ["GT Waste head"]),
+    "harry": ("harry", ["GT Housing head"]),
+    "dora": ("dora", ["GT Waste data quality"]),
+    "sam": ("sam", ["GT Scrutiny panel"]),
+    "carol": ("carol", ["GT Corporate management team"]),
+    "pat": ("pat", ["GT Performance team"]),
+}
 
-    hannah = UserFactory(username="hannah")
-    waste.head = hannah
-    waste.save()
-    housing.head = UserFactory(username="harry")
-    housing.save()
-    return {
-        "anonymous": None,
-        "noroles": UserFactory(username="nora"),
-        "alice": member("alice", waste, ServiceRole.Role.UPDATER),
-        "bob": member("bob", housing, ServiceRole.Role.UPDATER),
-        "hannah": hannah,
-        "dora": member("dora", waste, ServiceRole.Role.DQ_CHAMPION),
-        "sam": UserFactory(username="sam", corporate_role=CorporateRole.SCRUTINY),
-        "carol": UserFactory(username="carol", corporate_role=CorporateRole.CMT),
-        "pat": UserFactory(username="pat", corporate_role=CorporateRole.PERFORMANCE),
-    }
+
+def _mapping(waste: Service, housing: Service) -> None:
+    for group, role in (
+        ("GT Performance team", CorporateRole.PERFORMANCE),
+        ("GT Corporate management team", CorporateRole.CMT),
+        ("GT Scrutiny panel", CorporateRole.SCRUTINY),
+    ):
+        GroupRoleMapping.objects.create(group=group, corporate_role=role)
+    for group, service, role in (
+        ("GT Waste officers", waste, ServiceRole.Role.UPDATER),
+        ("GT Housing officers", housing, ServiceRole.Role.UPDATER),
+        ("GT Waste data quality", waste, ServiceRole.Role.DQ_CHAMPION),
+        ("GT Waste head", waste, "head"),
+        ("GT Housing head", housing, "head"),
+    ):
+        GroupRoleMapping.objects.create(group=group, service=service, service_role=role)
+
+
+def _people(waste: Service, housing: Service) -> dict[str, User | None]:
+    _mapping(waste, housing)
+    people: dict[str, User | None] = {"anonymous": None}
+    for persona, (username, groups) in GROUPS.items():
+        claims = Claims(
+            issuer=ISSUER,
+            subject=f"oid-{username}",
+            username=username,
+            email=f"{username}@oxford.example",
+            first_name=username.capitalize(),
+            last_name="Persona",
+            groups=groups,
+        )
+        people[persona] = sso_sign_in(claims=claims).user
+    del people["harry"]  # the head of housing: not one of the nine personas
+    waste.refresh_from_db()
+    housing.refresh_from_db()
+    return people
 
 
 def make_run(code: str, period: str, *, public: bool = False, version: int = 1) -> ReportRun:

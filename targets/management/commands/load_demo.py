@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from targets.demo import council_it
 from targets.demo.builder import DEMO_PASSWORD, database_is_empty, demo_logins, load_demo
 from targets.models import User
 
@@ -50,6 +51,9 @@ class Command(BaseCommand):
             f"{totals['targets']} targets, {totals['values']} values, {totals['users']} users."
         )
         self._load_other_apps()
+        # Last, once every app's deadlines are in: the SSO mapping, choices and today's notices.
+        with transaction.atomic():
+            council_it.load(stdout=self.stdout)
         self._print_logins()
 
     def _load_other_apps(self) -> None:
