@@ -42,7 +42,11 @@ KEPT_NAMES = {
 # Tables written without a record of their own, and why.
 NOT_AUDITED: dict[str, str] = {
     "targets.changerecord": "the audit trail itself",
-    "targets.reminder": "the log of reminders sent: one row per reminder, written once",
+    "targets.notice": "the log of notices raised and sent: one row per person, kind, object and "
+    "occasion",
+    "targets.digest": "the log of digest e-mails: one row per person and day, each attempt",
+    "targets.ssoidentity": "who signed in through the provider, and when: the person's own record "
+    "holds each change to them",
     "reporting.reportrun": "the log of report runs: who asked, when, each attempt and its result",
     "benchmarking.fetch": "the log of LG Inform fetches (each value a fetch writes is recorded)",
 }

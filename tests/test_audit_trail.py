@@ -15,7 +15,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -60,6 +60,7 @@ from targets.models import (
     ChangeRecord,
     CorporateRole,
     DataQualityAudit,
+    GroupRoleMapping,
     Measure,
     Objective,
     PlanningMilestone,
@@ -71,10 +72,13 @@ from targets.models import (
     Value,
     ValueStatus,
 )
+from targets.notify import kinds as notify_kinds
+from targets.notify import services as notify_services
 from targets.periods import parse_period
 from targets.plans import actions, cycle
 from targets.plans import services as plan_services
 from targets.quality import services as quality_services
+from targets.sso import services as sso_services
 from tests.factories import MeasureFactory, TargetFactory, UserFactory
 
 ROOT = Path(settings.BASE_DIR)
@@ -101,6 +105,11 @@ READS = {
     "targets.services.derived_actual",
     "targets.services.period_target",
     "targets.services.would_be",
+    "targets.notify.services.preferences_of",
+    "targets.sso.services.claims_from",
+    "targets.sso.services.current_roles",
+    "targets.sso.services.grants",
+    "targets.sso.services.roles_text",
 }
 COLLECTION_CALLS = {"add", "set", "remove", "clear", "update"}
 WRITE_CALLS = {
@@ -444,7 +453,35 @@ def _u(w: World, name: str) -> User:
     return w.users[name]
 
 
+def _sso_mapped(w: World) -> None:
+    GroupRoleMapping.objects.create(
+        group="gt-housing-heads", service=w.housing, service_role="head"
+    )
+    GroupRoleMapping.objects.create(
+        group="gt-waste-officers", service=w.waste, service_role=ServiceRole.Role.UPDATER
+    )
+
+
+def _signed_in_through_sso(w: World) -> None:
+    """A first sign-in whose groups make the person the head of housing and a waste officer,
+    then a second whose groups take the officer's role away."""
+    claims = sso_services.Claims(
+        issuer="https://login.example.gov.uk",
+        subject="sub-1",
+        username="newhead",
+        email="newhead@example.gov.uk",
+        groups=["gt-housing-heads", "gt-waste-officers"],
+    )
+    sso_services.sso_sign_in(claims=claims)
+    sso_services.sso_sign_in(claims=replace(claims, groups=["gt-housing-heads"]))
+
+
 SCENARIOS: dict[str, Callable[[World], Any]] = {
+    # Single sign-on and the notifications' choices
+    "targets.sso.services.sso_sign_in": _signed_in_through_sso,
+    "targets.notify.services.preferences_save": lambda w: notify_services.preferences_save(
+        user=_u(w, ALICE), off={notify_kinds.all_kinds()[0].code}
+    ),
     # The value workflow
     "targets.services.value_save": lambda w: V.value_save(
         measure=w.measure,
@@ -806,6 +843,7 @@ def _linked(w: World) -> None:
 
 # What a scenario needs arranged first, outside the watch.
 PREPARE: dict[str, Callable[[World], Any]] = {
+    "targets.sso.services.sso_sign_in": _sso_mapped,
     "targets.services.value_approve": _submitted,
     "targets.services.value_return": _submitted,
     "targets.services.value_publish": _approved,

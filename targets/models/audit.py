@@ -50,6 +50,8 @@ class ChangeRecord(models.Model):
         OBJECTIVE = "objective", "objective"
         ACTION = "action", "improvement action"
         PLANNING_MILESTONE = "planningmilestone", "planning milestone"
+        NOTIFICATION_PREFERENCE = "notificationpreference", "notification choice"
+        GROUP_ROLE_MAPPING = "grouprolemapping", "sign-on group mapping"
         # benchmarking
         AUTHORITY = "authority", "authority"
         COMPARATOR_GROUP = "comparatorgroup", "comparator group"
@@ -94,7 +96,7 @@ class ChangeRecord(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     source = models.CharField(max_length=10, choices=Source.choices)
     object_type = models.CharField(
-        max_length=20,
+        max_length=30,
         choices=ObjectType.choices,
         help_text="What changed: its model, in the one vocabulary (ChangeRecord.ObjectType).",
     )

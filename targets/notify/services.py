@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from targets import audit
 from targets.models import ChangeRecord, NotificationPreference, User
 from targets.notify import kinds as registry
 
@@ -35,18 +36,20 @@ def preferences_save(
         }
         if not changes:
             return {}
+        labels = {kind.code: kind.label for kind in registry.all_kinds()}
         for code in changes:
-            NotificationPreference.objects.update_or_create(
+            preference = NotificationPreference.objects.filter(user=user, kind=code).first()
+            before = audit.stored(preference, ["delivery"]) if preference else {}
+            preference, created = NotificationPreference.objects.update_or_create(
                 user=user, kind=code, defaults={"delivery": after[code]}
             )
-        ChangeRecord.objects.create(
-            user=user,
-            action=ChangeRecord.Action.UPDATE,
-            source=source,
-            object_type="notification-choice",
-            object_id=user.pk,
-            measure=None,
-            measure_code="",
-            changes=changes,
-        )
+            audit.record(
+                user=user,
+                action=ChangeRecord.Action.CREATE if created else ChangeRecord.Action.UPDATE,
+                source=source,
+                obj=preference,
+                before=before,
+                fields=["delivery"],
+                reason=f"{user.username}'s e-mail of {labels.get(code, code)}",
+            )
     return changes

@@ -9,9 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from targets import audit
-from targets.admin import PerformanceTeamMixin
-from targets.models import ChangeRecord, CorporateRole, GroupRoleMapping, SsoIdentity, User
+from targets.admin import AuditedAdmin, PerformanceTeamMixin
+from targets.models import CorporateRole, GroupRoleMapping, SsoIdentity
 from targets.models.sso import service_role_choices
 
 MAPPING_FIELDS = ["group", "label", "corporate_role", "service", "service_role"]
@@ -42,7 +41,7 @@ class GroupRoleMappingForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(GroupRoleMapping)
-class GroupRoleMappingAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class GroupRoleMappingAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     """Which group of the identity provider gives which role. People who sign in through the
     provider have every role this list gives exactly when they are in one of its groups; roles
     it never gives are left as set by hand."""
@@ -56,43 +55,6 @@ class GroupRoleMappingAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ig
     @admin.display(description="role")
     def role_text(self, obj: GroupRoleMapping) -> str:
         return obj.role_text
-
-    def _record(
-        self, request: HttpRequest, obj: GroupRoleMapping, action: str, before: Any
-    ) -> None:
-        after = audit.snapshot(obj, MAPPING_FIELDS) if action != "delete" else {}
-        user = request.user
-        ChangeRecord.objects.create(
-            user=user if isinstance(user, User) else None,
-            action=action,
-            source=ChangeRecord.Source.ADMIN,
-            object_type="group-mapping",
-            object_id=obj.pk,
-            measure=None,
-            measure_code="",
-            changes=audit.diff(before, after) if action != "delete" else before_as_changes(before),
-        )
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        before = {}
-        if obj.pk is not None:
-            stored = GroupRoleMapping.objects.get(pk=obj.pk)
-            before = audit.snapshot(stored, MAPPING_FIELDS)
-        super().save_model(request, obj, form, change)
-        self._record(request, obj, "update" if change else "create", before)
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        self._record(request, obj, "delete", audit.snapshot(obj, MAPPING_FIELDS))
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for obj in queryset:
-            self._record(request, obj, "delete", audit.snapshot(obj, MAPPING_FIELDS))
-        super().delete_queryset(request, queryset)
-
-
-def before_as_changes(before: audit.Snapshot) -> dict[str, list[str | None]]:
-    return {field: [value, None] for field, value in before.items() if value is not None}
 
 
 class ReadOnlyAdmin(PerformanceTeamMixin):

@@ -123,17 +123,14 @@ def sso_sign_in(*, claims: Claims, now: datetime | None = None) -> SignInResult:
         if after_roles != current:
             changes["roles"] = [roles_text(current), roles_text(after_roles)]
         if created or changes:
-            ChangeRecord.objects.create(
+            audit.change_record(
                 user=user,
                 action=ChangeRecord.Action.CREATE if created else ChangeRecord.Action.UPDATE,
                 source=ChangeRecord.Source.SYSTEM,
-                object_type="user",
-                object_id=user.pk,
-                measure=None,
-                measure_code="",
+                obj=user,
                 changes=changes,
                 reason=_reason(claims, skipped),
-            )
+            ).save()
     for line in skipped:
         logger.warning("Single sign-on of %s: %s", user.username, line)
     if hasattr(user, "_goldthread_service_roles"):
@@ -175,18 +172,23 @@ def current_roles(user: User) -> roles.Roles:
 
 
 def _apply(user: User, difference: roles.Change) -> list[str]:
-    """Give and take the service roles; return what could not be given, and why."""
+    """Give and take the service roles, each change recorded; return what could not be given, and
+    why."""
     names = dict(Service.objects.values_list("pk", "name"))
     skipped = []
+    reason = "Single sign-on: the person's groups at the identity provider"
     for service_id, role in sorted(difference.removed):
         if role == HEAD:
-            Service.objects.filter(pk=service_id, head=user).update(head=None)
+            _set_head(service_id, frm=user, to=None, reason=reason)
         else:
-            ServiceRole.objects.filter(user=user, service_id=service_id, role=role).delete()
+            for held in ServiceRole.objects.filter(user=user, service_id=service_id, role=role):
+                before = audit.snapshot(held)
+                held.delete()
+                _record(held, ChangeRecord.Action.DELETE, before=before, reason=reason)
     for service_id, role in sorted(difference.added):
         service = names.get(service_id, str(service_id))
         if role == HEAD:
-            if not Service.objects.filter(pk=service_id, head__isnull=True).update(head=user):
+            if not _set_head(service_id, frm=None, to=user, reason=reason):
                 skipped.append(f"not made head of {service}: it already has a head")
             continue
         if role == ServiceRole.Role.DQ_CHAMPION:
@@ -194,8 +196,43 @@ def _apply(user: User, difference: roles.Change) -> list[str]:
             if taken.exists():
                 skipped.append(f"not made data quality champion of {service}: it has one")
                 continue
-        ServiceRole.objects.get_or_create(user=user, service_id=service_id, role=role)
+        given, created = ServiceRole.objects.get_or_create(
+            user=user, service_id=service_id, role=role
+        )
+        if created:
+            _record(given, ChangeRecord.Action.CREATE, reason=reason)
     return skipped
+
+
+def _set_head(service_id: int, *, frm: User | None, to: User | None, reason: str) -> bool:
+    """Make `to` the head of the service if its head is `frm` now (None: no head); recorded."""
+    service = Service.objects.select_for_update().filter(pk=service_id).first()
+    if service is None or service.head_id != (frm.pk if frm else None):
+        return False
+    before = audit.stored(service, ["head"])
+    service.head = to
+    service.save(update_fields=["head"])
+    _record(service, ChangeRecord.Action.UPDATE, before=before, fields=["head"], reason=reason)
+    return True
+
+
+def _record(
+    obj: Any,
+    action: str,
+    *,
+    before: audit.Snapshot | None = None,
+    fields: list[str] | None = None,
+    reason: str,
+) -> None:
+    audit.record(
+        user=None,
+        action=action,
+        source=ChangeRecord.Source.SYSTEM,
+        obj=obj,
+        before=before,
+        fields=fields,
+        reason=reason,
+    )
 
 
 def roles_text(held: roles.Roles) -> str:

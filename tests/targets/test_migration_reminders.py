@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("targets", "0006_notices_digests_sso")]
-AFTER = [("targets", "0007_reminders_into_notices")]
+BEFORE = [("targets", "0007_notices_digests_sso")]
+AFTER = [("targets", "0008_reminders_into_notices")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -86,15 +86,16 @@ def test_switching_a_kind_off_is_saved_and_recorded(alice: User) -> None:
     assert list(
         NotificationPreference.objects.values_list("user__username", "kind", "delivery")
     ) == [("alice", "pack_published", "off")]
-    record = ChangeRecord.objects.get(object_type="notification-choice")
-    assert (record.user, record.source, record.object_id) == (alice, "form", alice.pk)
-    assert record.changes == {"pack_published": ["digest", "off"]}
+    record = ChangeRecord.objects.get(object_type="notificationpreference")
+    choice = NotificationPreference.objects.get(user=alice)
+    assert (record.user, record.source, record.object_id) == (alice, "form", choice.pk)
+    assert record.changes == {"delivery": [None, "off"]}
     page = soup(browser.get("/my/notifications/"))
     assert "Your choices are saved." in page.get_text()
     assert not page.find("input", attrs={"name": "email_pack_published"}).has_attr("checked")
 
     browser.post("/my/notifications/", data)
-    assert ChangeRecord.objects.filter(object_type="notification-choice").count() == 1
+    assert ChangeRecord.objects.filter(object_type="notificationpreference").count() == 1
 
 
 def test_one_persons_choices_never_touch_anothers(alice: User, bob: User) -> None:

@@ -28,7 +28,7 @@ def test_the_team_adds_a_mapping_and_it_is_recorded(pat: User, waste: Service) -
         "updater",
     )
     assert str(mapping) == "GG Waste officers → Officer (updater), Waste and Recycling"
-    record = ChangeRecord.objects.get(object_type="group-mapping")
+    record = ChangeRecord.objects.get(object_type="grouprolemapping")
     assert (record.user, record.action, record.source) == (pat, "create", "admin")
     assert record.changes["group"] == [None, "3f2a-waste"]
 
@@ -41,7 +41,7 @@ def test_changing_and_deleting_are_recorded(pat: User, waste: Service) -> None:
     browser.post(f"{URL}{mapping.pk}/delete/", {"post": "yes"})
 
     actions = list(
-        ChangeRecord.objects.filter(object_type="group-mapping")
+        ChangeRecord.objects.filter(object_type="grouprolemapping")
         .order_by("at", "id")
         .values_list("action", "changes")
     )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0005_plans'),
+        ('targets', '0006_change_record_object_types'),
     ]
 
     operations = [

@@ -52,7 +52,7 @@ def reminders_into_notices(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("targets", "0006_notices_digests_sso"),
+        ("targets", "0007_notices_digests_sso"),
     ]
 
     operations = [
