@@ -120,7 +120,7 @@ def test_the_metric_page_ranks_the_set_and_highlights_the_council(
     }
     assert facts["Rank"] == "2/3"
     assert facts["Against the median"] == "At the median"
-    assert facts["Against the top quartile"] == "5.0% short of the top quartile"
+    assert facts["Against the top quartile"] == "5.0 percentage points short of the top quartile"
 
 
 @council
