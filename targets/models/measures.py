@@ -30,6 +30,12 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
             Q(active_to__isnull=True) | Q(active_to__gte=year)
         )
 
+    def active_during(self, first: int, last: int) -> MeasureQuerySet:
+        """Measures active in any financial year from `first` to `last`."""
+        return self.filter(active_from__lte=last).filter(
+            Q(active_to__isnull=True) | Q(active_to__gte=first)
+        )
+
     def due_in(self, month: Period) -> MeasureQuerySet:
         """Measures with a period ending in this month (quarterly ones only at quarter ends)."""
         due = [f for f in Measure.Frequency if periods.is_due_in(periods.Frequency(f), month)]

@@ -61,7 +61,7 @@ def test_the_minus_is_a_true_minus_sign() -> None:
 
 
 @given(
-    st.decimals(min_value=-10**9, max_value=10**9, places=4, allow_nan=False),
+    st.decimals(min_value=-(10**9), max_value=10**9, places=4, allow_nan=False),
     st.integers(min_value=0, max_value=3),
 )
 def test_number_reads_back_as_the_rounded_value(value: Decimal, decimals: int) -> None:
