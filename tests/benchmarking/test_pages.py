@@ -188,8 +188,18 @@ def test_groups_pages_show_every_version(carol: User, five: list[Authority]) -> 
     assert "Club" in soup(client.get("/benchmarking/groups/")).get_text()
     page = soup(client.get("/benchmarking/groups/club/"))
     assert [h.get_text(strip=True) for h in page.select("h2")] == [
-        "Members from 2023/24 (1)",
-        "Members from the start (2)",
+        "Members from 2023/24 (1 authority)",
+        "Members from the start (2 authorities)",
+    ]
+
+
+def test_a_nearest_neighbour_group_counts_its_neighbours(
+    carol: User, five: list[Authority]
+) -> None:
+    group("nearest-e07000001", [A, B, C], kind="nearest", owner=five[0])
+    page = soup(client_for(carol).get("/benchmarking/groups/nearest-e07000001/"))
+    assert [h.get_text(" ", strip=True) for h in page.select("h2")] == [
+        "Members from the start (3 authorities: District A and its 2 nearest neighbours)"
     ]
 
 
