@@ -148,6 +148,8 @@ class ScorecardView(APIView):
             internal=internal,
             today=today,
             trend=False,
+            flags=False,
+            history=0,
         )
         body = {
             "period": month.code,

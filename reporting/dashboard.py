@@ -110,9 +110,13 @@ def scorecard(
     internal: bool,
     today: date,
     trend: bool = True,
+    flags: bool = True,
+    history: int = SPARKLINE_PERIODS,
 ) -> Scorecard:
     """The rows of the measures chosen for `month` (`targets.scorecard` rule), the RAG filter
-    applied, the counts of exactly those rows, and the trend, loaded together in four queries."""
+    applied, the counts of exactly those rows, and the trend, loaded together in four queries;
+    with `flags`, the failed data-quality audits of the rows (the pages show them), and each
+    row's last `history` actuals (the sparklines)."""
     window = periods.last_n(month, TREND_MONTHS) if trend else [month]
     candidates = list(
         measures.active_during(window[0].year, month.year)
@@ -128,7 +132,7 @@ def scorecard(
         codes, years = codes | trend_codes, years | trend_years
     data = ScorecardData.load(candidates, codes, years)
     statuses = measure_statuses(
-        chosen, month, internal=internal, today=today, history=SPARKLINE_PERIODS, data=data
+        chosen, month, internal=internal, today=today, history=history, data=data
     )
     shown = [s for s in statuses if matches(s, rag)]
     return Scorecard(
@@ -141,7 +145,7 @@ def scorecard(
         if trend
         else [],
         turned_red=[s for s in shown if s.turned_red],
-        dq_flags=dq_flags(shown),
+        dq_flags=dq_flags(shown) if flags else {},
     )
 
 

@@ -178,10 +178,10 @@ def _period_or_none(code: str | None, measure: Measure) -> Period | None:
 
 
 def figures_to(today: date) -> Period:
-    """The latest month for which the public measures' values are mostly published (one query);
-    the last complete month if none has been in three years."""
+    """The latest month for which the council's values are mostly published (one query), as
+    scrutiny's dashboard opens at; the last complete month if none has been in three years."""
     latest = periods.latest_complete_period(today, periods.Frequency.MONTHLY)
-    return latest_published_month(public_measures(), latest) or latest
+    return latest_published_month(Measure.objects.all(), latest) or latest
 
 
 class MonthError(ValueError):

@@ -240,11 +240,17 @@ def last_n(period: Period, n: int) -> list[Period]:
     """Return the `n` periods ending with `period`, oldest first."""
     if n < 0:
         raise PeriodError(f"Cannot take the last {n} periods (expected 0 or more)")
+    return list(_last_n(period, n))
+
+
+# Every row of a scorecard asks this for its sparkline, and the trend for its window.
+@lru_cache(maxsize=8192)
+def _last_n(period: Period, n: int) -> tuple[Period, ...]:
     result: list[Period] = []
     for _ in range(n):
         # Step back only as often as needed, so the earliest supported year is reachable.
         result.append(result[-1].previous() if result else period)
-    return result[::-1]
+    return tuple(result[::-1])
 
 
 def span_label(chosen: Sequence[Period]) -> str:

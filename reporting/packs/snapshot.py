@@ -39,7 +39,9 @@ def build(
     """The figures of a schedule's pack for a period, as JSON-ready data."""
     month = period.months()[-1]
     internal = schedule.uses_internal_values
-    card = scorecard(schedule.measures(), month=month, rag=None, internal=internal, today=today)
+    card = scorecard(
+        schedule.measures(), month=month, rag=None, internal=internal, today=today, flags=False
+    )
     rows = ScorecardRowSerializer([row(s) for s in card.statuses], many=True).data
     priorities = {s.measure.priority for s in card.statuses if s.measure.priority}
     # Final once nothing in it can still change: every row has its value, and every value
