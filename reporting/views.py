@@ -39,14 +39,15 @@ def _filtered(
     today = timezone.localdate()
     latest = latest_month(today)
     internal = permissions.sees_internal_values(request.user)
-    month = cleaned.get("period") or default_month(internal=internal, today=today)
+    opens_at = default_month(internal=internal, today=today)
+    month = cleaned.get("period") or opens_at
     if valid and month > latest:
         filters.form.add_error("period", f"{month.label} has not ended yet.")
     choices = list(reversed(periods.last_n(latest, 36)))
     if month not in choices and month <= latest:
         choices.append(month)
     context = {"month": month, "today": today, "latest": latest, "month_choices": choices}
-    return filters, {**context, "internal": internal}
+    return filters, {**context, "internal": internal, "opens_at": opens_at}
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

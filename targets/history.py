@@ -19,6 +19,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 
+from targets import periods
 from targets.models import (
     Action,
     ChangeRecord,
@@ -43,6 +44,8 @@ MODELS: dict[str, type[models.Model]] = {
 # Where the model's own name would mislead: an audit's action is one of the plans' actions.
 NOUNS = {"dq_action": "data-quality action", "profile": "target profile"}
 EMPTY = "(empty)"
+# Fields that hold a period code (2025-12, 2025/26-Q2), shown as the period's name.
+PERIOD_FIELDS = {"period", "month", "sample_from", "sample_to"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,18 @@ class HistoryEntry:
     record: ChangeRecord
     what: str  # e.g. "Changed value"
     changes: list[Change]
+
+    @property
+    def period(self) -> str:
+        """The record's period by name ("Dec 2025"), or as recorded (a year label)."""
+        return period_label(self.record.period)
+
+
+def period_label(code: str) -> str:
+    try:
+        return periods.parse_period(code).label
+    except periods.PeriodError:
+        return code
 
 
 def model_for(object_type: str) -> type[models.Model] | None:
@@ -116,6 +131,8 @@ def _text(
         return EMPTY
     if field is None:
         return raw
+    if field.name in PERIOD_FIELDS:
+        return period_label(raw)
     if field.is_relation and field.related_model is not None:
         key = _key(raw)
         found = names.get(field.related_model, {}).get(key) if key is not None else None  # type: ignore[call-overload]

@@ -91,7 +91,7 @@ def test_people_are_named_never_numbered(carol: User, measure: Measure, pat: Use
     assert rows["Changed data-quality audit"] == [
         "Auditor: (empty) → Priya Anand",
         "Status: Proposed → Done",
-        "First period sampled: (empty) → 2026-04",
+        "First period sampled: (empty) → Apr 2026",
         "Completed on: (empty) → 2 Nov 2026",
     ]
     assert rows["Changed measure"] == [
@@ -99,7 +99,7 @@ def test_people_are_named_never_numbered(carol: User, measure: Measure, pat: Use
         "Public: No → Yes",
     ]
     text = " ".join(line for lines in rows.values() for line in lines)
-    assert str(pat.pk) not in re.sub(r"\d{4}-\d{2}|\d+ \w{3} \d{4}", "", text)
+    assert str(pat.pk) not in re.sub(r"(\d+ )?\w{3} \d{4}", "", text)
 
 
 def test_naming_people_costs_one_query_however_many_records(
