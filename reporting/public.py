@@ -34,6 +34,7 @@ from targets.scorecard import (
     measure_statuses,
     needed_for_rows,
     period_statuses,
+    row_period,
     summary,
 )
 
@@ -213,7 +214,7 @@ def page(today: date, month: Period | None = None) -> PublicPage:
         .select_related("priority", "service")
         .order_by(F("priority__number").asc(nulls_last=True), "code")
     )
-    shown = [periods.latest_ending_by(month, m.period_frequency) for m in measures]
+    shown = [row_period(m, month) for m in measures]
     data = ScorecardData.load(measures, *needed_for_rows(shown, history=HISTORY))
     statuses = measure_statuses(
         measures, month, internal=False, today=today, history=HISTORY, data=data
