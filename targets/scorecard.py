@@ -53,7 +53,7 @@ class MeasureStatus:
     previous_rag: RagResult | None = None
     history: list[tuple[Period, Decimal | None]] = field(default_factory=list)
     ytd_periods: tuple[Period, ...] = ()  # the periods the year to date was taken over
-    reported: date | None = None  # the day the value shown was submitted (annual ones come late)
+    reported: date | None = None  # the day the value shown came in (annual ones come late)
 
     @property
     def actual(self) -> Decimal | None:
@@ -322,11 +322,17 @@ def _status(
             previous.actual if previous else None, book.for_period(measure, before)
         ),
         late=late,
-        reported=timezone.localdate(value.submitted_at) if value and value.submitted_at else None,
+        reported=_reported(value),
         history=[(p, v.actual if (v := seen(p)) else None) for p in periods.last_n(period, history)]
         if history
         else [],
     )
+
+
+def _reported(value: Value | None) -> date | None:
+    """When the value came in: submitted, or published for one imported as published."""
+    moment = (value.submitted_at or value.published_at) if value is not None else None
+    return timezone.localdate(moment) if moment is not None else None
 
 
 def summary(rows: Iterable[MeasureStatus]) -> rules.OnTargetSummary:
