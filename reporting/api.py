@@ -49,7 +49,7 @@ class ScorecardRowSerializer(serializers.Serializer[Any]):
     late = serializers.BooleanField()
     not_yet_approved = serializers.BooleanField()
     reported = serializers.DateField(
-        allow_null=True, help_text="The day the value shown was submitted."
+        allow_null=True, help_text="The day the value shown came in: submitted, or published."
     )
 
 
