@@ -92,6 +92,13 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None: 
     return found if isinstance(found, models.Field) else None
 
 
+def _order(model: type[models.Model] | None, name: str) -> tuple[int, str]:
+    """The field's place in its model (PostgreSQL's jsonb keeps no order of its own)."""
+    fields = [f.name for f in model._meta.concrete_fields] if model is not None else []
+    field = _field(model, name)
+    return (fields.index(field.name) if field is not None and field.name in fields else 999, name)
+
+
 def _label(field: models.Field | None, name: str) -> str:  # type: ignore[type-arg]
     if field is not None:
         return str(capfirst(field.verbose_name))
@@ -162,7 +169,7 @@ def entries(records: Iterable[ChangeRecord]) -> list[HistoryEntry]:
             str(model._meta.verbose_name) if model is not None else record.object_type
         )
         changes = []
-        for name, pair in record.changes.items():
+        for name, pair in sorted(record.changes.items(), key=lambda item: _order(model, item[0])):
             field = _field(model, name)
             old, new = (list(pair) + [None, None])[:2]
             changes.append(
