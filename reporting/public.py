@@ -200,6 +200,9 @@ def month_asked(code: str, today: date) -> Period:
     latest = figures_to(today)
     if month > latest:
         raise MonthError(f"Figures for {month.label} have not been published yet.")
+    earliest = periods.last_n(latest, MONTH_CHOICES)[0]
+    if month < earliest:
+        raise MonthError(f"Choose a month from {earliest.label} to {latest.label}.")
     return month
 
 
