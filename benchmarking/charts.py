@@ -6,10 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from benchmarking.positions import Position
+from targets.rules import round_to
 
 
-def _float(value: Any) -> float | None:
-    return float(value) if value is not None else None
+def _float(value: Any, decimals: int | None = None) -> float | None:
+    """A figure to draw; at `decimals` (half up) where the chart labels it, as the tables do."""
+    if value is None:
+        return None
+    return float(round_to(value, decimals) if decimals is not None else value)
 
 
 def ranking_chart(position: Position) -> dict[str, Any]:
@@ -22,9 +26,9 @@ def ranking_chart(position: Position) -> dict[str, Any]:
         "ranks": [row["rank"] for row in ranking],
         "highlight": [row["is_area"] for row in ranking],
         "area": position.area.name,
-        "p25": _float(position.stats["p25"]),
-        "median": _float(position.stats["median"]),
-        "p75": _float(position.stats["p75"]),
+        "p25": _float(position.stats["p25"], metric.decimals),
+        "median": _float(position.stats["median"], metric.decimals),
+        "p75": _float(position.stats["p75"], metric.decimals),
         "unit": metric.get_unit_display(),
         "higher_is_better": metric.is_higher_better,
     }

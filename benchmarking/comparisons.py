@@ -71,6 +71,19 @@ class Comparison:
             return Q(authority__type=self.type_code) | Q(authority_id=area.pk)
         return Q()
 
+    def size_text(self, year: int, area: Authority) -> str:
+        """What the set counts in `year`, for a group: "15 nearest neighbours (16 including
+        Oxford)"; empty for a type or all authorities (their size is the count with values)."""
+        members = self.members_in(year) if self.kind == "group" else None
+        if members is None:
+            return ""
+        return size_text(
+            len(members),
+            includes_area=area.pk in members,
+            area_name=area.name,
+            nearest=self.group is not None and self.group.kind == ComparatorGroup.Kind.NEAREST,
+        )
+
     def includes(self, authority_id: int, authority_type: str, year: int, area: Authority) -> bool:
         if authority_id == area.pk:
             return True
@@ -79,6 +92,15 @@ class Comparison:
         if self.kind == "type":
             return authority_type == self.type_code
         return True
+
+
+def size_text(members: int, *, includes_area: bool, area_name: str, nearest: bool) -> str:
+    """What a group's size counts: "15 nearest neighbours (16 including Oxford)", never a bare
+    16 above a ranking out of 15."""
+    others = members - 1 if includes_area else members
+    noun = "nearest neighbour" if nearest else "other authorit"
+    noun += ("" if others == 1 else "s") if nearest else ("y" if others == 1 else "ies")
+    return f"{others} {noun} ({others + 1} including {area_name})"
 
 
 def _group_versions(group: ComparatorGroup) -> tuple[tuple[int | None, frozenset[int]], ...]:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmarking import periods as benchmark_periods
-from targets import periods
+from targets import formatting, periods
 from targets.models import Measure, Service, User
 
 GSS_PATTERN = re.compile(r"[EWSNK]\d{8}")
@@ -206,18 +206,13 @@ class Metric(models.Model):
         return f"https://id.esd.org.uk/metricType/{self.lginform_id}" if self.lginform_id else ""
 
     def format(self, figure: Decimal | None) -> str:
-        """The figure in the metric's unit, at its decimals or at the places it has (a
-        percentile can fall between two figures: 35.25 is shown as it is, never as 35.2)."""
-        if figure is None:
-            return "–"
-        exponent = figure.normalize().as_tuple().exponent
-        places = max(self.decimals, -exponent if isinstance(exponent, int) else 0)
-        text = f"{figure:,.{places}f}"
-        if self.unit == Measure.Unit.PERCENT:
-            return f"{text}%"
-        if self.unit == Measure.Unit.CURRENCY:
-            return f"£{text}"
-        return text
+        """The figure at the metric's decimals in its unit: a percentile between two figures
+        is rounded like any other figure (half up), and −£21.72 has a true minus."""
+        return formatting.figure(figure, unit=self.unit, decimals=self.decimals)
+
+    def format_gap(self, gap: Decimal | None) -> str:
+        """The size of a gap between two of its figures: percentage points for a percentage."""
+        return formatting.difference(gap, unit=self.unit, decimals=self.decimals)
 
 
 class BenchmarkValue(models.Model):

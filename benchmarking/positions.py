@@ -42,6 +42,15 @@ class Position:
         return benchmark_periods.label(self.period)
 
     @property
+    def counted_text(self) -> str:
+        """What the rank is out of: the group's size and how many have a value, e.g. "15
+        nearest neighbours (16 including Oxford); 15 authorities with a value for 2023/24"."""
+        n = self.stats["n"]
+        with_value = f"{n} authorit{'y' if n == 1 else 'ies'} with a value for {self.period_label}"
+        size = self.comparison.size_text(_year(self.period), self.area)
+        return f"{size}; {with_value}" if size else with_value
+
+    @property
     def ranking(self) -> list[dict[str, Any]]:
         """The set, best first, with names; `is_area` marks the area itself."""
         return [

@@ -11,11 +11,12 @@ from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from benchmarking import periods as benchmark_periods
 from benchmarking import positions
 from benchmarking.charts import ranking_chart, trend_chart
-from benchmarking.comparisons import ComparisonError, type_label
+from benchmarking.comparisons import ComparisonError, comparison_for, type_label
 from benchmarking.filters import FetchFilter, MetricFilter
 from benchmarking.forms import PositionForm, UploadForm
 from benchmarking.imports import MetricSpec, import_benchmarks
@@ -30,6 +31,7 @@ from benchmarking.models import (
 )
 from benchmarking.overview import council, council_summaries
 from benchmarking.permissions import can_manage_benchmarks
+from targets.periods import financial_year_of
 
 METRICS_PER_PAGE = 50
 FETCHES_PER_PAGE = 50
@@ -54,10 +56,22 @@ def overview(request: HttpRequest) -> HttpResponse:
             "others": others if not summed else [],
             "area": area,
             "type_label": type_label(area.type, area.type_name) if area else "",
+            "nearest_text": _nearest_text(area),
             "can_manage": can_manage_benchmarks(request.user),
             "council_area_code": settings.COUNCIL_AREA_CODE,
         },
     )
+
+
+def _nearest_text(area: Authority | None) -> str:
+    """The council's nearest-neighbour group as it stands this year, in words."""
+    if area is None:
+        return ""
+    try:
+        nearest = comparison_for("nearest", area)
+    except ComparisonError:
+        return ""
+    return nearest.size_text(financial_year_of(timezone.localdate()), area)
 
 
 def metric_list(request: HttpRequest) -> HttpResponse:

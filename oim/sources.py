@@ -17,6 +17,7 @@ from feedback import figures as feedback_figures
 from oim.models import Factor, KeyProcess, ServiceBudget
 from oim.performance import Performance, percent, service_performance
 from oim.vfm import VfmRow, vfm_rows
+from targets import formatting
 from targets.models import Service
 from targets.periods import fy_label
 
@@ -161,7 +162,8 @@ def _budget(data: SourceData, service: Service) -> Figure:
     value = data.budgets.get(service.pk)
     if value is None:
         return Figure(None, f"No net budget entered for {fy_label(data.year)}.")
-    return Figure(value, f"Net budget {fy_label(data.year)}: £{value:,.0f}.")
+    amount = formatting.figure(value, unit=formatting.CURRENCY, decimals=0)
+    return Figure(value, f"Net budget {fy_label(data.year)}: {amount}.")
 
 
 def _assessed(data: SourceData, service: Service) -> Figure:

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reporting.dashboard import latest_month, scorecard
+from reporting.dashboard import default_month, latest_month, scorecard
 from reporting.filters import ScorecardFilter
 from targets import permissions
 from targets.models import Measure
@@ -38,10 +38,19 @@ class ScorecardRowSerializer(serializers.Serializer[Any]):
     ytd_actual = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     ytd_target = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     ytd_rag = serializers.CharField()
+    ytd_periods = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The periods the year to date was taken over, actual and target alike: "
+        "those of the row's year, up to its period, with a value the viewer may see.",
+    )
+    ytd_span = serializers.CharField(help_text='Those periods\' months, e.g. "Apr–Jun".')
     forecast = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     forecast_rag = serializers.CharField(allow_null=True)
     late = serializers.BooleanField()
     not_yet_approved = serializers.BooleanField()
+    reported = serializers.DateField(
+        allow_null=True, help_text="The day the value shown came in: submitted, or published."
+    )
 
 
 class SummarySerializer(serializers.Serializer[Any]):
@@ -56,7 +65,7 @@ class SummarySerializer(serializers.Serializer[Any]):
 
 
 class ScorecardSerializer(serializers.Serializer[Any]):
-    period = serializers.CharField()
+    period = serializers.CharField(help_text="The month the rows are for, e.g. 2026-10.")
     summary = SummarySerializer()
     rows = ScorecardRowSerializer(many=True)
 
@@ -86,18 +95,26 @@ def row(status: MeasureStatus) -> dict[str, Any]:
         "ytd_actual": status.ytd_actual,
         "ytd_target": _spec(status.ytd_target, "value"),
         "ytd_rag": status.ytd_rag.rag.value,
+        "ytd_periods": [p.code for p in status.ytd_periods],
+        "ytd_span": status.ytd_span,
         "forecast": value.forecast if value else None,
         "forecast_rag": _rag(status.forecast_rag),
         "late": status.late,
         "not_yet_approved": status.not_yet_approved,
+        "reported": status.reported,
     }
 
 
 class ScorecardView(APIView):
-    """One row per measure for a month, with the "x of y on target" summary.
+    """One row per measure for a month, with the "x of y on target" summary of exactly the rows
+    returned (after every filter, `rag` included).
 
-    Staff see values once submitted (`not_yet_approved` until approved); scrutiny members see
-    published values only. Without `kind`, all kinds are included.
+    Each row is the measure's latest period ending in or before the month (monthly: that month;
+    quarterly: the latest quarter ended; annual: the latest year ended). Staff see values once
+    submitted (`not_yet_approved` until approved); scrutiny members see published values only.
+    The year to date is taken over `ytd_periods`, actual and target alike. Without `period`:
+    the last complete month for staff, the latest month mostly published for scrutiny. Without
+    `kind`, all kinds are included.
     """
 
     @extend_schema(
@@ -118,16 +135,21 @@ class ScorecardView(APIView):
             raise ValidationError(filters.errors)
         today = timezone.localdate()
         latest = latest_month(today)
-        month = filters.form.cleaned_data.get("period") or latest
+        internal = permissions.sees_internal_values(request.user)
+        month = filters.form.cleaned_data.get("period") or default_month(
+            internal=internal, today=today
+        )
         if month > latest:
             raise ValidationError({"period": [f"{month.label} has not ended yet."]})
         card = scorecard(
             filters.qs,
             month=month,
             rag=filters.form.cleaned_data.get("rag") or None,
-            internal=permissions.sees_internal_values(request.user),
+            internal=internal,
             today=today,
             trend=False,
+            flags=False,
+            history=0,
         )
         body = {
             "period": month.code,

@@ -24,7 +24,17 @@ from targets.models import (
 )
 from targets.periods import Period
 from targets.quality.reports import flags_for
-from targets.scorecard import MeasureStatus, measure_statuses, on_target_trend, summary
+from targets.scorecard import (
+    MeasureStatus,
+    ScorecardData,
+    latest_published_month,
+    measure_statuses,
+    needed_for_rows,
+    needed_for_trend,
+    on_target_trend,
+    row_period,
+    summary,
+)
 
 SPARKLINE_PERIODS = 12
 TREND_MONTHS = 24
@@ -33,8 +43,9 @@ TREND_MONTHS = 24
 @dataclass(frozen=True)
 class Scorecard:
     month: Period
-    statuses: list[MeasureStatus]  # after the RAG filter
-    summary: rules.OnTargetSummary  # over every measure the other filters chose
+    statuses: list[MeasureStatus]  # the rows shown: after every filter, the RAG filter included
+    summary: rules.OnTargetSummary  # counted from exactly `statuses`
+    # Each month by the same rule, over the measures the other filters chose (not the RAG one).
     trend: list[tuple[Period, rules.OnTargetSummary]]
     turned_red: list[MeasureStatus]
     # {measure id: the failed audit, actions still open, whose sample includes the row's period}
@@ -70,6 +81,19 @@ def latest_month(today: date) -> Period:
     return periods.latest_complete_period(today, periods.Frequency.MONTHLY)
 
 
+def default_month(
+    *, internal: bool, today: date, measures: MeasureQuerySet | None = None
+) -> Period:
+    """The month a scorecard opens at: the last complete month for staff; for those who see
+    published values only (scrutiny, the public), the latest month whose values have mostly
+    been published (`latest_published_month`), so that they do not open at a month of gaps."""
+    latest = latest_month(today)
+    if internal:
+        return latest
+    scope = measures if measures is not None else Measure.objects.all()
+    return latest_published_month(scope, latest) or latest
+
+
 def matches(status: MeasureStatus, rag: str | None) -> bool:
     if not rag:
         return True
@@ -86,23 +110,42 @@ def scorecard(
     internal: bool,
     today: date,
     trend: bool = True,
+    flags: bool = True,
+    history: int = SPARKLINE_PERIODS,
 ) -> Scorecard:
-    chosen = list(
-        measures.active_in(month.year)
+    """The rows of the measures chosen for `month` (`targets.scorecard` rule), the RAG filter
+    applied, the counts of exactly those rows, and the trend, loaded together in four queries;
+    with `flags`, the failed data-quality audits of the rows (the pages show them), and each
+    row's last `history` actuals (the sparklines)."""
+    window = periods.last_n(month, TREND_MONTHS) if trend else [month]
+    candidates = list(
+        measures.active_during(window[0].year, month.year)
         .select_related("priority", "service", "updater")
         .order_by("code")
     )
+    chosen = [m for m in candidates if m.is_active_in(month.year)]
+    codes, years = needed_for_rows(
+        (row_period(m, month) for m in chosen), history=SPARKLINE_PERIODS
+    )
+    if trend:
+        trend_codes, trend_years = needed_for_trend(candidates, window)
+        codes, years = codes | trend_codes, years | trend_years
+    data = ScorecardData.load(candidates, codes, years)
     statuses = measure_statuses(
-        chosen, month, internal=internal, today=today, history=SPARKLINE_PERIODS
+        chosen, month, internal=internal, today=today, history=history, data=data
     )
     shown = [s for s in statuses if matches(s, rag)]
     return Scorecard(
         month=month,
         statuses=shown,
-        summary=summary(statuses),
-        trend=on_target_trend(chosen, month, TREND_MONTHS, internal=internal) if trend else [],
+        summary=summary(shown),
+        trend=on_target_trend(
+            candidates, month, TREND_MONTHS, internal=internal, today=today, data=data
+        )
+        if trend
+        else [],
         turned_red=[s for s in shown if s.turned_red],
-        dq_flags=dq_flags(shown),
+        dq_flags=dq_flags(shown) if flags else {},
     )
 
 
@@ -115,7 +158,7 @@ def chart_data(card: Scorecard) -> dict[str, Any]:
     return {
         "x": [m.label for m, _ in card.trend],
         "y": [s.percent_on_target for _, s in card.trend],
-        "text": [s.text for _, s in card.trend],
+        "text": [f"{s.text}; n = {s.total} measures" for _, s in card.trend],
     }
 
 

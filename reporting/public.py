@@ -1,9 +1,13 @@
 """What the public sees: published values of public measures, and nothing else.
 
-Every figure here is read either through `measure_statuses(internal=False)` and `measure_history(
-internal=False)`, or through an explicit `status=published` filter: a draft, submitted or approved
-value never reaches the public page or the open data. The outputs are cached under a fingerprint of
-the published data (`cache_key`), so that publishing or un-publishing a value shows at once.
+The page and the open data follow the scorecard's one rule (`targets.scorecard`) for a published-
+only viewer: each measure's row is its latest period ending by the month shown, the year to date
+is taken over the published periods, actual and target alike. They open at the latest month for
+which the values reported have mostly been published (`figures_to`, "figures to Oct 2026"); the
+page may be asked for an earlier month. Every figure is read through `measure_statuses` /
+`period_statuses` / `measure_history` with `internal=False`: a draft, submitted or approved value
+never reaches the public page or the open data. The outputs are cached under a fingerprint of the
+published data (`cache_key`), so that publishing or un-publishing a value shows at once.
 """
 
 from __future__ import annotations
@@ -13,17 +17,29 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import groupby
-from typing import Any, NamedTuple
+from typing import Any
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Sum
 
 from targets import periods, rules
-from targets.models import ChangeRecord, Measure, MeasureQuerySet, Value, ValueStatus
+from targets.models import ChangeRecord, Measure, MeasureQuerySet, ValueStatus
 from targets.periods import Period
 from targets.rules import RagResult, TargetSpec
-from targets.scorecard import MeasureStatus, TargetBook, measure_history, measure_statuses
+from targets.scorecard import (
+    MeasureStatus,
+    ScorecardData,
+    TargetBook,
+    latest_published_month,
+    measure_history,
+    measure_statuses,
+    needed_for_rows,
+    period_statuses,
+    row_period,
+    summary,
+)
 
 HISTORY = 12
+MONTH_CHOICES = 36
 # A safety net: what the fingerprint does not track (names of priorities and services, period
 # profiles of targets) shows within this many seconds.
 CACHE_SECONDS = 300
@@ -116,8 +132,15 @@ class Group:
 
 @dataclass(frozen=True)
 class PublicPage:
+    month: Period  # the month shown
+    figures_to: Period  # the latest month mostly published: where the page opens
     groups: list[Group]
-    summary: rules.OnTargetSummary
+    summary: rules.OnTargetSummary  # counted from exactly the rows of `groups`
+
+    @property
+    def month_choices(self) -> list[Period]:
+        """The months a visitor may choose, newest first: up to the latest mostly published."""
+        return list(reversed(periods.last_n(self.figures_to, MONTH_CHOICES)))
 
 
 def _figure(value: Decimal | None, decimals: int) -> float | None:
@@ -155,34 +178,53 @@ def _period_or_none(code: str | None, measure: Measure) -> Period | None:
     return period if period.frequency == measure.period_frequency else None
 
 
-def page(today: date) -> PublicPage:
-    """The public measures active this financial year, each at its latest published period."""
-    latest = (
-        Value.objects.filter(measure=OuterRef("pk"), status=ValueStatus.PUBLISHED)
-        .order_by("-period")
-        .values("period")[:1]
-    )
+def figures_to(today: date) -> Period:
+    """The latest month for which the council's values are mostly published (one query), as
+    scrutiny's dashboard opens at; the last complete month if none has been in three years."""
+    latest = periods.latest_complete_period(today, periods.Frequency.MONTHLY)
+    return latest_published_month(Measure.objects.all(), latest) or latest
+
+
+class MonthError(ValueError):
+    """A month the public page cannot show: not a month, or not yet published."""
+
+
+def month_asked(code: str, today: date) -> Period:
+    """The month a visitor asked for (`?period=2026-09`), or MonthError saying what is wrong."""
+    try:
+        month = periods.parse_period(code)
+    except periods.PeriodError as exc:
+        raise MonthError(str(exc)) from None
+    if month.frequency != periods.Frequency.MONTHLY:
+        raise MonthError(f"{month.code} is not a month: choose one such as 2026-09.")
+    latest = figures_to(today)
+    if month > latest:
+        raise MonthError(f"Figures for {month.label} have not been published yet.")
+    earliest = periods.last_n(latest, MONTH_CHOICES)[0]
+    if month < earliest:
+        raise MonthError(f"Choose a month from {earliest.label} to {latest.label}.")
+    return month
+
+
+def page(today: date, month: Period | None = None) -> PublicPage:
+    """The public measures active in the month's year, each at its latest period ending by the
+    month (default: `figures_to`), counted exactly as shown."""
+    latest = figures_to(today)
+    month = month or latest
     measures = list(
         public_measures()
-        .active_in(periods.financial_year_of(today))
+        .active_in(month.year)
         .select_related("priority", "service")
-        .annotate(latest_published=Subquery(latest))
         .order_by(F("priority__number").asc(nulls_last=True), "code")
     )
-    at = {
-        m.pk: p
-        for m in measures
-        if (p := _period_or_none(m.latest_published, m))  # type: ignore[attr-defined]
-    }
-    month = periods.latest_complete_period(today, periods.Frequency.MONTHLY)
+    shown = [row_period(m, month) for m in measures]
+    data = ScorecardData.load(measures, *needed_for_rows(shown, history=HISTORY))
     statuses = measure_statuses(
-        measures, month, internal=False, today=today, at=at, history=HISTORY
+        measures, month, internal=False, today=today, history=HISTORY, data=data
     )
-    book = TargetBook.load(measures, {p.year for s in statuses for p, _ in s.history})
-    items = [PublicMeasure(status=s, points=_points(s, book)) for s in statuses]
+    items = [PublicMeasure(status=s, points=_points(s, data.book)) for s in statuses]
     groups = [_group(list(rows)) for _, rows in groupby(items, key=lambda i: i.measure.priority_id)]
-    rated = rules.summarise((s.rag.rag, False) for s in statuses if s.value is not None)
-    return PublicPage(groups=groups, summary=rated)
+    return PublicPage(month=month, figures_to=latest, groups=groups, summary=summary(statuses))
 
 
 def _points(status: MeasureStatus, book: TargetBook) -> list[Point]:
@@ -205,14 +247,14 @@ def _group(items: list[PublicMeasure]) -> Group:
 
 
 def measure_page(code: str, today: date) -> PublicMeasure | None:
-    """One public measure with every published value, or None if there is no such measure."""
+    """One public measure at the month the public page opens at, with every published value
+    up to then; None if there is no such measure."""
     measure = public_measures().select_related("priority", "service").filter(code=code).first()
     if measure is None:
         return None
-    rows = measure_history(measure, internal=False)
-    month = periods.latest_complete_period(today, periods.Frequency.MONTHLY)
-    at = {measure.pk: rows[0].period} if rows else None
-    [status] = measure_statuses([measure], month, internal=False, today=today, at=at)
+    month = figures_to(today)
+    rows = [r for r in measure_history(measure, internal=False) if r.period.end <= month.end]
+    [status] = measure_statuses([measure], month, internal=False, today=today)
     points = [Point(r.period, r.value.actual, r.target, r.rag) for r in reversed(rows)]
     return PublicMeasure(status=status, points=points)
 
@@ -234,48 +276,58 @@ OPEN_DATA_COLUMNS = (
     "target_upper",
     "status",
     "status_label",
+    "ytd_value",
+    "ytd_target",
+    "ytd_target_lower",
+    "ytd_target_upper",
+    "ytd_status",
+    "ytd_span",
+    "ytd_periods",
     "revision",
     "published_at",
 )
 Cell = str | int | Decimal | datetime | None
 
 
-def open_data_rows() -> list[dict[str, Cell]]:
-    """Every published value of every public measure with its period's target and RAG.
+@dataclass(frozen=True)
+class OpenData:
+    figures_to: Period
+    rows: list[dict[str, Cell]]
 
-    Four queries: the public measures, their published values, and the targets with their
+
+def open_data(today: date) -> OpenData:
+    """Every published value of every public measure for a period ending by `figures_to`, with
+    its period's target and RAG and its year to date, by the scorecard's rule (each row is what
+    the public page shows for a month whose row is that period).
+
+    Five queries: the month, the public measures, their values, and the targets with their
     profiles. Figures are rounded to the measure's decimals, as the pages show them.
     """
-    measures = {m.pk: m for m in public_measures().select_related("priority", "service")}
-    published = []
-    for row in Value.objects.filter(
-        status=ValueStatus.PUBLISHED, measure__is_public=True
-    ).values_list("measure_id", "period", "actual", "revision", "published_at"):
-        value = Published(*row)
-        measure = measures.get(value.measure_id)  # None if made public a moment ago
-        if measure and (period := _period_or_none(value.period, measure)):
-            published.append((measure, period, value))
-    book = TargetBook.load(measures.values(), {period.year for _, period, _ in published})
-    published.sort(key=lambda item: (item[0].code, item[1].start))
-    return [_open_data_row(*item, book) for item in published]
+    month = figures_to(today)
+    measures = list(public_measures().select_related("priority", "service"))
+    by_id = {m.pk: m for m in measures}
+    data = ScorecardData.load(measures, None, None)
+    pairs = []
+    for measure_id, by_code in data.values.items():
+        measure = by_id[measure_id]
+        for code, value in by_code.items():
+            period = _period_or_none(code, measure)
+            if value.status == ValueStatus.PUBLISHED and period and period.end <= month.end:
+                pairs.append((measure, period))
+    pairs.sort(key=lambda pair: (pair[0].code, pair[1].start))
+    rows = period_statuses(pairs, internal=False, today=today, data=data)
+    return OpenData(figures_to=month, rows=[_open_data_row(s) for s in rows])
 
 
-class Published(NamedTuple):
-    measure_id: int
-    period: str
-    actual: Decimal | None
-    revision: int
-    published_at: datetime | None
-
-
-def _open_data_row(
-    measure: Measure, period: Period, value: Published, book: TargetBook
-) -> dict[str, Cell]:
-    target = book.for_period(measure, period)
-    result = measure.rate(value.actual, target)
+def _open_data_row(status: MeasureStatus) -> dict[str, Cell]:
+    measure, period, value = status.measure, status.period, status.value
+    assert value is not None  # only published periods are asked for
 
     def rounded(figure: Decimal | None) -> Decimal | None:
         return None if figure is None else rules.round_to(figure, measure.decimals)
+
+    def part(spec: TargetSpec | None, name: str) -> Decimal | None:
+        return rounded(getattr(spec, name)) if spec is not None else None
 
     return {
         "measure_code": measure.code,
@@ -289,11 +341,18 @@ def _open_data_row(
         "period_label": period.label,
         "financial_year": period.fy_label,
         "value": rounded(value.actual),
-        "target": rounded(target.value) if target else None,
-        "target_lower": rounded(target.lower) if target else None,
-        "target_upper": rounded(target.upper) if target else None,
-        "status": result.rag.value,
-        "status_label": result.label,
+        "target": part(status.target, "value"),
+        "target_lower": part(status.target, "lower"),
+        "target_upper": part(status.target, "upper"),
+        "status": status.rag.rag.value,
+        "status_label": status.rag.label,
+        "ytd_value": rounded(status.ytd_actual),
+        "ytd_target": part(status.ytd_target, "value"),
+        "ytd_target_lower": part(status.ytd_target, "lower"),
+        "ytd_target_upper": part(status.ytd_target, "upper"),
+        "ytd_status": status.ytd_rag.rag.value,
+        "ytd_span": status.ytd_span,
+        "ytd_periods": " ".join(p.code for p in status.ytd_periods),
         "revision": value.revision,
         "published_at": value.published_at,
     }

@@ -24,7 +24,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from reporting import public
-from reporting.public import LICENCE_NAME, LICENCE_URL, OPEN_DATA_COLUMNS, Cell
+from reporting.public import LICENCE_NAME, LICENCE_URL, OPEN_DATA_COLUMNS, Cell, OpenData
 from targets.exports import csv_cell
 from targets.rules import Direction, GreyReason, Rag, RagResult
 
@@ -94,11 +94,25 @@ def _cached(
 @login_not_required
 @require_safe
 def public_home(request: HttpRequest) -> HttpResponse:
+    """The public page at the latest month mostly published, or at `?period=` (an earlier
+    month); a month it cannot show is a 400 saying why."""
+    code = request.GET.get("period", "").strip()
+    month = None
+    if code:
+        try:
+            month = public.month_asked(code, timezone.localdate())
+        except public.MonthError as exc:
+            context = _context(page=public.page(timezone.localdate()), current="home")
+            context["month_error"] = str(exc)
+            body = render_to_string("reporting/public/home.html", context)
+            return HttpResponse(body, status=400, content_type="text/html; charset=utf-8")
+
     def build(today: date) -> str:
-        context = _context(page=public.page(today), current="home")
+        context = _context(page=public.page(today, month), current="home")
         return render_to_string("reporting/public/home.html", context)
 
-    return _cached(request, "home", build, "text/html; charset=utf-8")
+    name = f"home:{month.code}" if month else "home"
+    return _cached(request, name, build, "text/html; charset=utf-8")
 
 
 @login_not_required
@@ -133,21 +147,25 @@ def public_data_json(request: HttpRequest) -> HttpResponse:
     return _cached(request, "json", _open_data(open_data_json), "application/json", headers)
 
 
-def _open_data(write: Callable[[list[dict[str, Cell]]], str]) -> Callable[[date], str]:
+def _open_data(write: Callable[[OpenData], str]) -> Callable[[date], str]:
     def build(today: date) -> str:
-        return write(public.open_data_rows())
+        return write(public.open_data(today))
 
     return build
 
 
-def open_data_csv(rows: list[dict[str, Cell]]) -> str:
-    """The rows as CSV after one comment line naming the licence and the publisher."""
+def open_data_csv(data: OpenData) -> str:
+    """The rows as CSV after one comment line naming the licence, the publisher and the month
+    the figures run to."""
     out = io.StringIO()
     # No commas in this line, so that a reader that does not skip comments sees one cell.
-    out.write(f"# {LICENCE_NAME}: {LICENCE_URL} - published by {settings.COUNCIL_NAME}\r\n")
+    out.write(
+        f"# {LICENCE_NAME}: {LICENCE_URL} - published by {settings.COUNCIL_NAME}"
+        f" - figures to {data.figures_to.label}\r\n"
+    )
     writer = csv.writer(out)
     writer.writerow(OPEN_DATA_COLUMNS)
-    writer.writerows([csv_cell(row[column]) for column in OPEN_DATA_COLUMNS] for row in rows)
+    writer.writerows([csv_cell(row[column]) for column in OPEN_DATA_COLUMNS] for row in data.rows)
     return out.getvalue()
 
 
@@ -159,12 +177,13 @@ def json_cell(cell: Cell) -> str | int | float | None:
     return cell
 
 
-def open_data_json(rows: list[dict[str, Cell]]) -> str:
+def open_data_json(data: OpenData) -> str:
     document = {
         "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
         "publisher": settings.COUNCIL_NAME,
         "generated": timezone.now().isoformat(),
+        "figures_to": {"month": data.figures_to.code, "label": data.figures_to.label},
         "columns": list(OPEN_DATA_COLUMNS),
-        "rows": [{key: json_cell(value) for key, value in row.items()} for row in rows],
+        "rows": [{key: json_cell(value) for key, value in row.items()} for row in data.rows],
     }
     return json.dumps(document, ensure_ascii=False)

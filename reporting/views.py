@@ -15,6 +15,7 @@ from reporting.dashboard import (
     cached_scorecard,
     chart_data,
     current_plan,
+    default_month,
     latest_month,
     plan_sections,
 )
@@ -37,13 +38,16 @@ def _filtered(
     cleaned = filters.form.cleaned_data if valid else {}
     today = timezone.localdate()
     latest = latest_month(today)
-    month = cleaned.get("period") or latest
+    internal = permissions.sees_internal_values(request.user)
+    opens_at = default_month(internal=internal, today=today)
+    month = cleaned.get("period") or opens_at
     if valid and month > latest:
         filters.form.add_error("period", f"{month.label} has not ended yet.")
     choices = list(reversed(periods.last_n(latest, 36)))
     if month not in choices and month <= latest:
         choices.append(month)
-    return filters, {"month": month, "today": today, "latest": latest, "month_choices": choices}
+    context = {"month": month, "today": today, "latest": latest, "month_choices": choices}
+    return filters, {**context, "internal": internal, "opens_at": opens_at}
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -89,7 +93,7 @@ def _render(
         filters.qs,
         month=ctx["month"],
         rag=filters.form.cleaned_data.get("rag") or None,
-        internal=permissions.sees_internal_values(request.user),
+        internal=ctx["internal"],
         today=ctx["today"],
         key=request.GET.urlencode() + "|" + request.path,
     )

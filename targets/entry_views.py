@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from targets import params, periods, permissions, services
+from targets import history, params, periods, permissions, services
 from targets.forms import GridRowForm, ReturnForm, ValueForm, VersionForm, decimal_or_none
 from targets.models import ChangeRecord, Measure, Service, User, Value, ValueStatus
 from targets.periods import Period
@@ -220,7 +220,8 @@ def measure_history(request: HttpRequest, code: str) -> HttpResponse:
     if not permissions.sees_internal_values(_user(request)):
         raise PermissionDenied("The change history is for council staff.")
     records = ChangeRecord.objects.filter(measure_code=measure.code).select_related("user")[:500]
-    return render(request, "targets/measure_history.html", {"measure": measure, "records": records})
+    context = {"measure": measure, "entries": history.entries(records)}
+    return render(request, "targets/measure_history.html", context)
 
 
 def value_evidence(request: HttpRequest, pk: int) -> FileResponse:

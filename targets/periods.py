@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -239,8 +240,40 @@ def last_n(period: Period, n: int) -> list[Period]:
     """Return the `n` periods ending with `period`, oldest first."""
     if n < 0:
         raise PeriodError(f"Cannot take the last {n} periods (expected 0 or more)")
+    return list(_last_n(period, n))
+
+
+# Every row of a scorecard asks this for its sparkline, and the trend for its window.
+@lru_cache(maxsize=8192)
+def _last_n(period: Period, n: int) -> tuple[Period, ...]:
     result: list[Period] = []
     for _ in range(n):
         # Step back only as often as needed, so the earliest supported year is reachable.
         result.append(result[-1].previous() if result else period)
-    return result[::-1]
+    return tuple(result[::-1])
+
+
+def span_label(chosen: Sequence[Period]) -> str:
+    """Name the months some periods of one financial year cover: "Apr–Jun", "Apr–May, Jul".
+
+    Periods that follow each other are joined into one run; a year is named by its label
+    ("2025/26"). Used wherever a year to date says which periods it was taken over.
+    """
+    ordered = sorted(set(chosen))
+    if not ordered:
+        return ""
+    runs: list[list[Period]] = []
+    for period in ordered:
+        if runs and runs[-1][-1].next() == period:
+            runs[-1].append(period)
+        else:
+            runs.append([period])
+    return ", ".join(_run_label(run) for run in runs)
+
+
+def _run_label(run: list[Period]) -> str:
+    first, last = run[0], run[-1]
+    if first.frequency == Frequency.ANNUAL:
+        return first.fy_label if first == last else f"{first.fy_label}–{last.fy_label}"
+    start, end = _MONTH_ABBR[first.start.month - 1], _MONTH_ABBR[last.end.month - 1]
+    return start if first.start.month == last.end.month and len(run) == 1 else f"{start}–{end}"

@@ -357,6 +357,53 @@ def ytd_target(
     return totals if aggregation == Aggregation.SUM else _scale(totals, 1, count)
 
 
+def counts_towards_ytd(figures: PeriodFigures, aggregation: Aggregation | str) -> bool:
+    """Whether a period's figures take part in the year to date: its actual, or for a ratio
+    both its numerator and its denominator."""
+    if Aggregation(aggregation) == Aggregation.RATIO:
+        return figures.numerator is not None and figures.denominator is not None
+    return figures.actual is not None
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """A year to date whose actual and target are taken over the same periods."""
+
+    actual: Decimal | None
+    target: TargetSpec | None
+    counted: tuple[int, ...] = ()  # positions, among the periods given, of those taken
+
+
+def year_to_date_like_for_like(
+    figures: Sequence[PeriodFigures],
+    targets: Sequence[TargetSpec | None],
+    *,
+    annual: TargetSpec | None,
+    aggregation: Aggregation | str,
+    periods_in_year: int,
+    scale: Decimal = Decimal(1),
+) -> YearToDate:
+    """Return the year to date over the periods so far that have figures, and the target over
+    exactly those periods: seven months of actuals are never set against eight of target.
+
+    `figures` and `targets` are the periods from the start of the year, in order (a period
+    the viewer may not see has no figures). Nothing counted gives no actual and no target.
+    """
+    if len(figures) != len(targets):
+        raise ValueError(f"{len(figures)} periods of figures but {len(targets)} of targets")
+    counted = tuple(i for i, f in enumerate(figures) if counts_towards_ytd(f, aggregation))
+    if not counted:
+        return YearToDate(actual=None, target=None)
+    actual = year_to_date([figures[i] for i in counted], aggregation, scale=scale)
+    target = ytd_target(
+        annual,
+        aggregation=aggregation,
+        periods_in_year=periods_in_year,
+        period_targets_so_far=[targets[i] for i in counted],
+    )
+    return YearToDate(actual=actual, target=target, counted=counted)
+
+
 @dataclass(frozen=True)
 class OnTargetSummary:
     """Counts behind "x of y on target" for a set of measures and a period."""
@@ -370,6 +417,11 @@ class OnTargetSummary:
     @property
     def rated(self) -> int:
         return self.green + self.amber + self.red
+
+    @property
+    def total(self) -> int:
+        """Every row counted, rated or not (a late row is grey)."""
+        return self.rated + self.grey
 
     @property
     def percent_on_target(self) -> int | None:
@@ -396,7 +448,7 @@ class OnTargetSummary:
 
 
 def summarise(items: Iterable[tuple[Rag | str, bool]]) -> OnTargetSummary:
-    """Count (rag, late) pairs, one per measure due in the period.
+    """Count (rag, late) pairs, one per row of a scorecard.
 
     A late measure has no value, so it is counted as grey as well as late whatever RAG is given.
     """

@@ -1,7 +1,19 @@
-"""Status of a set of measures for a month: RAG, direction of travel, year to date, late.
+"""What a scorecard shows for a month: the one rule every screen uses.
 
-Loads everything a scorecard needs in three queries, whatever the number of measures, then applies
-the pure rules of `targets.rules` to each measure.
+For a chosen month, each measure's row is its latest period ending in or before that month
+(monthly: that month; quarterly: the latest quarter ended; annual: the latest year ended:
+`row_period`). The row shows that period's value only if the viewer may see it: internal
+viewers see values once submitted (marked "not yet approved" until approved), scrutiny and the
+public published values only. Late: the period is past its due date and nothing has been
+submitted. The year to date is taken over the periods of the row's year, up to the row's
+period, that have a value the viewer may see: actual and target over the same periods, and the
+span is named ("Apr–Jun"). Every count on a screen (`summary`) is made from exactly the rows it
+shows, and the trend (`on_target_trend`) applies the same rule to each month.
+
+The dashboard, the service scorecards, the scorecard API, the report packs, the public page and
+the open data all read their rows from `measure_statuses` (or, for explicit periods,
+`period_statuses`). Everything is loaded in three queries whatever the number of measures
+(`ScorecardData`), then the pure rules of `targets.rules` are applied.
 """
 
 from __future__ import annotations
@@ -12,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from targets import periods, rules
 from targets.models import INTERNAL_STATUSES, Measure, Target, TargetProfile, Value, ValueStatus
@@ -22,9 +35,11 @@ from targets.rules import Direction, RagResult, TargetSpec
 
 @dataclass(frozen=True)
 class MeasureStatus:
+    """One row of a scorecard: a measure at the period the rule chose for the month."""
+
     measure: Measure
     period: Period
-    due: bool
+    due: bool  # the row's period ends in the month (reported this month)
     value: Value | None
     target: TargetSpec | None
     rag: RagResult
@@ -37,6 +52,8 @@ class MeasureStatus:
     late: bool
     previous_rag: RagResult | None = None
     history: list[tuple[Period, Decimal | None]] = field(default_factory=list)
+    ytd_periods: tuple[Period, ...] = ()  # the periods the year to date was taken over
+    reported: date | None = None  # the day the value shown came in (annual ones come late)
 
     @property
     def actual(self) -> Decimal | None:
@@ -47,8 +64,13 @@ class MeasureStatus:
         return self.period.due_date(self.measure.due_days)
 
     @property
+    def ytd_span(self) -> str:
+        """The months the year to date covers, e.g. "Apr–Jun"."""
+        return periods.span_label(self.ytd_periods)
+
+    @property
     def turned_red(self) -> bool:
-        """Red this period, and not Red the period before."""
+        """Red at the row's period, and not Red at the period before."""
         return self.rag.rag == rules.Rag.RED and (
             self.previous_rag is None or self.previous_rag.rag != rules.Rag.RED
         )
@@ -67,12 +89,14 @@ class TargetBook:
             self.annual[(target.measure_id, target.year)] = target
 
     @classmethod
-    def load(cls, measures: Iterable[Measure], years: Iterable[int]) -> TargetBook:
-        """The targets of these measures for these years, in two queries."""
+    def load(cls, measures: Iterable[Measure], years: Iterable[int] | None) -> TargetBook:
+        """The targets of these measures for these years (every year for None), in two
+        queries."""
+        targets = Target.objects.filter(measure__in=measures)
+        if years is not None:
+            targets = targets.filter(year__in=set(years))
         return cls(
-            Target.objects.filter(measure__in=measures, year__in=set(years))
-            .order_by()
-            .prefetch_related(
+            targets.order_by().prefetch_related(
                 Prefetch("profile", queryset=TargetProfile.objects.order_by("period"))
             )
         )
@@ -116,106 +140,205 @@ def visible_statuses(internal: bool) -> set[ValueStatus]:
     return set(INTERNAL_STATUSES if internal else [ValueStatus.PUBLISHED])
 
 
+def row_period(measure: Measure, month: Period) -> Period:
+    """The period a measure's row shows for `month`: the latest of its own frequency ending in
+    or before the month (monthly: that month; quarterly: the latest quarter ended; annual: the
+    latest financial year ended)."""
+    return periods.latest_ending_by(month, measure.period_frequency)
+
+
+@dataclass(frozen=True)
+class ScorecardData:
+    """The values (by measure id and period code) and targets of some measures, loaded once."""
+
+    values: Mapping[int, Mapping[str, Value]]
+    book: TargetBook
+
+    @classmethod
+    def load(
+        cls,
+        measures: Sequence[Measure],
+        codes: Iterable[str] | None,
+        years: Iterable[int] | None,
+    ) -> ScorecardData:
+        """The measures' values of these periods and their targets of these years (all of them
+        for None), in three queries."""
+        book = TargetBook.load(measures, years)
+        # No ordering (the model's default joins Measure to sort) and none of the heavy fields.
+        query = (
+            Value.objects.filter(measure__in=measures)
+            .order_by()
+            .defer("return_reason", "evidence", "created_at")
+        )
+        if codes is not None:
+            query = query.filter(period__in=set(codes))
+        values: dict[int, dict[str, Value]] = defaultdict(dict)
+        for value in query:
+            values[value.measure_id][value.period] = value
+        return cls(values=values, book=book)
+
+    def stored(self, measure: Measure, period: Period) -> Value | None:
+        return self.values.get(measure.pk, {}).get(period.code)
+
+
+def needed_for_rows(
+    periods_shown: Iterable[Period], *, history: int = 0
+) -> tuple[set[str], set[int]]:
+    """The period codes and target years that rows at these periods read."""
+    codes: set[str] = set()
+    years: set[int] = set()
+    for period in set(periods_shown):
+        before = period.previous()
+        codes.update(p.code for p in periods.periods_to_date(period))
+        codes.update((before.code, period.same_period_last_year().code))
+        years.update((period.year, before.year))
+        if history:
+            for p in periods.last_n(period, history):
+                codes.add(p.code)
+                years.add(p.year)
+    return codes, years
+
+
+def needed_for_trend(
+    measures: Iterable[Measure], window: Sequence[Period]
+) -> tuple[set[str], set[int]]:
+    """The period codes and target years that the trend over these months reads."""
+    shown = {row_period(m, month) for month in window for m in measures}
+    return {p.code for p in shown}, {p.year for p in shown}
+
+
+def _rate(
+    measure: Measure,
+    period: Period,
+    data: ScorecardData,
+    visible: set[ValueStatus],
+    today: date,
+) -> tuple[Value | None, TargetSpec | None, RagResult, bool]:
+    """A row's value (if the viewer may see it), target, RAG and lateness: the part of the
+    rule the headline, the table and the trend share."""
+    stored = data.stored(measure, period)
+    value = stored if stored is not None and stored.status in visible else None
+    target = data.book.for_period(measure, period)
+    late = period.is_late(measure.due_days, today) and (
+        stored is None or stored.status not in INTERNAL_STATUSES
+    )
+    return value, target, measure.rate(value.actual if value else None, target), late
+
+
 def measure_statuses(
     measures: Sequence[Measure],
     month: Period,
     *,
     internal: bool,
     today: date,
-    at: Mapping[int, Period] | None = None,
     history: int = 0,
+    data: ScorecardData | None = None,
 ) -> list[MeasureStatus]:
-    """Each measure's status for its latest period ending by `month`.
+    """The rows of a scorecard for `month`: each measure at its `row_period`.
 
     `internal` viewers see values once submitted (marked not yet approved until approved);
-    others see published values only. `at` chooses another period for some measures (by id);
-    `history` adds each measure's last n periods' actuals (for sparklines).
+    others see published values only. `history` adds each row's last n periods' actuals (for
+    sparklines). `data` is what was loaded for them (`needed_for_rows`), if already loaded.
     """
+    pairs = [(m, row_period(m, month)) for m in measures]
+    return period_statuses(
+        pairs, month=month, internal=internal, today=today, history=history, data=data
+    )
+
+
+def period_statuses(
+    pairs: Sequence[tuple[Measure, Period]],
+    *,
+    month: Period | None = None,
+    internal: bool,
+    today: date,
+    history: int = 0,
+    data: ScorecardData | None = None,
+) -> list[MeasureStatus]:
+    """Rows at the periods given, by the same rule as `measure_statuses` (which chooses the
+    periods for a month): the open data's rows, one per published period, are made here."""
+    if data is None:
+        codes, years = needed_for_rows((p for _, p in pairs), history=history)
+        data = ScorecardData.load(list({m.pk: m for m, _ in pairs}.values()), codes, years)
     visible = visible_statuses(internal)
-    wanted: dict[int, Period] = {
-        m.pk: (at or {}).get(m.pk) or periods.latest_ending_by(month, m.period_frequency)
-        for m in measures
-    }
-    codes: set[str] = set()
-    for period in wanted.values():
-        codes.update(p.code for p in periods.periods_to_date(period))
-        codes.add(period.previous().code)
-        codes.add(period.same_period_last_year().code)
-        if history:
-            codes.update(p.code for p in periods.last_n(period, history))
-    years = {y for p in wanted.values() for y in (p.year, p.previous().year)}
-
-    book = TargetBook.load(measures, years)
-    values: dict[int, dict[str, Value]] = defaultdict(dict)
-    # No ordering (the model's default joins Measure to sort) and none of the heavy text fields.
-    for value in (
-        Value.objects.filter(measure__in=measures, period__in=codes)
-        .order_by()
-        .defer("return_reason", "evidence", "created_at")
-    ):
-        values[value.measure_id][value.period] = value
-
-    return [
-        _status(m, wanted[m.pk], month, values[m.pk], book, visible, today, history)
-        for m in measures
-    ]
+    return [_status(m, p, month, data, visible, today, history) for m, p in pairs]
 
 
 def _status(
     measure: Measure,
     period: Period,
-    month: Period,
-    all_values: dict[str, Value],
-    book: TargetBook,
+    month: Period | None,
+    data: ScorecardData,
     visible: set[ValueStatus],
     today: date,
     history: int = 0,
 ) -> MeasureStatus:
+    book = data.book
+
     def seen(p: Period) -> Value | None:
-        value = all_values.get(p.code)
+        value = data.stored(measure, p)
         return value if value is not None and value.status in visible else None
 
-    value = seen(period)
-    target = book.for_period(measure, period)
+    value, target, rag, late = _rate(measure, period, data, visible, today)
     actual = value.actual if value else None
-    previous, last_year = seen(period.previous()), seen(period.same_period_last_year())
+    before = period.previous()
+    previous, last_year = seen(before), seen(period.same_period_last_year())
 
-    to_date = [_figures(seen(p)) for p in periods.periods_to_date(period)]
-    ytd_actual = rules.year_to_date(to_date, measure.rules_aggregation, scale=measure.scale)
-    ytd_target = book.to_date(measure, period)
+    to_date = periods.periods_to_date(period)
+    ytd = rules.year_to_date_like_for_like(
+        [_figures(seen(p)) for p in to_date],
+        [book.for_period(measure, p) for p in to_date],
+        annual=book.for_year(measure, period.year),
+        aggregation=measure.rules_aggregation,
+        periods_in_year=periods.PERIODS_PER_YEAR[period.frequency],
+        scale=measure.scale,
+    )
+    # Nothing to date yet: grey, saying why (no data, no target or data only).
+    ytd_rag = (
+        measure.rate(ytd.actual, ytd.target)
+        if ytd.counted
+        else measure.rate(None, book.to_date(measure, period))
+    )
     forecast = value.forecast if value else None
-    submitted = all_values.get(period.code)
     return MeasureStatus(
         measure=measure,
         period=period,
-        due=periods.is_due_in(measure.period_frequency, month),
+        due=month is not None and period.end >= month.start,
         value=value,
         target=target,
-        rag=measure.rate(actual, target),
+        rag=rag,
         dot_short=measure.travel(actual, previous.actual if previous else None, target),
         dot_long=measure.travel(actual, last_year.actual if last_year else None, target),
-        ytd_actual=ytd_actual,
-        ytd_target=ytd_target,
-        ytd_rag=measure.rate(ytd_actual, ytd_target),
+        ytd_actual=ytd.actual,
+        ytd_target=ytd.target,
+        ytd_rag=ytd_rag,
+        ytd_periods=tuple(to_date[i] for i in ytd.counted),
         forecast_rag=(
             measure.rate_forecast(forecast, book.for_year(measure, period.year))
             if forecast is not None
             else None
         ),
         previous_rag=measure.rate(
-            previous.actual if previous else None, book.for_period(measure, period.previous())
+            previous.actual if previous else None, book.for_period(measure, before)
         ),
-        late=period.is_late(measure.due_days, today)
-        and (submitted is None or submitted.status not in INTERNAL_STATUSES),
+        late=late,
+        reported=_reported(value),
         history=[(p, v.actual if (v := seen(p)) else None) for p in periods.last_n(period, history)]
         if history
         else [],
     )
 
 
-def summary(statuses: Iterable[MeasureStatus]) -> rules.OnTargetSummary:
-    """The "x of y on target" figure over the measures due in the month."""
-    return rules.summarise((s.rag.rag, s.late) for s in statuses if s.due)
+def _reported(value: Value | None) -> date | None:
+    """When the value came in: submitted, or published for one imported as published."""
+    moment = (value.submitted_at or value.published_at) if value is not None else None
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def summary(rows: Iterable[MeasureStatus]) -> rules.OnTargetSummary:
+    """The "x of y on target" figure and the Green/Amber/Red/Grey/Late counts of exactly these
+    rows: give it the rows the screen shows, after every filter."""
+    return rules.summarise((s.rag.rag, s.late) for s in rows)
 
 
 @dataclass(frozen=True)
@@ -245,43 +368,61 @@ def on_target_trend(
     months: int,
     *,
     internal: bool,
-    book: TargetBook | None = None,
+    today: date,
+    data: ScorecardData | None = None,
 ) -> list[tuple[Period, rules.OnTargetSummary]]:
-    """ "x of y on target" for each of the last n months, oldest first, in three queries.
+    """ "x of y on target" for each of the last n months, oldest first.
 
-    Each month counts the measures due in it (quarterly ones at quarter ends), as the summary
-    of that month's scorecard does; lateness is not counted in the trend.
+    Each month counts, by the scorecard's own rule, every measure active in its year at its
+    latest period ending by then: the point for a month is the headline that month's scorecard
+    shows (without a status filter), so the number of rows behind the points changes only when
+    measures start or stop. Loaded in three queries (`needed_for_trend`) unless `data` is given.
     """
     window = periods.last_n(last_month, months)
+    if data is None:
+        data = ScorecardData.load(measures, *needed_for_trend(measures, window))
     visible = visible_statuses(internal)
-    due: dict[str, list[tuple[Measure, Period]]] = {}
-    codes: set[str] = set()
+    points = []
     for month in window:
-        due[month.code] = []
-        for m in measures:
-            if periods.is_due_in(m.period_frequency, month) and m.is_active_in(month.year):
-                period = periods.latest_ending_by(month, m.period_frequency)
-                due[month.code].append((m, period))
-                codes.add(period.code)
-    book = TargetBook.load(measures, {p.year for p in window})
-    # Status is checked here, not in SQL: a status condition leads SQLite to scan the status index
-    # over the whole history instead of seeking (measure, period).
-    actuals = {
-        (measure_id, code): actual
-        for measure_id, code, actual, status in Value.objects.filter(
-            measure__in=measures, period__in=codes
+        rated = (
+            _rate(m, row_period(m, month), data, visible, today)
+            for m in measures
+            if m.is_active_in(month.year)
+        )
+        points.append((month, rules.summarise((rag.rag, late) for _, _, rag, late in rated)))
+    return points
+
+
+# What counts as a month's values being published: the periods of each frequency ending then.
+_FREQUENCIES = [periods.Frequency(f) for f in Measure.Frequency.values]
+
+
+def latest_published_month(
+    measures: QuerySet[Measure], latest: Period, *, months: int = 36
+) -> Period | None:
+    """The latest month, up to `latest`, for which most of the values reported (submitted or
+    beyond) for periods ending that month are published: where published-only viewers (scrutiny,
+    the public) start. None if nothing was published in the last `months` months. One query.
+    """
+    month_of: dict[str, Period] = {}
+    for month in periods.last_n(latest, months):
+        for frequency in _FREQUENCIES:
+            if periods.is_due_in(frequency, month):
+                month_of[periods.latest_ending_by(month, frequency).code] = month
+    published: dict[Period, int] = defaultdict(int)
+    reported: dict[Period, int] = defaultdict(int)
+    counts = (
+        Value.objects.filter(
+            measure__in=measures, period__in=list(month_of), status__in=INTERNAL_STATUSES
         )
         .order_by()
-        .values_list("measure_id", "period", "actual", "status")
-        if status in visible
-    }
-    return [
-        (
-            month,
-            rules.summarise(
-                (m.rate(actuals.get((m.pk, p.code)), book.for_period(m, p)).rag, False)
-                for m, p in due[month.code]
-            ),
-        )
-        for month in window
-    ]
+        .values_list("period", "status")
+        .annotate(n=Count("pk"))
+    )
+    for code, status, n in counts:
+        month = month_of[code]
+        reported[month] += n
+        if status == ValueStatus.PUBLISHED:
+            published[month] += n
+    ready = [m for m, n in published.items() if 2 * n > reported[m]]
+    return max(ready) if ready else None

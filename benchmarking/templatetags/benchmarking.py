@@ -48,15 +48,24 @@ def bfigure(metric: Metric, value: Decimal | None) -> str:
     return metric.format(value)
 
 
+def _gap_size(metric: Metric, gap: Decimal) -> str:
+    """How big a gap is, at the metric's decimals; a gap too small to show says so."""
+    size = metric.format_gap(abs(gap))
+    if size == metric.format_gap(Decimal(0)):
+        return f"less than {metric.format_gap(Decimal(1).scaleb(-metric.decimals))}"
+    return size
+
+
 @register.simple_tag
 def gap_to_median(metric: Metric, gap: Decimal | None) -> str:
+    """The gap to the median: in percentage points for a percentage, never "0.65%"."""
     if gap is None:
         return "–"
     if gap == 0:
         return "At the median"
     better = (gap > 0) == metric.is_higher_better
     side = "above" if gap > 0 else "below"
-    return f"{metric.format(abs(gap))} {side} the median ({'better' if better else 'worse'})"
+    return f"{_gap_size(metric, gap)} {side} the median ({'better' if better else 'worse'})"
 
 
 @register.simple_tag
@@ -66,7 +75,7 @@ def gap_to_top(metric: Metric, gap: Decimal | None) -> str:
     inside = gap >= 0 if metric.is_higher_better else gap <= 0
     if inside:
         return "In the top quartile"
-    return f"{metric.format(abs(gap))} short of the top quartile"
+    return f"{_gap_size(metric, gap)} short of the top quartile"
 
 
 @register.inclusion_tag("benchmarking/_measure_positions.html")

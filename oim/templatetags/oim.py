@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from oim.scoring import WEAK_QUADRANT
+from targets import formatting
 
 register = template.Library()
 
@@ -41,14 +42,14 @@ def score(value: Decimal | int | None) -> SafeString:
 def money(value: Decimal | None) -> str:
     if value is None:
         return "–"
-    return f"£{value:,.0f}"
+    return formatting.figure(value, unit=formatting.CURRENCY, decimals=0)
 
 
 @register.filter
 def money2(value: Decimal | None) -> str:
     if value is None:
         return "–"
-    return f"£{value:,.2f}"
+    return formatting.figure(value, unit=formatting.CURRENCY, decimals=2)
 
 
 @register.filter

@@ -35,6 +35,7 @@ COLUMNS = [
     "ytd_actual",
     "ytd_target",
     "ytd_rag",
+    "ytd_span",
     "forecast",
     "forecast_rag",
     "late",
@@ -74,6 +75,7 @@ def records(pack: Pack) -> Iterator[dict[str, Any]]:
             **{k: details[k] for k in ("value_status", "dq_flag", "commentary", "service")},
             "corrective_action": details["corrective_action"],
             "priority": priorities.get(details["priority"], ""),
+            "ytd_span": row.get("ytd_span", ""),  # not in packs made before it was named
         }
         for name in NUMBERS:
             record[name] = _number(row[name])

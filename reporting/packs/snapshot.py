@@ -28,7 +28,9 @@ from targets.quality import reports as dq_reports
 from targets.rules import Direction, GreyReason, OnTargetSummary, Rag, RagResult, TargetSpec
 from targets.scorecard import MeasureStatus, summary
 
-FORMAT = 1
+# 2: every count is made from the rows (not the measures due), the year to date names its
+# periods, and a row says when its value was reported.
+FORMAT = 2
 COUNTS = ("green", "amber", "red", "grey", "late")
 
 
@@ -38,14 +40,15 @@ def build(
     """The figures of a schedule's pack for a period, as JSON-ready data."""
     month = period.months()[-1]
     internal = schedule.uses_internal_values
-    card = scorecard(schedule.measures(), month=month, rag=None, internal=internal, today=today)
+    card = scorecard(
+        schedule.measures(), month=month, rag=None, internal=internal, today=today, flags=False
+    )
     rows = ScorecardRowSerializer([row(s) for s in card.statuses], many=True).data
     priorities = {s.measure.priority for s in card.statuses if s.measure.priority}
-    # Final once nothing in it can still change: every measure due has its value, and every
-    # value shown is published. Otherwise a draft (a later version may differ).
-    shown = [s.value for s in card.statuses if s.value is not None]
-    final = all(v.status == ValueStatus.PUBLISHED for v in shown) and all(
-        s.value is not None for s in card.statuses if s.due
+    # Final once nothing in it can still change: every row has its value, and every value
+    # shown is published. Otherwise a draft (a later version may differ).
+    final = all(
+        s.value is not None and s.value.status == ValueStatus.PUBLISHED for s in card.statuses
     )
     return {
         "format": FORMAT,
@@ -176,6 +179,8 @@ def _details(status: MeasureStatus) -> dict[str, Any]:
         "previous_rag": status.previous_rag.rag.value if status.previous_rag else None,
         "previous_rag_reason": _reason(status.previous_rag),
         "history": [[p.code, _text(v)] for p, v in status.history],
+        "ytd_periods": [p.code for p in status.ytd_periods],
+        "reported": status.reported.isoformat() if status.reported else None,
     }
 
 
@@ -193,6 +198,12 @@ class Pack:
     @property
     def month(self) -> Period:
         return self.card.month
+
+    @property
+    def legacy(self) -> bool:
+        """Made before counts were taken from the rows shown: its summary counted the measures
+        due in the month, and is shown as it was printed."""
+        return int(self.data.get("format", 1)) < 2
 
     @property
     def is_final(self) -> bool:
@@ -335,4 +346,6 @@ def _status(
         late=r["late"],
         previous_rag=_rag(d["previous_rag"], d["previous_rag_reason"]),
         history=[(periods.parse_period(code), _decimal(v)) for code, v in d["history"]],
+        ytd_periods=tuple(periods.parse_period(code) for code in d.get("ytd_periods", [])),
+        reported=date.fromisoformat(d["reported"]) if d.get("reported") else None,
     )

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from targets import periods, rules
+from targets import formatting, periods, rules
 from targets.models.organisation import Priority, Service, User
 from targets.periods import Period
 from targets.rules import TargetSpec
@@ -28,6 +28,12 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
     def active_in(self, year: int) -> MeasureQuerySet:
         return self.filter(active_from__lte=year).filter(
             Q(active_to__isnull=True) | Q(active_to__gte=year)
+        )
+
+    def active_during(self, first: int, last: int) -> MeasureQuerySet:
+        """Measures active in any financial year from `first` to `last`."""
+        return self.filter(active_from__lte=last).filter(
+            Q(active_to__isnull=True) | Q(active_to__gte=first)
         )
 
     def due_in(self, month: Period) -> MeasureQuerySet:
@@ -196,16 +202,8 @@ class Measure(models.Model):
         return Decimal(100) if self.unit == self.Unit.PERCENT else Decimal(1)
 
     def format(self, figure: Decimal | None) -> str:
-        if figure is None:
-            return "–"
-        text = f"{figure:,.{self.decimals}f}"
-        if self.unit == self.Unit.PERCENT:
-            return f"{text}%"
-        if self.unit == self.Unit.CURRENCY:
-            return f"£{text}"
-        if self.unit == self.Unit.DAYS:
-            return f"{text} days"
-        return text
+        """The figure at the measure's decimals in its unit (−£21.72, 48.0%)."""
+        return formatting.figure(figure, unit=self.unit, decimals=self.decimals)
 
 
 class Target(models.Model):

@@ -54,10 +54,12 @@ def figure(measure: Measure, value: Decimal | None) -> str:
 
 @register.simple_tag
 def target_text(measure: Measure, spec: object) -> str:
-    """A target as text: the figure, or the range "lo–hi"."""
+    """A target as text: the figure, or the range "lo–hi" ("−2.0% to 2.0%" when the lower
+    bound is negative, so that the dash is never read as a minus)."""
     if spec is None:
         return "No target"
     lower, upper, value = (getattr(spec, k) for k in ("lower", "upper", "value"))
     if lower is not None and upper is not None and measure.polarity == Measure.Polarity.RANGE:
-        return f"{measure.format(lower)}–{measure.format(upper)}"
+        joiner = " to " if lower < 0 else "–"
+        return f"{measure.format(lower)}{joiner}{measure.format(upper)}"
     return measure.format(value) if value is not None else "No target"

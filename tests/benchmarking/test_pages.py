@@ -120,7 +120,7 @@ def test_the_metric_page_ranks_the_set_and_highlights_the_council(
     }
     assert facts["Rank"] == "2/3"
     assert facts["Against the median"] == "At the median"
-    assert facts["Against the top quartile"] == "5.0% short of the top quartile"
+    assert facts["Against the top quartile"] == "5.0 percentage points short of the top quartile"
 
 
 @council
@@ -188,8 +188,18 @@ def test_groups_pages_show_every_version(carol: User, five: list[Authority]) -> 
     assert "Club" in soup(client.get("/benchmarking/groups/")).get_text()
     page = soup(client.get("/benchmarking/groups/club/"))
     assert [h.get_text(strip=True) for h in page.select("h2")] == [
-        "Members from 2023/24 (1)",
-        "Members from the start (2)",
+        "Members from 2023/24 (1 authority)",
+        "Members from the start (2 authorities)",
+    ]
+
+
+def test_a_nearest_neighbour_group_counts_its_neighbours(
+    carol: User, five: list[Authority]
+) -> None:
+    group("nearest-e07000001", [A, B, C], kind="nearest", owner=five[0])
+    page = soup(client_for(carol).get("/benchmarking/groups/nearest-e07000001/"))
+    assert [h.get_text(" ", strip=True) for h in page.select("h2")] == [
+        "Members from the start (3 authorities: District A and its 2 nearest neighbours)"
     ]
 
 

@@ -87,8 +87,20 @@ def test_public_pages_pass_axe_with_their_charts_drawn(
 ) -> None:
     page.goto(live_server.url + "/public/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Our performance")
+    month = periods.latest_complete_period(timezone.localdate(), periods.Frequency.MONTHLY)
+    expect(page.locator("#figures-to")).to_have_text(f"Figures to {month.label}")
     expect(page.locator(".public-chart .main-svg").first).to_be_visible()
     assert_accessible(page)
+
+    # An earlier month: every card at its period ending by then, the counts with them.
+    page.get_by_label("Show the figures to another month").select_option(month.previous().code)
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#figures-to")).to_contain_text(f"Figures to {month.previous().label}")
+    card = page.get_by_role("article").filter(has_text="Household waste recycled")
+    expect(card.locator(".public-figures__period").first).to_have_text(month.previous().label)
+    expect(page.locator(".summary .hint")).to_contain_text("exactly the 2 measures")
+    assert_accessible(page)
+    page.goto(live_server.url + "/public/")
     page.get_by_text("Figures for the last 12 periods").first.click()
     expect(
         page.get_by_role("region", name="Published figures of CP10, newest first")

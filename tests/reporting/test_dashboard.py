@@ -108,9 +108,21 @@ def test_scrutiny_sees_published_values_only(sam: User, recycling: Measure) -> N
     ValueFactory(
         measure=recycling, period="2026-10", actual=Decimal("51"), status=ValueStatus.APPROVED
     )
-    row = _rows(client_for(sam).get(reverse("home")))["CP10"]
+    row = _rows(client_for(sam).get(reverse("home"), {"period": "2026-10"}))["CP10"]
     assert row[2] == "–"
     assert "No data" in row[4]
+
+
+def test_scrutiny_opens_at_the_latest_month_mostly_published(
+    sam: User, carol: User, recycling: Measure
+) -> None:
+    ValueFactory(
+        measure=recycling, period="2026-10", actual=Decimal("51"), status=ValueStatus.APPROVED
+    )
+    scrutiny = BeautifulSoup(client_for(sam).get(reverse("home")).content, "html.parser")
+    assert "Sep 2026" in scrutiny.h1.get_text()  # October is approved, not yet published
+    staff = BeautifulSoup(client_for(carol).get(reverse("home")).content, "html.parser")
+    assert "Oct 2026" in staff.h1.get_text()
 
 
 def test_drafts_never_reach_the_dashboard(carol: User, recycling: Measure) -> None:

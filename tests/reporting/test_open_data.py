@@ -74,7 +74,10 @@ def test_csv_names_the_licence_then_parses_as_csv(recycling: Measure) -> None:
     assert response["Link"] == f'<{OGL}>; rel="license"'
     assert "attachment" in response["Content-Disposition"]
     licence, rows = _csv()
-    assert licence == f"# Open Government Licence v3.0: {OGL} - published by Oxford City Council"
+    assert licence == (
+        f"# Open Government Licence v3.0: {OGL} - published by Oxford City Council"
+        " - figures to Oct 2026"
+    )
     assert [(r["measure_code"], r["period"]) for r in rows] == [
         ("CP10", "2026-09"),
         ("CP10", "2026-10"),
@@ -96,6 +99,13 @@ def test_csv_names_the_licence_then_parses_as_csv(recycling: Measure) -> None:
         "target_upper": "",
         "status": "green",
         "status_label": "On target",
+        "ytd_value": "52.0",
+        "ytd_target": "50.0",
+        "ytd_target_lower": "",
+        "ytd_target_upper": "",
+        "ytd_status": "green",
+        "ytd_span": "Sep–Oct",
+        "ytd_periods": "2026-09 2026-10",
         "revision": "1",
         "published_at": "2026-11-12T09:30:00+00:00",
     }
@@ -106,6 +116,7 @@ def test_json_has_the_licence_publisher_and_the_same_rows(recycling: Measure) ->
     document = _json()
     assert document["licence"] == {"name": "Open Government Licence v3.0", "url": OGL}
     assert document["publisher"] == "Oxford City Council"
+    assert document["figures_to"] == {"month": "2026-10", "label": "Oct 2026"}
     assert [(r["period"], r["value"], r["target"]) for r in document["rows"]] == [
         ("2026-09", 46, 50),
         ("2026-10", 52, 50),

@@ -297,3 +297,31 @@ def test_a_cached_page_costs_two_queries(
     with django_assert_max_num_queries(2):
         response = Client().get(reverse("public_home"))
     assert "52.0%" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("2026-11", "Figures for Nov 2026 have not been published yet."),
+        ("2026/27-Q2", "2026/27-Q2 is not a month: choose one such as 2026-09."),
+        ("2026-13", "Period 2026-13 does not exist"),
+        ("2020-01", "Choose a month from Nov 2023 to Oct 2026."),
+    ],
+)
+def test_a_month_the_page_cannot_show_is_refused_saying_why(
+    recycling: Measure, period: str, message: str
+) -> None:
+    response = Client().get(reverse("public_home"), {"period": period})
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("#period-error").get_text(strip=True) == message
+
+
+def test_an_earlier_month_shows_each_measure_at_its_period_then(recycling: Measure) -> None:
+    soup = _page(url=reverse("public_home") + "?period=2026-09")
+    assert soup.select_one("#figures-to").get_text(" ", strip=True) == (
+        "Figures to Sep 2026 (the latest published are to Oct 2026)"
+    )
+    card = _card(soup, "CP10")
+    assert _figures(card)["Latest figure"] == "46.0%"
+    assert card.select_one(".public-figures__period").get_text(strip=True) == "Sep 2026"

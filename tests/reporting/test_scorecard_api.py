@@ -135,3 +135,34 @@ def test_service_scorecard_shows_late_and_owner(carol: User, council: None, alic
     late = page.select_one("[aria-labelledby=late-title]").get_text(" ", strip=True)
     assert "CP04" in late and str(alice) in late
     assert "CP01" not in page.get_text()  # housing's
+
+
+def test_year_to_date_takes_actual_and_target_over_the_same_months(
+    carol: User, sam: User, waste: Service, priority: Priority
+) -> None:
+    """Published to June, July submitted: scrutiny's year to date runs to June, actual and
+    target alike; the management team's to July."""
+    visits = MeasureFactory(
+        code="CP05",
+        service=waste,
+        kind=Measure.Kind.CORPORATE,
+        priority=priority,
+        unit=Measure.Unit.COUNT,
+        decimals=0,
+        aggregation=Measure.Aggregation.SUM,
+    )
+    TargetFactory(measure=visits, year=2026, value=Decimal(1200))
+    for month in ("2026-04", "2026-05", "2026-06"):
+        ValueFactory(measure=visits, period=month, actual=Decimal(95))
+    ValueFactory(
+        measure=visits, period="2026-07", actual=Decimal(130), status=ValueStatus.SUBMITTED
+    )
+    query = {"period": "2026-07", "kind": "corporate"}
+    [scrutiny] = client_for(sam).get("/api/v1/scorecard/", query).json()["rows"]
+    [staff] = client_for(carol).get("/api/v1/scorecard/", query).json()["rows"]
+    assert scrutiny["actual"] is None
+    assert (scrutiny["ytd_actual"], scrutiny["ytd_target"]) == ("285.000000", "300.000000")
+    assert (scrutiny["ytd_span"], scrutiny["ytd_rag"]) == ("Apr–Jun", "amber")
+    assert scrutiny["ytd_periods"] == ["2026-04", "2026-05", "2026-06"]
+    assert (staff["ytd_actual"], staff["ytd_target"]) == ("415.000000", "400.000000")
+    assert (staff["ytd_span"], staff["ytd_rag"]) == ("Apr–Jul", "green")

@@ -24,6 +24,7 @@ from targets.periods import (
     period_containing,
     periods_in_year,
     periods_to_date,
+    span_label,
 )
 
 M, B, Q, A = Frequency.MONTHLY, Frequency.BIMONTHLY, Frequency.QUARTERLY, Frequency.ANNUAL
@@ -441,3 +442,45 @@ def test_last_n_ends_with_period_and_steps_back_one_at_a_time(period: Period, n:
     if n:
         assert result[-1] == period
     assert all(a.next() == b for a, b in zip(result, result[1:], strict=False))
+
+
+# --- the span a year to date was taken over ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("codes", "label"),
+    [
+        ([], ""),
+        (["2026-04"], "Apr"),
+        (["2026-04", "2026-05", "2026-06"], "Apr–Jun"),
+        (["2026-06", "2026-04", "2026-05"], "Apr–Jun"),
+        (["2026-04", "2026-05", "2026-07"], "Apr–May, Jul"),
+        (["2026-04", "2026-06", "2026-08", "2026-09"], "Apr, Jun, Aug–Sep"),
+        (["2026-12", "2027-01", "2027-02", "2027-03"], "Dec–Mar"),
+        (["2026/27-Q1"], "Apr–Jun"),
+        (["2026/27-Q1", "2026/27-Q2"], "Apr–Sep"),
+        (["2026/27-Q1", "2026/27-Q3"], "Apr–Jun, Oct–Dec"),
+        (["2026/27-B2"], "Jun–Jul"),
+        (["2025/26"], "2025/26"),
+    ],
+)
+def test_span_label_names_the_months_covered(codes: list[str], label: str) -> None:
+    assert span_label([p(c) for c in codes]) == label
+
+
+@given(
+    st.sets(st.integers(min_value=1, max_value=12), min_size=1),
+    st.integers(min_value=2000, max_value=2100),
+)
+def test_span_label_of_a_contiguous_run_is_its_first_and_last_month(
+    indexes: set[int], year: int
+) -> None:
+    chosen = [Period(year, M, i) for i in indexes]
+    label = span_label(chosen)
+    runs = label.split(", ")
+    # One run per gap, each naming months in order; every month chosen is inside one run.
+    gaps = sum(1 for i in indexes if i > min(indexes) and i - 1 not in indexes)
+    assert len(runs) == gaps + 1
+    if len(indexes) == max(indexes) - min(indexes) + 1 and len(indexes) > 1:
+        first, last = min(chosen), max(chosen)
+        assert label == f"{first.label[:3]}–{last.label[:3]}"

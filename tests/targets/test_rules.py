@@ -18,6 +18,8 @@ from targets.rules import (
     Rag,
     RagResult,
     TargetSpec,
+    YearToDate,
+    counts_towards_ytd,
     direction_of_travel,
     forecast_rag,
     period_target,
@@ -27,6 +29,7 @@ from targets.rules import (
     summarise,
     tolerance_amount,
     year_to_date,
+    year_to_date_like_for_like,
     ytd_target,
 )
 
@@ -536,6 +539,108 @@ def test_ytd_target_is_none_when_a_period_target_is_missing(
         target("120"), aggregation=aggregation, periods_in_year=12, period_targets_so_far=so_far
     )
     assert result is None
+
+
+# --- year to date over the same periods --------------------------------------------------------
+
+
+def like_for_like(
+    actuals: list[str | None], aggregation: Aggregation, annual: str = "120", **kw: object
+) -> YearToDate:
+    figures = [PeriodFigures(actual=dec(a)) for a in actuals]
+    share = period_target(target(annual), aggregation=aggregation, periods_in_year=12)
+    return year_to_date_like_for_like(
+        figures,
+        [share] * len(figures),
+        annual=target(annual),
+        aggregation=aggregation,
+        periods_in_year=12,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_seven_months_of_actuals_meet_seven_months_of_target() -> None:
+    # Published to October, November not yet: the target stops at October too.
+    result = like_for_like(["10"] * 7 + [None], Aggregation.SUM)
+    assert result.actual == D(70)
+    assert result.target == target("70")
+    assert result.counted == tuple(range(7))
+
+
+def test_a_gap_leaves_its_target_out_as_well() -> None:
+    result = like_for_like(["10", None, "12"], Aggregation.SUM)
+    assert (result.actual, result.target, result.counted) == (D(22), target("20"), (0, 2))
+
+
+def test_snapshot_takes_the_target_of_the_latest_period_with_a_value() -> None:
+    figures = [PeriodFigures(actual=D(5)), PeriodFigures(actual=D(6)), PeriodFigures(None)]
+    result = year_to_date_like_for_like(
+        figures,
+        [target("4"), target("5"), target("9")],
+        annual=target("9"),
+        aggregation=Aggregation.SNAPSHOT,
+        periods_in_year=12,
+    )
+    assert (result.actual, result.target) == (D(6), target("5"))
+
+
+def test_ratio_counts_only_periods_with_numerator_and_denominator() -> None:
+    figures = [
+        PeriodFigures(actual=D(50), numerator=D(1), denominator=D(2)),
+        PeriodFigures(actual=D(70)),  # no numerator or denominator: not in the ratio
+        PeriodFigures(actual=D(25), numerator=D(1), denominator=D(4)),
+    ]
+    result = year_to_date_like_for_like(
+        figures,
+        [target("40"), target("60"), target("50")],
+        annual=target("50"),
+        aggregation=Aggregation.RATIO,
+        periods_in_year=12,
+        scale=D(100),
+    )
+    assert result.counted == (0, 2)
+    assert result.actual == D(2) * 100 / D(6)
+    assert result.target == target("45")
+
+
+@pytest.mark.parametrize("aggregation", list(Aggregation))
+def test_nothing_to_count_gives_no_actual_and_no_target(aggregation: Aggregation) -> None:
+    assert like_for_like([None, None], aggregation) == YearToDate(actual=None, target=None)
+
+
+def test_figures_and_targets_must_pair_up() -> None:
+    with pytest.raises(ValueError, match="2 periods of figures but 1 of targets"):
+        year_to_date_like_for_like(
+            [PeriodFigures(D(1)), PeriodFigures(D(2))],
+            [target("1")],
+            annual=None,
+            aggregation=Aggregation.SUM,
+            periods_in_year=12,
+        )
+
+
+@pytest.mark.parametrize("aggregation", list(Aggregation))
+def test_counts_towards_ytd(aggregation: Aggregation) -> None:
+    with_pair = PeriodFigures(actual=None, numerator=D(1), denominator=D(2))
+    actual_only = PeriodFigures(actual=D(3))
+    ratio = aggregation == Aggregation.RATIO
+    assert counts_towards_ytd(with_pair, aggregation) is ratio
+    assert counts_towards_ytd(actual_only, aggregation) is not ratio
+    assert counts_towards_ytd(PeriodFigures(None), aggregation) is False
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=500)), max_size=12))
+def test_like_for_like_sum_target_is_a_twelfth_per_period_counted(
+    actuals: list[int | None],
+) -> None:
+    result = like_for_like([None if a is None else str(a) for a in actuals], Aggregation.SUM)
+    counted = [a for a in actuals if a is not None]
+    assert len(result.counted) == len(counted)
+    if counted:
+        assert result.actual == sum(counted)
+        assert result.target == target(str(10 * len(counted)))
+    else:
+        assert result.target is None
 
 
 # --- x of y on target ------------------------------------------------------------------------
