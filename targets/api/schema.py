@@ -1,7 +1,8 @@
 """The API schema documents the errors every operation can answer, as the API answers them.
 
 drf-spectacular documents the successful responses and the ones a view declares; the errors
-DRF itself gives (400 for bad input, 401/403 without the right, 404 for an unknown object) are
+DRF itself gives (400 for bad input, 401/403 without the right, 404 for an unknown object, 415
+for a body in a media type the operation does not read) are
 added here for every operation, so that a client (and the schema fuzzing in the tests) knows
 every status and body the API can send.
 """
@@ -30,6 +31,8 @@ ERRORS = {
     "403": ("Not signed in, or not allowed.", DETAIL),
     "404": ("No such object, or not one the user may see.", DETAIL),
 }
+# An operation that reads a body answers 415 to a body in a media type it does not read.
+WITH_BODY = {"415": ("The body's media type is not one this operation reads.", DETAIL)}
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
@@ -48,6 +51,7 @@ def document_errors(
             if method not in METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            for status, (description, schema) in ERRORS.items():
+            errors = {**ERRORS, **WITH_BODY} if "requestBody" in operation else ERRORS
+            for status, (description, schema) in errors.items():
                 responses.setdefault(status, _response(description, schema))
     return result
