@@ -9,7 +9,7 @@ DEV := DEBUG=$${DEBUG:-1}
 # Lint and type checks import the settings, as the tests do.
 CHECK := GOLDTHREAD_TESTING=1
 
-.PHONY: run test lint bench install migrate demo clean
+.PHONY: run test lint bench bench-compare install migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) scripts/bootstrap_venv.py $(VENV)
@@ -39,8 +39,14 @@ lint: install
 	$(CHECK) $(BIN)/mypy .
 	$(CHECK) $(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: migrate
+# The benchmarks: on PostgreSQL when DATABASE_URL names one (scratch databases beside it), else
+# SQLite. BENCH_CASES=dashboard,import runs a subset; see benchmarks/README.md.
+bench: install
 	$(DEV) $(BIN)/python -m benchmarks.run
+
+bench-compare: install
+	@test -n "$(REF)" || { echo "usage: make bench-compare REF=<commit> [BENCH_CASES=…]"; exit 2; }
+	$(DEV) $(BIN)/python -m benchmarks.compare "$(REF)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media/
