@@ -8,6 +8,9 @@ A change is judged by the ratio, never by absolute times from different machines
 2. that tree's `python -m benchmarks.run` with this venv's Python, `BENCH_TAG=ref` (its own
    scratch databases: the two commits' schemas may differ) and the same BENCH_CASES;
 3. this tree's run of the same cases;
+   With BENCH_ROUNDS=N (default 1) the two sides take turns N times, and each figure is the
+   best of its side's N (least time, most requests/s): on a shared machine, other people's work
+   only ever slows a run down, so the best of several is the steadiest estimate.
 4. both results flattened to their figures and printed: REF, this commit, and this ÷ REF, with
    a verdict where the figure has a direction (times, memory, bytes, queries: lower is better;
    requests/s: higher is better). A case REF cannot run shows n/a.
@@ -47,7 +50,8 @@ NOT_MEASURED = re.compile(
     r"(^|\.)(runs|visits|multiplier|services|measures|years|values|rows|targets|requests|"
     r"duration_s|cpus|python|load_average_\w+|case_seconds|values_per_save|import_written|"
     r"reimport_\w+|created|updated|unchanged|months|derived_values_written|scripts|"
-    r"long_tasks|note|file_mb|pages|prepare_s|period|schedule)$"
+    r"long_tasks|note|file_mb|pages|prepare_s|period|schedule|targets|build_seconds|"
+    r"max_ms|latency_max_ms|latency_stdev_ms|interactive_max_ms)$"
 )
 HIGHER_IS_BETTER = re.compile(r"(requests_per_s|values_per_s)$")
 
@@ -91,6 +95,9 @@ def compare(ref: dict[str, Any], head: dict[str, Any]) -> list[dict[str, Any]]:
         old, new = before.get(path), after.get(path)
         ratio = None if old in (None, 0) or new is None else new / old  # type: ignore[operator]
         way = direction(path)
+        if not way and old == new:
+            continue  # a setting or a count that did not change: nothing to read
+
         verdict = ""
         if ratio is not None and way:
             worse = ratio > 1 + WORSE_BY if way < 0 else ratio < 1 / (1 + WORSE_BY)
@@ -108,6 +115,29 @@ def compare(ref: dict[str, Any], head: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def best_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from several rounds of the same side: each figure its best (see above)."""
+    if len(runs) == 1:
+        return runs[0]
+
+    def merge(nodes: list[Any], path: str) -> Any:
+        first = nodes[0]
+        if isinstance(first, dict):
+            keys = dict.fromkeys(k for n in nodes if isinstance(n, dict) for k in n)
+            return {
+                k: merge([n[k] for n in nodes if isinstance(n, dict) and k in n], f"{path}.{k}")
+                for k in keys
+            }
+        numbers = [n for n in nodes if isinstance(n, int | float) and not isinstance(n, bool)]
+        if len(numbers) != len(nodes) or not direction(path.lstrip(".")):
+            return first
+        return max(numbers) if direction(path.lstrip(".")) > 0 else min(numbers)
+
+    merged: dict[str, Any] = merge(runs, "")
+    merged["rounds"] = len(runs)
+    return merged
 
 
 def _shown(value: Any) -> str:
@@ -188,19 +218,28 @@ def main() -> None:
     vendor = databases.vendor()
     env = {**os.environ, "BENCH_CASES": args.cases}
     env.pop("BENCH_TAG", None)
+    rounds = max(1, int(os.environ.get("BENCH_ROUNDS", "1")))
+    refs, mines = [], []
     with tempfile.TemporaryDirectory(prefix="goldthread-bench-compare-") as scratch:
         tree = Path(scratch) / "ref"
         export(commit, tree)
-        print(f"== {args.ref} ({commit[:12]}) in {tree}", flush=True)
-        ref = run(
-            tree, Path(scratch) / "ref.json", {**env, "BENCH_TAG": "ref", "BENCH_COMMIT": commit}
-        )
-        print(f"== this tree ({head[:12]})", flush=True)
-        mine = run(ROOT, Path(scratch) / "head.json", env)
+        for n in range(1, rounds + 1):
+            print(f"== round {n}/{rounds}: {args.ref} ({commit[:12]}) in {tree}", flush=True)
+            ref_env = {**env, "BENCH_TAG": "ref", "BENCH_COMMIT": commit}
+            refs.append(run(tree, Path(scratch) / f"ref-{n}.json", ref_env))
+            print(f"== round {n}/{rounds}: this tree ({head[:12]})", flush=True)
+            mines.append(run(ROOT, Path(scratch) / f"head-{n}.json", env))
+    ref, mine = best_of(refs), best_of(mines)
     rows = compare(ref, mine)
     ref_name, head_name = args.ref[:14], "this"
     print()
-    print(f"On {vendor}; {args.ref} = {commit[:12]}, this = {head[:12]}; ratio = this ÷ {args.ref}")
+    print(
+        f"On {vendor}; {args.ref} = {commit[:12]}, this = {head[:12]}; ratio = this ÷ {args.ref}"
+        + (f"; best of {rounds} rounds each" if rounds > 1 else "")
+    )
+    for name, side in ((args.ref, refs), ("this", mines)):
+        loads = [r.get("machine", {}).get("load_average_at_start", ["?"])[0] for r in side]
+        print(f"Load average at the start of each run of {name}: {loads}")
     print(table(rows, ref_name, head_name))
     out = ROOT / "bench-results" / f"compare-{vendor}.json"
     out.parent.mkdir(exist_ok=True)

@@ -4,7 +4,7 @@
 writes into the database that URL names: it takes the server (and the name, as a prefix) and
 makes scratch databases of its own beside it, one per purpose:
 
-| purpose | SQLite | PostgreSQL (`DATABASE_URL=…/gt`) |
+| purpose | SQLite | PostgreSQL (`DATABASE_URL=…/gt`; `gt_bench` gives the same names) |
 |---|---|---|
 | `demo` | `$TMPDIR/goldthread-bench.sqlite3` | `gt_bench_demo` |
 | `large_1x`, `large_10x` | `$TMPDIR/goldthread-bench-large-1x.sqlite3`, … | `gt_bench_large_1x` |
@@ -76,7 +76,8 @@ def database_name(purpose: str) -> str:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}")
     base = urlsplit(server_url()).path.lstrip("/") or "goldthread"
-    return "_".join(part for part in (base, "bench", tag(), purpose) if part)
+    middle = "" if "bench" in base else "bench"  # gt_bench_demo, not gt_bench_bench_demo
+    return "_".join(part for part in (base, middle, tag(), purpose) if part)
 
 
 def url(purpose: str) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import random
 import time
@@ -538,7 +539,7 @@ def main() -> None:
     import django
 
     django.setup()
-    print(ensure(multiplier=args.multiplier, fresh=args.fresh))
+    print(json.dumps(ensure(multiplier=args.multiplier, fresh=args.fresh)))
 
 
 if __name__ == "__main__":

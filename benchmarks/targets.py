@@ -36,10 +36,13 @@ TARGETS = (
         50,
         unit="ms",
     ),
+    # "Uncached first render": a render with the cache emptied first, in a warm process (the
+    # p95 of ten); a cold process's very first request is recorded too (first_render.ms) but
+    # also pays for one-off imports.
     Target(
-        "dashboard and scorecard uncached first render (1x, 10x)",
+        "dashboard and scorecard uncached render p95 (1x, 10x)",
         tuple(
-            f"large_council_{m}x.{page}.first_render.ms"
+            f"large_council_{m}x.{page}.uncached.p95_ms"
             for m in (1, 10)
             for page in ("dashboard", "service_scorecard")
         ),
@@ -123,9 +126,9 @@ def evaluate(results: dict[str, Any]) -> dict[str, Any]:
     for target in TARGETS:
         figures = {path: lookup(results, path) for path in target.paths}
         known = [f for f in figures.values() if isinstance(f, int | float)]
-        met = None
-        if len(known) == len(figures):
-            met = all(f >= target.limit if target.at_least else f <= target.limit for f in known)
+        within = [f >= target.limit if target.at_least else f <= target.limit for f in known]
+        # Missed as soon as one figure misses; met only when every figure was measured.
+        met = False if not all(within) else True if len(known) == len(figures) else None
         checked[target.name] = {
             "figures": figures,
             "target": f"{'>=' if target.at_least else '<='} {target.limit:g} {target.unit}".strip(),
