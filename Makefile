@@ -30,8 +30,12 @@ demo: migrate
 run: demo
 	$(DEV) $(BIN)/python manage.py runserver $(HOST)
 
+# Spread over the machine's cores by pytest-xdist, each test file on one worker (module worlds
+# are built once); `make test PYTEST_XDIST=` runs in one process, PYTEST_ARGS adds to it (-k,
+# files, -n 0 …).
+PYTEST_XDIST ?= -n auto --dist loadfile
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff format --check .
