@@ -29,7 +29,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -177,12 +176,13 @@ def _git(*args: str) -> str:
 
 def export(commit: str, folder: Path) -> None:
     """REF's tracked files into the folder, then this commit's harness over them."""
-    archive = folder.parent / f"{folder.name}.tar"
-    with archive.open("wb") as out:
-        subprocess.run(["git", "-C", str(ROOT), "archive", commit], stdout=out, check=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(folder, filter="data")
-    archive.unlink()
+    folder.mkdir(parents=True)
+    archive = subprocess.Popen(["git", "-C", str(ROOT), "archive", commit], stdout=subprocess.PIPE)
+    subprocess.run(["tar", "-x", "-C", str(folder)], stdin=archive.stdout, check=True)
+    if archive.stdout is not None:
+        archive.stdout.close()
+    if archive.wait() != 0:
+        raise SystemExit(f"git archive {commit} failed.")
     for name in HARNESS:
         source, target = ROOT / name, folder / name
         if source.is_dir():

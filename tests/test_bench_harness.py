@@ -261,3 +261,15 @@ def test_the_readme_table_shows_both_databases_and_is_written_between_its_marker
     dashboard = rows["dashboard p50 / p95, 10× (queries: usual / uncached)"]
     assert dashboard[:2] == ["– / 40.0 ms (9 / 11 q)", "–"]  # PostgreSQL: not run yet
     assert "- postgresql: not run yet" in text
+
+
+def test_the_other_commit_is_exported_with_this_commits_harness_over_it(tmp_path: Path) -> None:
+    tree = tmp_path / "ref"
+    compare.export("HEAD", tree)
+    assert (tree / "manage.py").is_file() and not (tree / ".git").exists()
+    for name in compare.HARNESS:
+        here, there = compare.ROOT / name, tree / name
+        if here.is_file():
+            assert there.read_bytes() == here.read_bytes(), name
+    ours = compare.ROOT / "benchmarks" / "compare.py"
+    assert (tree / "benchmarks" / "compare.py").read_bytes() == ours.read_bytes()
