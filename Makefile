@@ -9,7 +9,7 @@ DEV := DEBUG=$${DEBUG:-1}
 # Lint and type checks import the settings, as the tests do.
 CHECK := GOLDTHREAD_TESTING=1
 
-.PHONY: run test lint bench install migrate demo clean
+.PHONY: run test lint bench bench-compare install migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) scripts/bootstrap_venv.py $(VENV)
@@ -30,8 +30,12 @@ demo: migrate
 run: demo
 	$(DEV) $(BIN)/python manage.py runserver $(HOST)
 
+# Spread over the machine's cores by pytest-xdist, each test file on one worker (module worlds
+# are built once); `make test PYTEST_XDIST=` runs in one process, PYTEST_ARGS adds to it (-k,
+# files, -n 0 …).
+PYTEST_XDIST ?= -n auto --dist loadfile
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff format --check .
@@ -39,8 +43,14 @@ lint: install
 	$(CHECK) $(BIN)/mypy .
 	$(CHECK) $(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: migrate
+# The benchmarks: on PostgreSQL when DATABASE_URL names one (scratch databases beside it), else
+# SQLite. BENCH_CASES=dashboard,import runs a subset; see benchmarks/README.md.
+bench: install
 	$(DEV) $(BIN)/python -m benchmarks.run
+
+bench-compare: install
+	@test -n "$(REF)" || { echo "usage: make bench-compare REF=<commit> [BENCH_CASES=…]"; exit 2; }
+	$(DEV) $(BIN)/python -m benchmarks.compare "$(REF)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media/

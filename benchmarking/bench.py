@@ -1,10 +1,11 @@
 """Benchmarking at national scale, for `make bench`: 300 authorities × 500 metrics × 10 years
 (1.5 M values) imported with `import_benchmarks`, then the position API timed.
 
-`bench()` runs in make bench's process and starts three children on a scratch SQLite file of
-their own (`python -m benchmarking.bench STEP`), production-like (DEBUG off):
+`bench(database_url=…)` runs in make bench's process and starts three children on the scratch
+database it is given (an empty SQLite file or PostgreSQL database made by the harness,
+benchmarks/databases.py), as `python -m benchmarking.bench STEP`, production-like (DEBUG off):
 
-- `prepare`: a fresh database, the authorities with their nearest-neighbour groups, and the 500
+- `prepare`: the schema, the authorities with their nearest-neighbour groups, and the 500
   metric files written to a scratch folder (not timed as the import);
 - `import`: the 500 files through the import, timed, in a process of its own so that its peak
   memory is the import's; then 50 of them again (an upsert that changes nothing);
@@ -49,12 +50,11 @@ def _scratch() -> Path:
     )
 
 
-def _env() -> dict[str, str]:
-    folder = _scratch()
+def _env(database_url: str) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "DATABASE_URL": database_url,
         "DEBUG": "0",
         "GOLDTHREAD_TESTING": "0",
         "SECRET_KEY": "bench-only-not-secret",
@@ -66,10 +66,10 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _child(step: str) -> dict[str, Any]:
+def _child(step: str, database_url: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-m", "benchmarking.bench", step],
-        env=_env(),
+        env=_env(database_url),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -80,12 +80,12 @@ def _child(step: str) -> dict[str, Any]:
     return result
 
 
-def bench() -> dict[str, Any]:
-    """Prepare, import and query the national table; return the figures."""
+def bench(*, database_url: str) -> dict[str, Any]:
+    """Prepare, import and query the national table in an empty database; return the figures."""
     _scratch().mkdir(parents=True, exist_ok=True)
-    prepared = _child("prepare")
-    imported = _child("import")
-    positions = _child("positions")
+    prepared = _child("prepare", database_url)
+    imported = _child("import", database_url)
+    positions = _child("positions", database_url)
     return {
         "values": prepared["values"],
         "prepare_s": prepared["seconds"],
@@ -116,7 +116,6 @@ def _codes() -> list[str]:
 def prepare() -> dict[str, Any]:
     started = time.perf_counter()
     folder = _scratch()
-    (folder / "bench.sqlite3").unlink(missing_ok=True)
     _setup()
     from django.core.management import call_command
 

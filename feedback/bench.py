@@ -2,8 +2,9 @@
 five years, extra columns, day-first dates) through `import_complaints`, then again (an upsert
 that changes nothing), with two derived measures recomputed for every month it touches.
 
-`bench()` runs in make bench's process and starts children on a scratch SQLite file of their own
-(`python -m feedback.bench STEP FOLDER`), production-like (DEBUG off); each import runs in a
+`bench(database_url=…)` runs in make bench's process and starts children on the empty scratch
+database it is given (SQLite or PostgreSQL, made by benchmarks/databases.py), as
+`python -m feedback.bench STEP FOLDER`, production-like (DEBUG off); each import runs in a
 process of its own so that its peak memory is the import's. Each child prints its figures as the
 last line of its output, in JSON.
 """
@@ -29,21 +30,21 @@ SERVICES = 40
 YEARS = 5
 
 
-def _env(folder: Path) -> dict[str, str]:
+def _env(database_url: str) -> dict[str, str]:
     return {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'feedback-bench.sqlite3'}",
+        "DATABASE_URL": database_url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-not-secret",
         "ALLOWED_HOSTS": "localhost",
     }
 
 
-def _child(step: str, folder: Path) -> dict[str, Any]:
+def _child(step: str, folder: Path, database_url: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-m", "feedback.bench", step, str(folder)],
         cwd=ROOT,
-        env=_env(folder),
+        env=_env(database_url),
         check=True,
         capture_output=True,
         text=True,
@@ -51,18 +52,18 @@ def _child(step: str, folder: Path) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def bench() -> dict[str, Any]:
+def bench(*, database_url: str) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="goldthread-feedback-bench-"))
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"],
         cwd=ROOT,
-        env=_env(folder),
+        env=_env(database_url),
         check=True,
         capture_output=True,
     )
-    prepared = _child("prepare", folder)
-    first = _child("import", folder)
-    again = _child("import", folder)
+    prepared = _child("prepare", folder, database_url)
+    first = _child("import", folder, database_url)
+    again = _child("import", folder, database_url)
     return {"rows": prepared["rows"], "first_import": first, "reimport_unchanged": again}
 
 

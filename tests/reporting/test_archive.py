@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -19,7 +21,7 @@ from reporting import services
 from reporting.models import ReportRun, ReportSchedule
 from targets.models import Measure, User, Value
 from targets.periods import parse_period
-from tests.conftest import client_for
+from tests.conftest import client_for, make_housing, make_priority, make_waste, module_world
 from tests.factories import UserFactory
 from tests.reporting.test_runs import build_council
 
@@ -32,14 +34,44 @@ def _today(time_machine: Any) -> None:
     time_machine.move_to(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False)
 
 
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("archive-media")
+
+
 @pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media(settings: Any, media: Path) -> None:
+    settings.MEDIA_ROOT = media
+
+
+@pytest.fixture(scope="module")
+def world(
+    django_db_setup: Any, django_db_blocker: Any, media: Path
+) -> Iterator[tuple[dict[str, Measure], dict[str, ReportRun]]]:
+    """The council and its four packs, made once for the module (rolled back at its end)."""
+    with (
+        module_world(django_db_blocker),
+        time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False),
+        override_settings(MEDIA_ROOT=media),
+    ):
+        council = build_council(make_waste(), make_housing(), make_priority())
+        yield (
+            council,
+            {
+                "scrutiny": make("scrutiny-quarterly", "2026/27-Q2"),
+                "cmt": make("cmt-bimonthly", "2026/27-B3"),
+                "ceb": make("ceb-quarterly", "2026/27-Q2"),
+                "members": make("monthly-corporate", "2026-10"),
+            },
+        )
 
 
 @pytest.fixture
-def council(waste: Any, housing: Any, priority: Any) -> dict[str, Measure]:
-    return build_council(waste, housing, priority)
+def council(world: Any, request: pytest.FixtureRequest) -> dict[str, Measure]:
+    """The module's council; a test that does not ask for its packs has none."""
+    if "runs" not in request.fixturenames:
+        ReportRun.objects.all().delete()  # undone with the test's transaction
+    return world[0]
 
 
 def make(code: str, period: str) -> ReportRun:
@@ -49,13 +81,8 @@ def make(code: str, period: str) -> ReportRun:
 
 
 @pytest.fixture
-def runs(council: Any) -> dict[str, ReportRun]:
-    return {
-        "scrutiny": make("scrutiny-quarterly", "2026/27-Q2"),
-        "cmt": make("cmt-bimonthly", "2026/27-B3"),
-        "ceb": make("ceb-quarterly", "2026/27-Q2"),
-        "members": make("monthly-corporate", "2026-10"),
-    }
+def runs(world: Any) -> dict[str, ReportRun]:
+    return world[1]
 
 
 def _soup(response: Any) -> BeautifulSoup:

@@ -7,17 +7,19 @@ import io
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from reporting.models import ReportRun, RunStatus
 from targets.demo.builder import load_demo
 from targets.models import User
-from tests.conftest import client_for
+from tests.conftest import client_for, module_world
 
 pytestmark = [pytest.mark.django_db]
 # Each seeded schedule, the period it covers on 26 November 2026, the month its figures are at
@@ -40,9 +42,14 @@ def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def demo() -> None:
-    load_demo()
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    with (
+        module_world(django_db_blocker),
+        time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False),
+    ):
+        load_demo()
+        yield
 
 
 def generate(*args: str) -> tuple[str, str]:

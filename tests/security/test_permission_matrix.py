@@ -174,10 +174,19 @@ def _sessions_outside_the_database(settings: Any) -> None:
 
 def writes() -> int | str:
     """Something that changes whenever anything is written: SQLite counts the rows every
-    statement changed (cheap); other databases get a digest of every table."""
+    statement changed, PostgreSQL the rows inserted, updated or deleted so far in this
+    transaction (both cheap: one digest of every table took three quarters of this test's time
+    on PostgreSQL); other databases get a digest of every table."""
     raw = connection.connection
     if connection.vendor == "sqlite" and raw is not None:
         return int(raw.total_changes)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)"
+                " FROM pg_stat_xact_user_tables"
+            )
+            return int(cursor.fetchone()[0])
     return fingerprint()
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 import time_machine
@@ -26,6 +27,7 @@ from targets.models import (
     Value,
     ValueStatus,
 )
+from tests.conftest import module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,13 @@ OXFORD = "E07000178"
 def frozen_today() -> Iterator[None]:
     with time_machine.travel(TODAY, tick=False):
         yield
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """The demo council, loaded once for the module (rolled back at its end); its output."""
+    with module_world(django_db_blocker), time_machine.travel(TODAY, tick=False):
+        yield load_demo()
 
 
 def load_demo(*args: str) -> str:
@@ -80,9 +89,20 @@ def rated_values() -> list[tuple[Value, rules.Rag]]:
     return result
 
 
-def test_it_creates_the_five_priorities_and_about_fifteen_services() -> None:
-    load_demo()
+# First: it needs the database empty, before the module's demo is loaded.
+def test_if_empty_loads_an_empty_database_and_skips_one_with_services() -> None:
+    load_demo("--if-empty")
+    loaded = counts()
+    assert loaded["Measure"] > 0
 
+    output = load_demo("--if-empty")
+
+    assert "skipped" in output
+    assert "housing-officer / housing-head" in output
+    assert counts() == loaded
+
+
+def test_it_creates_the_five_priorities_and_about_fifteen_services(demo: str) -> None:
     assert list(Priority.objects.values_list("number", "name")) == [
         (1, "Meeting housing needs"),
         (2, "Stronger communities"),
@@ -95,9 +115,9 @@ def test_it_creates_the_five_priorities_and_about_fifteen_services() -> None:
     assert not Service.objects.filter(head__isnull=True).exists()
 
 
-def test_it_creates_about_150_measures_of_every_polarity_frequency_and_aggregation() -> None:
-    load_demo()
-
+def test_it_creates_about_150_measures_of_every_polarity_frequency_and_aggregation(
+    demo: str,
+) -> None:
     assert 130 <= Measure.objects.count() <= 170
     for field, choices in [
         ("polarity", Measure.Polarity),
@@ -112,18 +132,14 @@ def test_it_creates_about_150_measures_of_every_polarity_frequency_and_aggregati
     assert Measure.objects.filter(is_scrutiny=True).exists()
 
 
-def test_every_corporate_measure_has_a_priority() -> None:
-    load_demo()
-
+def test_every_corporate_measure_has_a_priority(demo: str) -> None:
     corporate = Measure.objects.corporate()
     assert 17 <= corporate.count() <= 23
     assert not corporate.filter(priority__isnull=True).exists()
     assert set(corporate.values_list("priority__number", flat=True)) == {1, 2, 3, 4, 5}
 
 
-def test_ni192_values_are_oxfords_published_recycling_rates() -> None:
-    load_demo()
-
+def test_ni192_values_are_oxfords_published_recycling_rates(demo: str) -> None:
     with (settings.BASE_DIR / "data" / "real" / "recycling_rates_env18.csv").open() as handle:
         published = {
             row["period"]: Decimal(row["value"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
@@ -147,16 +163,14 @@ def test_ni192_values_are_oxfords_published_recycling_rates() -> None:
     assert (ni192.priority.number, ni192.service.code, ni192.unit) == (4, "waste", "percent")
 
 
-def test_ni192_2024_25_is_missing_and_late() -> None:
-    load_demo()
-
+def test_ni192_2024_25_is_missing_and_late(demo: str) -> None:
     ni192 = Measure.objects.get(code="NI192")
     assert not ni192.values.filter(period="2024/25").exists()
     assert periods.parse_period("2024/25").is_late(ni192.due_days, timezone.localdate())
 
 
-def test_running_it_twice_duplicates_nothing() -> None:
-    first_output = load_demo()
+def test_running_it_twice_duplicates_nothing(demo: str) -> None:
+    first_output = demo
     first = counts()
 
     second_output = load_demo()
@@ -167,20 +181,8 @@ def test_running_it_twice_duplicates_nothing() -> None:
     assert "measures" in first_output
 
 
-def test_if_empty_loads_an_empty_database_and_skips_one_with_services() -> None:
-    load_demo("--if-empty")
-    loaded = counts()
-    assert loaded["Measure"] > 0
-
-    output = load_demo("--if-empty")
-
-    assert "skipped" in output
-    assert "housing-officer / housing-head" in output
-    assert counts() == loaded
-
-
-def test_every_demo_login_authenticates_with_the_demo_password() -> None:
-    output = load_demo()
+def test_every_demo_login_authenticates_with_the_demo_password(demo: str) -> None:
+    output = demo
 
     usernames = ["performance", "cmt", "ceb", "scrutiny"]
     for service in Service.objects.all():
@@ -191,9 +193,7 @@ def test_every_demo_login_authenticates_with_the_demo_password() -> None:
     assert User.objects.get(username="performance").is_staff
 
 
-def test_each_service_has_its_head_officer_and_data_quality_champion() -> None:
-    load_demo()
-
+def test_each_service_has_its_head_officer_and_data_quality_champion(demo: str) -> None:
     for service in Service.objects.select_related("head"):
         roles = {(r.user.username, r.role) for r in service.roles.select_related("user")}
         assert service.head.username == f"{service.code}-head"
@@ -204,9 +204,7 @@ def test_each_service_has_its_head_officer_and_data_quality_champion() -> None:
         }
 
 
-def test_measures_with_a_polarity_have_targets_for_three_years() -> None:
-    load_demo()
-
+def test_measures_with_a_polarity_have_targets_for_three_years(demo: str) -> None:
     rated = Measure.objects.exclude(polarity=Measure.Polarity.NONE)
     years = Counter(Target.objects.values_list("year", flat=True))
     assert years[2024] == years[2025] == rated.count()
@@ -216,9 +214,7 @@ def test_measures_with_a_polarity_have_targets_for_three_years() -> None:
         assert target.lower is not None and target.upper is not None
 
 
-def test_every_red_value_has_a_corrective_action() -> None:
-    load_demo()
-
+def test_every_red_value_has_a_corrective_action(demo: str) -> None:
     rated = rated_values()
 
     assert all(value.commentary for value, _ in rated)
@@ -227,9 +223,7 @@ def test_every_red_value_has_a_corrective_action() -> None:
     assert [v for v in reds if not v.corrective_action] == []
 
 
-def test_most_rated_values_are_green() -> None:
-    load_demo()
-
+def test_most_rated_values_are_green(demo: str) -> None:
     rags = Counter(rag for _, rag in rated_values())
 
     rated = rags[rules.Rag.GREEN] + rags[rules.Rag.AMBER] + rags[rules.Rag.RED]
@@ -237,9 +231,7 @@ def test_most_rated_values_are_green() -> None:
     assert rags[rules.Rag.AMBER] and rags[rules.Rag.RED]
 
 
-def test_ratio_values_are_numerator_over_denominator() -> None:
-    load_demo()
-
+def test_ratio_values_are_numerator_over_denominator(demo: str) -> None:
     values = Value.objects.filter(measure__aggregation=Measure.Aggregation.RATIO)
     assert values.exists()
     for value in values.select_related("measure"):
@@ -251,18 +243,14 @@ def test_ratio_values_are_numerator_over_denominator() -> None:
         assert rules.round_to(value.actual, decimals) == rules.round_to(expected, decimals), value
 
 
-def test_values_run_from_april_2024_to_the_latest_complete_month() -> None:
-    load_demo()
-
+def test_values_run_from_april_2024_to_the_latest_complete_month(demo: str) -> None:
     monthly = Value.objects.filter(measure__frequency=Measure.Frequency.MONTHLY)
     assert min(monthly.values_list("period", flat=True)) == "2024-04"
     assert max(monthly.values_list("period", flat=True)) == "2026-10"
     assert not Value.objects.filter(period="2026-11").exists()
 
 
-def test_past_values_are_published_by_the_performance_team() -> None:
-    load_demo()
-
+def test_past_values_are_published_by_the_performance_team(demo: str) -> None:
     past = Value.objects.filter(period="2026-09")
     assert past.exists()
     assert set(past.values_list("status", flat=True)) == {ValueStatus.PUBLISHED}
@@ -273,9 +261,7 @@ def test_past_values_are_published_by_the_performance_team() -> None:
     assert value.submitted_at <= value.approved_at <= value.published_at <= timezone.now()
 
 
-def test_the_latest_month_has_late_drafts_missing_and_returned_values() -> None:
-    load_demo()
-
+def test_the_latest_month_has_late_drafts_missing_and_returned_values(demo: str) -> None:
     today = timezone.localdate()
     month = periods.latest_complete_period(today, "monthly")
     monthly = Measure.objects.filter(frequency=Measure.Frequency.MONTHLY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -11,14 +12,18 @@ import time_machine
 from targets.demo.builder import load_demo
 from targets.models import Action, PlanningMilestone, Priority, ServicePlan, User
 from targets.plans.thread import person_thread, priority_thread
+from tests.conftest import module_world
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 26)
 
 
-@pytest.fixture(autouse=True)
-def demo() -> Iterator[None]:
-    with time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False):
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    with (
+        module_world(django_db_blocker),
+        time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False),
+    ):
         load_demo(today=TODAY)
         yield
 
