@@ -38,8 +38,8 @@ def preferences_save(
             return {}
         labels = {kind.code: kind.label for kind in registry.all_kinds()}
         for code in changes:
-            preference = NotificationPreference.objects.filter(user=user, kind=code).first()
-            before = audit.stored(preference, ["delivery"]) if preference else {}
+            existing = NotificationPreference.objects.filter(user=user, kind=code).first()
+            held: audit.Snapshot = audit.stored(existing, ["delivery"]) if existing else {}
             preference, created = NotificationPreference.objects.update_or_create(
                 user=user, kind=code, defaults={"delivery": after[code]}
             )
@@ -48,7 +48,7 @@ def preferences_save(
                 action=ChangeRecord.Action.CREATE if created else ChangeRecord.Action.UPDATE,
                 source=source,
                 obj=preference,
-                before=before,
+                before=held,
                 fields=["delivery"],
                 reason=f"{user.username}'s e-mail of {labels.get(code, code)}",
             )
