@@ -21,6 +21,8 @@ from typing import Any
 
 from django.db.models import Count, F, Sum
 
+from reporting.sparkline import Sparkline
+from reporting.sparkline import draw as draw_sparkline
 from targets import periods, rules
 from targets.models import ChangeRecord, Measure, MeasureQuerySet, ValueStatus
 from targets.periods import Period
@@ -121,6 +123,27 @@ class PublicMeasure:
     @property
     def chart(self) -> dict[str, Any]:
         return chart_data(self.measure, self.points)
+
+    @property
+    def sparkline(self) -> Sparkline | None:
+        """The card's trend line, drawn on the server (the measure's page has the full chart)."""
+        data = self.chart
+        return draw_sparkline(data["actual"], data["target"])
+
+    @property
+    def sparkline_label(self) -> str:
+        """The trend in words, for the SVG's accessible name."""
+        known = [p for p in self.points if p.actual is not None]
+        first, last = known[0], known[-1]
+        measure = self.measure
+        text = (
+            f"Trend of {measure.code} over {len(self.points)} periods: "
+            f"{measure.format(first.actual)} in {first.period.label}, "
+            f"{measure.format(last.actual)} in {last.period.label}"
+        )
+        if last.target is not None and last.target.value is not None:
+            text += f" against a target of {measure.format(last.target.value)}"
+        return text + ". Its page gives every figure."
 
 
 @dataclass(frozen=True)
