@@ -125,25 +125,14 @@ class PublicMeasure:
         return chart_data(self.measure, self.points)
 
     @property
-    def sparkline(self) -> Sparkline | None:
-        """The card's trend line, drawn on the server (the measure's page has the full chart)."""
-        data = self.chart
-        return draw_sparkline(data["actual"], data["target"])
+    def history(self) -> list[tuple[Period, Decimal | None]]:
+        """The card's sparkline: each period's published figure, oldest first."""
+        return [(p.period, p.actual) for p in self.points]
 
     @property
-    def sparkline_label(self) -> str:
-        """The trend in words, for the SVG's accessible name."""
-        known = [p for p in self.points if p.actual is not None]
-        first, last = known[0], known[-1]
-        measure = self.measure
-        text = (
-            f"Trend of {measure.code} over {len(self.points)} periods: "
-            f"{measure.format(first.actual)} in {first.period.label}, "
-            f"{measure.format(last.actual)} in {last.period.label}"
-        )
-        if last.target is not None and last.target.value is not None:
-            text += f" against a target of {measure.format(last.target.value)}"
-        return text + ". Its page gives every figure."
+    def targets(self) -> list[Decimal | None]:
+        """The targets beside `history` (none for a range: its band is on the measure's page)."""
+        return [p.target.value if p.target else None for p in self.points]
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""Small trend lines drawn on the server as SVG: the public page's cards.
+"""Small trend lines drawn on the server as SVG: the geometry of every sparkline.
 
-A card's chart is a picture of a trend, not a place to read figures (the measure's own page has
-its chart and the table of every figure), so it is drawn here as a few hundred bytes of inline
-SVG instead of loading a charting library: the public page stays light and is readable before any
-script runs. Pure: plain floats in, coordinates out, no Django.
+The scorecards' "Last 12 periods" column and the public page's cards show a trend, not figures to
+read (the measure's own page has its chart and the table of every figure), so they are drawn as a
+few hundred bytes of inline SVG instead of loading a charting library: pages stay light and are
+readable before any script runs. Pure: plain floats in, coordinates out, no Django; the template
+tag `reporting.templatetags.charts.sparkline` writes the SVG.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WIDTH = 240
-HEIGHT = 48
-PAD = 4  # room for the latest figure's marker and the line's width
+WIDTH = 96
+HEIGHT = 24
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ def draw(
     """The sparkline of `figures` (oldest first) and `targets` beside them, on one scale.
 
     None when fewer than two figures are known: a single point is no trend. Coordinates are
-    rounded to one decimal place (the drawing is 240 × 48 pixels); a flat series is drawn across
-    the middle.
+    rounded to one decimal place; a flat series is drawn across the middle.
     """
+    pad = height / 12  # room for the latest figure's marker and the line's width
     count = len(figures)
     known = [f for f in figures if f is not None]
     if len(known) < 2:
@@ -52,13 +52,13 @@ def draw(
     scale = known + [t for t in targets if t is not None]
     low, high = min(scale), max(scale)
     span = high - low
-    step = (width - 2 * PAD) / (count - 1)
+    step = (width - 2 * pad) / (count - 1)
 
     def point(index: int, value: float | None) -> tuple[float, float] | None:
         if value is None:
             return None
         share = 0.5 if span == 0 else (value - low) / span
-        return round(PAD + index * step, 1), round(height - PAD - share * (height - 2 * PAD), 1)
+        return round(pad + index * step, 1), round(height - pad - share * (height - 2 * pad), 1)
 
     figure_points = [point(i, f) for i, f in enumerate(figures)]
     target_points = [point(i, t) for i, t in enumerate(targets[:count])]

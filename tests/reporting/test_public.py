@@ -199,8 +199,8 @@ def test_the_card_draws_its_trend_on_the_server_and_links_to_the_figures(
     line = card.select_one("svg.sparkline")
     assert line["role"] == "img"
     assert line["aria-label"] == (
-        "Trend of CP10 over 12 periods: 45.0% in Oct 2025, 46.0% in Sep 2026 against a target "
-        "of 50.0%. Its page gives every figure."
+        "Trend over 12 periods: 45.0% in Oct 2025, 46.0% in Sep 2026; lowest 45.0%, highest "
+        "46.0%. Latest target 50.0%."
     )
     figures = line.select_one("polyline.sparkline__figures")["points"].split()
     assert figures == ["4,44", "236,36"]  # 45.0% and 46.0% on a scale of 45 to 50 (the target)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from reporting.sparkline import HEIGHT, PAD, WIDTH, draw
+from reporting.sparkline import HEIGHT, WIDTH, draw
+
+PAD = HEIGHT / 12
 
 
 def _points(polyline: str) -> list[tuple[float, float]]:
