@@ -21,8 +21,6 @@ from typing import Any
 
 from django.db.models import Count, F, Sum
 
-from reporting.sparkline import Sparkline
-from reporting.sparkline import draw as draw_sparkline
 from targets import periods, rules
 from targets.models import ChangeRecord, Measure, MeasureQuerySet, ValueStatus
 from targets.periods import Period
