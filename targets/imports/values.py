@@ -55,6 +55,7 @@ _SETTABLE: dict[str, Any] = {
     "dq_flag": DataQuality.FINAL,
     "forecast": None,
 }
+DQ_FLAGS = DataQuality.values  # read once: an enum builds its list of values anew on each reading
 UPDATED_FIELDS = [
     "actual",
     "numerator",
@@ -148,7 +149,7 @@ def _parse(table: Table, report: ImportReport, user: User | None) -> list[_Row]:
             "denominator": cells.decimal("denominator"),
             "commentary": cells.text("commentary"),
             "corrective_action": cells.text("corrective_action"),
-            "dq_flag": cells.choice("dq_flag", DataQuality.values),
+            "dq_flag": cells.choice("dq_flag", DQ_FLAGS),
             "forecast": cells.decimal("forecast"),
         }
         reason = cells.text("reason", max_length=1000)
