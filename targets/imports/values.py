@@ -22,7 +22,7 @@ from django.utils import timezone
 from targets import audit, periods, permissions, rules, services
 from targets.imports.cells import RowCells
 from targets.imports.common import (
-    BATCH_SIZE,
+    bulk_insert,
     bulk_update,
     chunked,
     inactive_year,
@@ -55,6 +55,7 @@ _SETTABLE: dict[str, Any] = {
     "dq_flag": DataQuality.FINAL,
     "forecast": None,
 }
+DQ_FLAGS = DataQuality.values  # read once: an enum builds its list of values anew on each reading
 UPDATED_FIELDS = [
     "actual",
     "numerator",
@@ -148,7 +149,7 @@ def _parse(table: Table, report: ImportReport, user: User | None) -> list[_Row]:
             "denominator": cells.decimal("denominator"),
             "commentary": cells.text("commentary"),
             "corrective_action": cells.text("corrective_action"),
-            "dq_flag": cells.choice("dq_flag", DataQuality.values),
+            "dq_flag": cells.choice("dq_flag", DQ_FLAGS),
             "forecast": cells.decimal("forecast"),
         }
         reason = cells.text("reason", max_length=1000)
@@ -312,12 +313,14 @@ def _write(changes: list[_Change], *, user: User | None) -> str:
         return ""
     batch = new_batch()
     created = [c.value for c in changes if c.action == Action.CREATE]
-    Value.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    bulk_insert(Value, created)
+    _read_keys(created)
     updated = [c.value for c in changes if c.action != Action.CREATE]
     bulk_update(Value, updated, UPDATED_FIELDS)
     # Records are built a chunk at a time: 100,000 of them at once would double the memory used.
-    for chunk in chunked(changes):
-        ChangeRecord.objects.bulk_create(
+    for chunk in chunked(changes, 5000):
+        bulk_insert(
+            ChangeRecord,
             [
                 audit.change_record(
                     user=user,
@@ -331,6 +334,20 @@ def _write(changes: list[_Change], *, user: User | None) -> str:
                     batch=batch,
                 )
                 for c in chunk
-            ]
+            ],
         )
     return batch
+
+
+def _read_keys(created: list[Value]) -> None:
+    """Give the inserted values their keys, read back by measure and period (a chunk of measures
+    per query)."""
+    by_key = {(v.measure_id, v.period): v for v in created}
+    period_codes = sorted({v.period for v in created})
+    for ids in chunked(sorted({v.measure_id for v in created})):
+        rows = Value.objects.filter(measure_id__in=ids, period__in=period_codes)
+        for measure_id, period, pk in rows.values_list("measure_id", "period", "pk"):
+            value = by_key.get((measure_id, period))
+            if value is not None:
+                value.pk = pk
+                value._state.adding = False
