@@ -6,7 +6,7 @@ refused as before."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -26,13 +26,13 @@ from tests.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
 
-VALUES = [
+VALUES: list[tuple[str, ...]] = [
     ("measure", "period", "value"),
     ("CP05", "2021-06", "41"),
     ("CP05", "2019-04", "38.5"),
     ("CP05", "2026-04", "47"),
 ]
-TARGETS = [
+TARGETS: list[tuple[str, ...]] = [
     ("measure", "year", "target"),
     ("CP05", "2020/21", "40"),
     ("CP05", "2019/20", "39"),
@@ -51,11 +51,11 @@ def cp05(waste: Service) -> Measure:
     return MeasureFactory(code="CP05", service=waste, decimals=1, active_from=2026)
 
 
-def _csv(rows: list[tuple[str, ...]]) -> io.BytesIO:
+def _csv(rows: Sequence[tuple[str, ...]]) -> io.BytesIO:
     return io.BytesIO("".join(",".join(row) + "\n" for row in rows).encode())
 
 
-def _xlsx(rows: list[tuple[str, ...]]) -> io.BytesIO:
+def _xlsx(rows: Sequence[tuple[str, ...]]) -> io.BytesIO:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -75,7 +75,7 @@ def _xlsx(rows: list[tuple[str, ...]]) -> io.BytesIO:
     return stream
 
 
-FORMATS: dict[str, Callable[[list[tuple[str, ...]]], io.BytesIO]] = {"csv": _csv, "xlsx": _xlsx}
+FORMATS: dict[str, Callable[[Sequence[tuple[str, ...]]], io.BytesIO]] = {"csv": _csv, "xlsx": _xlsx}
 
 
 def _moves(measure: Measure) -> list[ChangeRecord]:
@@ -225,7 +225,7 @@ def test_the_command_as_an_officer_refuses(tmp_path: Path, alice: User, cp05: Me
         call_command("import_values", str(path), "--user", "alice", stdout=io.StringIO())
 
 
-def _upload(user: User, rows: list[tuple[str, ...]], kind: str, **fields: Any) -> Any:
+def _upload(user: User, rows: Sequence[tuple[str, ...]], kind: str, **fields: Any) -> Any:
     data = _csv(rows).getvalue()
     post = {"kind": kind, **fields, "file": SimpleUploadedFile("history.csv", data)}
     return client_for(user).post(reverse("upload"), post, follow=True)
