@@ -87,7 +87,7 @@ class BenchmarkValueAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
 
 @admin.register(Exercise)
 class ExerciseAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
-    list_display = ("title", "service", "year", "sector", "status")
+    list_display = ("title", "status", "service", "year", "sector")
     list_filter = ("sector", "status", "year", "service")
     search_fields = ("title", "partner")
     filter_horizontal = ("metrics",)

@@ -384,7 +384,13 @@ class DataQualityProcedureAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore
 
 @admin.register(DataQualityAudit)
 class DataQualityAuditAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
-    list_display = ("measure", "month", "status", "origin", "auditor", "result")
+    # The measure's code, not its long title, so that the status stays in view at 1366 px.
+    list_display = ("code", "month", "status", "result", "origin", "auditor")
+
+    @admin.display(description="measure", ordering="measure__code")
+    def code(self, obj: DataQualityAudit) -> str:
+        return obj.measure.code
+
     list_filter = ("status", "origin", "result", "measure__service")
     search_fields = ("measure__code", "measure__title", "month")
     autocomplete_fields = ["measure", "auditor"]

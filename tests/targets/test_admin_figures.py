@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
 from django.conf import settings
+from django.contrib import admin
 
 from benchmarking.models import Authority, BenchmarkValue, Metric
 from targets import formatting
@@ -151,3 +152,20 @@ def test_the_admin_index_says_key_processes(pat: User) -> None:
     text = BeautifulSoup(client_for(pat).get("/admin/").content, "html.parser").get_text(" ")
     assert "Key processes" in text
     assert "processs" not in text and "fetchs" not in text
+
+
+def test_every_list_of_ours_shows_the_status_among_its_first_columns() -> None:
+    """Past the fourth column a status is scrolled out of view at 1366 px beside the filters."""
+    ours = {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(settings.BASE_DIR)
+    }
+    late = [
+        f"{model._meta.label}: {list(model_admin.list_display)}"
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in ours
+        and "status" in model_admin.list_display
+        and list(model_admin.list_display).index("status") > 3
+    ]
+    assert late == []
