@@ -226,6 +226,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float] = {
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# load_demo makes the latest pack of each report schedule (a few seconds of PDF rendering); the
+# tests, which load the demo in many places, skip it unless a test turns it on.
+DEMO_REPORT_PACKS = env_bool("DEMO_REPORT_PACKS", not TESTING)
+
 # E-mail: the console in the embedded default; SMTP when EMAIL_HOST is given.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = (

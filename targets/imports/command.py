@@ -58,5 +58,7 @@ class ImportCommand(BaseCommand):
         if not report.ok:
             raise CommandError("\n".join([report.summary, *report.lines()]))
         self.stdout.write(self.style.SUCCESS(report.summary))
+        for note in report.notes:
+            self.stdout.write(note)
         if report.batch:
             self.stdout.write(f"Audit trail batch: {report.batch}")

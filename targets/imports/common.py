@@ -11,10 +11,10 @@ from typing import IO, Any, TypeVar
 
 from django.db import connections, models, router
 
-from targets import periods
+from targets import audit, periods, permissions
 from targets.imports.reader import Table, read_table
 from targets.imports.report import FileRejected, ImportReport
-from targets.models import Measure
+from targets.models import ChangeRecord, Measure, User
 
 # Rows per INSERT/UPDATE: well under SQLite's 32,766 variables for the widest model.
 BATCH_SIZE = 500
@@ -69,6 +69,76 @@ def inactive_year(measure: Measure, year: int) -> str | None:
     if measure.active_to is not None:
         span += f" to {periods.fy_label(measure.active_to)}"
     return f"{measure.code} is not reported in {periods.fy_label(year)} (it is reported {span})"
+
+
+class FirstYears:
+    """Years before a measure's first year in an import of its history.
+
+    A council moving from another system imports its measures (each reported from the current
+    year unless the file says otherwise), then years of their targets and values. When the
+    performance team (or the system, from the command line) imports figures of earlier years,
+    the import moves each measure's first year (`active_from`) back to the earliest year in the
+    file, says so in its report and records it in the audit trail, in the import's transaction.
+    Anyone else's rows for those years are refused, as for any year a measure is not reported.
+    """
+
+    def __init__(self, *, user: User | None) -> None:
+        self.may_extend = user is None or permissions.is_performance_team(user)
+        self._earliest: dict[int, tuple[Measure, int]] = {}
+
+    def check(self, measure: Measure, year: int) -> str | None:
+        """Why the row's year is refused, or None (remembering a year to move back to)."""
+        if year < measure.active_from and self.may_extend:
+            found = self._earliest.get(measure.pk)
+            if found is None or year < found[1]:
+                self._earliest[measure.pk] = (measure, year)
+            return None
+        reason = inactive_year(measure, year)
+        if reason and year < measure.active_from:
+            reason += "; the performance team can import its earlier history"
+        return reason
+
+    def note(self, report: ImportReport) -> None:
+        """Tell the report each measure whose first year moves (or would move) back."""
+        verb = "would move" if report.dry_run else "moved"
+        for measure, year in sorted(self._earliest.values(), key=lambda found: found[0].code):
+            report.notes.append(
+                f"{measure.code}: first year {verb} back from "
+                f"{periods.fy_label(measure.active_from)} to {periods.fy_label(year)}"
+            )
+
+    def write(self, *, user: User | None, batch: str) -> str:
+        """Move the first years back, each audited in the batch (a new one if it is ""); return
+        the batch."""
+        if not self._earliest:
+            return batch
+        batch = batch or new_batch()
+        ids = sorted(self._earliest)
+        locked = list(Measure.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        moved, records = [], []
+        for measure in locked:
+            year = self._earliest[measure.pk][1]
+            if year >= measure.active_from:
+                continue
+            before = audit.snapshot(measure, ["active_from"])
+            measure.active_from = year
+            moved.append(measure)
+            records.append(
+                audit.change_record(
+                    user=user,
+                    action=ChangeRecord.Action.UPDATE,
+                    source=ChangeRecord.Source.IMPORT,
+                    obj=measure,
+                    measure=measure,
+                    period=periods.fy_label(year),
+                    changes=audit.diff(before, audit.snapshot(measure, ["active_from"])),
+                    reason=f"The import of its history from {periods.fy_label(year)}",
+                    batch=batch,
+                )
+            )
+        bulk_update(Measure, moved, ["active_from"])
+        ChangeRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        return batch
 
 
 def measures_by_code(codes: Collection[str], *, lock: bool = False) -> dict[str, Measure]:

@@ -22,10 +22,10 @@ from django.utils import timezone
 from targets import audit, periods, permissions, rules, services
 from targets.imports.cells import RowCells
 from targets.imports.common import (
+    FirstYears,
     bulk_insert,
     bulk_update,
     chunked,
-    inactive_year,
     measures_by_code,
     new_batch,
     open_table,
@@ -112,17 +112,22 @@ def import_values(
     if table is None or not require_one_of(table, report, ("value",), ("numerator", "denominator")):
         return report
     with transaction.atomic():
-        rows = _parse(table, report, user)
+        first_years = FirstYears(user=user)
+        rows = _parse(table, report, user, first_years)
         del table  # the cells, no longer needed: a large file's rows take room
         existing = _existing(rows, lock=not dry_run)
         changes = _plan(rows, existing, report, user=user, publish=publish)
+        if report.ok:
+            first_years.note(report)
         if report.ok and not dry_run:
-            report.batch = _write(changes, user=user)
+            report.batch = first_years.write(user=user, batch=_write(changes, user=user))
     report.sort_errors()
     return report
 
 
-def _parse(table: Table, report: ImportReport, user: User | None) -> list[_Row]:
+def _parse(
+    table: Table, report: ImportReport, user: User | None, first_years: FirstYears
+) -> list[_Row]:
     codes = {str(v["measure"]).strip() for _, v in table.rows if v.get("measure") is not None}
     measures = measures_by_code(codes)
     allowed: dict[int, bool] = {}
@@ -142,7 +147,7 @@ def _parse(table: Table, report: ImportReport, user: User | None) -> list[_Row]:
                 cells.error("measure", f"You cannot enter values for {measure.code}")
         period = _period(cells, parsed_periods)
         if measure is not None and period is not None:
-            _check_period(cells, measure, period)
+            _check_period(cells, measure, period, first_years)
         actual = cells.decimal("value")
         fields = {
             "numerator": cells.decimal("numerator"),
@@ -185,13 +190,15 @@ def _period(cells: RowCells, cache: dict[str, periods.Period | str]) -> periods.
     return period
 
 
-def _check_period(cells: RowCells, measure: Measure, period: periods.Period) -> None:
+def _check_period(
+    cells: RowCells, measure: Measure, period: periods.Period, first_years: FirstYears
+) -> None:
     if period.frequency != measure.frequency:
         cells.error(
             "period",
             f"{measure.code} is {measure.frequency}: {period.code} is not one of its periods",
         )
-    elif reason := inactive_year(measure, period.year):
+    elif reason := first_years.check(measure, period.year):
         cells.error("period", reason)
 
 
