@@ -375,8 +375,9 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
             "service": service,
             "month": month,
             "rows": rows,
-            "choices": list(reversed(periods.last_n(latest, 12))),
+            "choices": sorted({*periods.last_n(latest, 12), month}, reverse=True),
             "has_errors": any(row.form.errors for row in rows),
+            "has_open_rows": bool(open_rows),
             "checked": posted and action == "check",
         },
     )
