@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import cast
 
@@ -319,6 +320,15 @@ def _check_rows(rows: list[entry_grid.GridRow]) -> None:
             row.checked = row.rate(actual)
 
 
+def _grid_input(row: entry_grid.GridRow) -> ValueInput:
+    """A row's figures and words; what the grid has no field for (data-quality flag, forecast)
+    stays as the draft had it, never reset by a save from the grid."""
+    data = row.form.value_input()
+    if row.value is None:
+        return data
+    return replace(data, dq_flag=row.value.dq_flag, forecast=row.value.forecast)
+
+
 def service_grid(request: HttpRequest, code: str) -> HttpResponse:
     """A whole service's month on one page: every measure due that month, each for its own
     period; saved all or nothing, like an import."""
@@ -348,7 +358,7 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
     if posted and action != "check" and all(row.form.is_valid() for row in open_rows):
         entries = [
             services.Entry(
-                row.measure, row.form.value_input(), row.form.cleaned_data["version"], row.period
+                row.measure, _grid_input(row), row.form.cleaned_data["version"], row.period
             )
             for row in open_rows
             if row.form.has_entry

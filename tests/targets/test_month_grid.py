@@ -325,3 +325,27 @@ def test_queries_do_not_grow_with_the_number_of_measures(
         response = client.get(grid_url("2026-09"))
     assert len(rows(page(response))) == 32
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_saving_from_the_grid_keeps_what_the_grid_does_not_show(
+    alice: User, monthly: Measure
+) -> None:
+    """A draft's data-quality flag and forecast, entered on its own page, survive the grid."""
+    value = ValueFactory(
+        measure=monthly,
+        period="2026-10",
+        status="draft",
+        dq_flag="estimated",
+        forecast=Decimal("52"),
+    )
+    response = client_for(alice).post(
+        grid_url("2026-10"),
+        {"WST-01-version": value.version, "WST-01-actual": "56", "action": "save"},
+    )
+    assert response.status_code == 302
+    value.refresh_from_db()
+    assert (value.actual, value.dq_flag, value.forecast) == (
+        Decimal("56"),
+        "estimated",
+        Decimal("52"),
+    )
