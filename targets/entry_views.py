@@ -306,18 +306,21 @@ def value_evidence(request: HttpRequest, pk: int) -> FileResponse:
 GRID_FIELDS = ("actual", "numerator", "denominator", "commentary", "corrective_action")
 
 
-def _check_rows(rows: list[entry_grid.GridRow]) -> None:
+def _check_rows(rows: list[entry_grid.GridRow], *, saving: bool) -> None:
     """Rate each open row's typed figure (nothing is saved): the RAG shown after "Check" and
-    after a refused save, so the page keeps what was typed and what it would mean."""
+    after a refused save, so the page keeps what was typed and what it would mean. When
+    `saving`, a Red row without a corrective action is marked at once, so one answer lists
+    every row's problem (the save checks again)."""
     for row in rows:
         if not (row.is_open and row.form.is_valid() and row.form.has_entry):
             continue
+        data = row.form.value_input()
         try:
-            actual = services.derived_actual(row.measure, row.form.value_input())
+            row.checked = row.rate(services.derived_actual(row.measure, data))
+            if saving:
+                services.require_corrective_action(row.checked, data.corrective_action)
         except WorkflowError as exc:
             row.form.add_error(exc.field if exc.field in row.form.fields else None, str(exc))
-        else:
-            row.checked = row.rate(actual)
 
 
 def _grid_input(row: entry_grid.GridRow) -> ValueInput:
@@ -354,7 +357,7 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
     open_rows = [row for row in rows if row.is_open]
     action = request.POST.get("action", "save")
     if posted:
-        _check_rows(open_rows)
+        _check_rows(open_rows, saving=action != "check")
     if posted and action != "check" and all(row.form.is_valid() for row in open_rows):
         entries = [
             services.Entry(

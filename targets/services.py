@@ -106,13 +106,18 @@ def would_be(measure: Measure, period: Period, actual: Decimal | None) -> rules.
     return measure.rate(actual, period_target(measure, period))
 
 
-def _require_corrective_action(
-    measure: Measure, period: Period, actual: Decimal | None, action: str
-) -> None:
-    if would_be(measure, period, actual).rag == rules.Rag.RED and not action.strip():
+def require_corrective_action(result: rules.RagResult, action: str) -> None:
+    """A Red value needs a corrective action (WorkflowError on its field otherwise)."""
+    if result.rag == rules.Rag.RED and not action.strip():
         raise WorkflowError(
             "Corrective action is required when the value is Red.", "corrective_action"
         )
+
+
+def _require_corrective_action(
+    measure: Measure, period: Period, actual: Decimal | None, action: str
+) -> None:
+    require_corrective_action(would_be(measure, period, actual), action)
 
 
 def _locked(measure: Measure, period: Period) -> Value | None:

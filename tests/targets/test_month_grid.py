@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from targets import services
+from targets import periods, services
 from targets.models import ChangeRecord, Measure, Service, User, Value, ValueStatus
 from tests.conftest import client_for
 from tests.factories import MeasureFactory, TargetFactory, ValueFactory
@@ -349,3 +349,70 @@ def test_saving_from_the_grid_keeps_what_the_grid_does_not_show(
         "estimated",
         Decimal("52"),
     )
+
+
+def test_one_answer_lists_every_rows_problem(alice: User, monthly: Measure, waste: Service) -> None:
+    make("WST-02", waste)
+    soup = page(
+        client_for(alice).post(
+            grid_url("2026-10"),
+            {
+                "WST-01-version": 0,
+                "WST-01-actual": "20",  # Red, no corrective action
+                "WST-02-version": 0,
+                "WST-02-actual": "many",
+                "action": "save",
+            },
+        )
+    )
+    assert errors(soup) == [
+        "WST-01 Measure WST-01: Corrective action is required when the value is Red.",
+        "WST-02 Measure WST-02: Value must be a number",
+    ]
+    assert not Value.objects.exists()
+
+
+def test_values_save_all_saves_each_entry_for_its_own_period_or_none(
+    alice: User, monthly: Measure, quarterly: Measure
+) -> None:
+    month = periods.parse_period("2026-09")
+    quarter = periods.parse_period("2026/27-Q2")
+    good = services.Entry(quarterly, services.ValueInput(actual=Decimal("60")), 0, quarter)
+    red = services.Entry(monthly, services.ValueInput(actual=Decimal("20")), 0)
+    with pytest.raises(services.EntriesRefused) as refused:
+        services.values_save_all(period=month, entries=[good, red], user=alice)
+    assert list(refused.value.errors) == ["WST-01"]
+    assert not Value.objects.exists()
+    assert not ChangeRecord.objects.exists()
+
+    fixed = services.Entry(
+        monthly, services.ValueInput(actual=Decimal("20"), corrective_action="Crews hired."), 0
+    )
+    assert services.values_save_all(period=month, entries=[good, fixed], user=alice) == 2
+    assert set(Value.objects.values_list("measure__code", "period")) == {
+        ("WST-Q", "2026/27-Q2"),
+        ("WST-01", "2026-09"),
+    }
+
+
+def test_a_row_changed_meanwhile_refuses_the_whole_grid(
+    alice: User, monthly: Measure, waste: Service
+) -> None:
+    make("WST-02", waste)
+    ValueFactory(measure=monthly, period="2026-10", status="draft", actual=Decimal("51"))
+    soup = page(
+        client_for(alice).post(
+            grid_url("2026-10"),
+            {
+                "WST-01-version": 0,  # read before someone else saved it
+                "WST-01-actual": "55",
+                "WST-02-version": 0,
+                "WST-02-actual": "70",
+                "action": "save",
+            },
+        )
+    )
+    assert len(errors(soup)) == 1
+    assert errors(soup)[0].startswith("WST-01 Measure WST-01: ")
+    assert "Your changes were not saved" in errors(soup)[0]
+    assert Value.objects.get().actual == Decimal("51")
