@@ -416,3 +416,11 @@ def test_a_row_changed_meanwhile_refuses_the_whole_grid(
     assert errors(soup)[0].startswith("WST-01 Measure WST-01: ")
     assert "Your changes were not saved" in errors(soup)[0]
     assert Value.objects.get().actual == Decimal("51")
+
+
+def test_enter_in_a_field_checks_rather_than_submits(alice: User, monthly: Measure) -> None:
+    """A browser submits a form on Enter with its first submit button."""
+    form = page(client_for(alice).get(grid_url("2026-10"))).select_one("form.entry-grid")
+    assert form is not None
+    first = form.select_one("button[type=submit]")
+    assert first is not None and first["value"] == "check"
