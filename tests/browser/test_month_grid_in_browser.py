@@ -7,6 +7,7 @@ axe-core checks every page the journey visits against WCAG 2.2 A and AA.
 from __future__ import annotations
 
 import os
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -153,3 +154,30 @@ def _fits(page: Page, width: int) -> None:
     scroll_width, client_width, right = widths
     assert right <= width
     assert scroll_width <= client_width, f"the grid scrolls at {width} px: {widths}"
+
+
+def test_single_value_form_shows_the_same_context_and_live_rag(
+    browser: Browser,
+    live_server: Any,
+    measures: list[Measure],
+    quarter_end: periods.Period,
+    alice: User,
+) -> None:
+    officer = sign_in(browser, live_server.url, "alice", 1366)
+    officer.goto(f"{live_server.url}/measures/CP14/enter/?period={quarter_end.code}")
+    facts = officer.locator(".facts")
+    expect(facts).to_contain_text(re.compile(r"Target\s*40\.0"))
+    last = re.escape(f"Last period ({quarter_end.previous().label})")
+    expect(facts).to_contain_text(re.compile(last + r"\s*38\.5"))
+    expect(facts).to_contain_text(re.compile(r"Status\s*New"))
+    note = officer.get_by_text("The value is Red: a corrective action is required.")
+    expect(note).to_be_hidden()
+    assert_accessible(officer)
+    officer.get_by_label("Value", exact=True).fill("55")
+    expect(officer.locator("#rag-preview")).to_contain_text("Off target")
+    expect(note).to_be_visible()
+    expect(officer.get_by_label("Corrective action")).to_have_attribute("aria-required", "true")
+    officer.get_by_label("Value", exact=True).fill("39")
+    expect(officer.locator("#rag-preview")).to_contain_text("On target")
+    expect(note).to_be_hidden()
+    assert_accessible(officer)
