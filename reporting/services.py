@@ -8,8 +8,8 @@ page that asked still answers.
 Making a pack is idempotent. A worker claims the run with one conditional UPDATE, holding a lease;
 a second delivery of the same message finds the run claimed (or done) and does nothing. A worker
 killed mid-run leaves its lease to expire, after which the sweep hands the run to another worker.
-The PDF is written to a temporary file beside its final name and moved into place, so a run has
-at most one PDF, whole or not at all.
+The PDF (and the board slides' deck beside it) is written to a temporary file beside its final
+name and moved into place, so a run has at most one PDF, whole or not at all.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -29,7 +30,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from reporting.models import ReportRun, ReportSchedule, RunStatus
-from reporting.packs import pdf, snapshot
+from reporting.packs import deck, pdf, snapshot
 from targets.models import User
 from targets.periods import Period
 
@@ -159,6 +160,7 @@ def _make(run: ReportRun, *, today: date) -> None:
     pack = snapshot.restore(data)
     name = run.pdf_name()
     pages, size = _write_pdf(pack, name, version=run.version)
+    _write_file(run.pptx_name(), lambda path: deck.write_pptx(pack, path, version=run.version))
     _finish(
         run,
         run.attempts,
@@ -174,8 +176,26 @@ def _make(run: ReportRun, *, today: date) -> None:
 
 
 def _write_pdf(pack: snapshot.Pack, name: str, *, version: int) -> tuple[int, int]:
+    """The pack's PDF under `name`; return (pages, bytes)."""
+    return _write_file(name, lambda path: pdf.write_pdf(pack, path, version=version))
+
+
+def run_deck(*, run: ReportRun) -> str:
+    """The storage name of a finished run's board slides, made now from its snapshot if it has
+    none yet (a run made before decks were, or whose file was lost). The deck depends on the
+    snapshot alone, so two requests making it at once write the same file."""
+    name = run.pptx_name()
+    if not default_storage.exists(name):
+        if run.status != RunStatus.DONE or not run.snapshot:
+            raise ValueError(f"{run} has no figures to make slides of.")
+        pack = snapshot.restore(run.snapshot)
+        _write_file(name, lambda path: deck.write_pptx(pack, path, version=run.version))
+    return name
+
+
+def _write_file(name: str, render: Callable[[Path], int]) -> tuple[int, int]:
     """Render to a temporary file beside the final one, then move it into place in one step,
-    so that the name only ever holds a whole PDF. Return (pages, bytes)."""
+    so that the name only ever holds a whole file. Return (what `render` counted, bytes)."""
     try:
         final = Path(default_storage.path(name))
     except NotImplementedError:
@@ -185,7 +205,7 @@ def _write_pdf(pack: snapshot.Pack, name: str, *, version: int) -> tuple[int, in
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pack-", suffix=".partial")
     os.close(handle)
     try:
-        pages = pdf.write_pdf(pack, Path(temporary), version=version)
+        counted = render(Path(temporary))
         size = os.path.getsize(temporary)
         # mkstemp makes the file private to its owner; give it the storage's usual mode.
         os.chmod(temporary, getattr(default_storage, "file_permissions_mode", None) or 0o644)
@@ -197,7 +217,7 @@ def _write_pdf(pack: snapshot.Pack, name: str, *, version: int) -> tuple[int, in
                 default_storage.save(name, File(rendered))
     finally:
         Path(temporary).unlink(missing_ok=True)
-    return pages, size
+    return counted, size
 
 
 def _finish(run: ReportRun, attempt: int, *, status: str, **fields: object) -> bool:
