@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("fsr.api_urls")),
     path("", include("feedback.api_urls")),
     path("", include("oim.api_urls")),
+    path("", include("reporting.api_urls")),
     *router.urls,
 ]

@@ -171,17 +171,17 @@ def _footer(slide: Slide, pack: Pack) -> None:
 def _text(
     slide: Slide,
     lines: str | Sequence[str],
-    left: Emu | int,
-    top: Emu | int,
-    width: Emu | int,
-    height: Emu | int,
+    left: int,
+    top: int,
+    width: int,
+    height: int,
     *,
     size: int = 14,
     bold_first: bool = False,
     bullets: bool = False,
 ) -> None:
     """A text frame of one paragraph per line (editable, wrapped, shrunk to fit if need be)."""
-    box = slide.shapes.add_textbox(left, top, width, height)
+    box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     frame = box.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
@@ -196,12 +196,10 @@ def _text(
             paragraph.space_after = Pt(8)
 
 
-def _picture(
-    slide: Slide, png: bytes, alt: str, left: Emu | int, top: Emu | int, width: Emu | int
-) -> None:
-    picture = slide.shapes.add_picture(io.BytesIO(png), left, top, width=width)
+def _picture(slide: Slide, png: bytes, alt: str, left: int, top: int, width: int) -> None:
+    picture = slide.shapes.add_picture(io.BytesIO(png), Emu(left), Emu(top), width=Emu(width))
     # What a screen reader reads instead of the picture (PowerPoint's "Alt Text").
-    picture._element.nvPicPr.cNvPr.set("descr", alt)
+    picture._element.nvPicPr.cNvPr.set("descr", alt)  # type: ignore[union-attr]
 
 
 def _title_slide(deck: Deck, pack: Pack, version: int) -> None:
@@ -333,7 +331,12 @@ def _priority_slides(
 def _scorecard_table(slide: Slide, rows: list[MeasureStatus]) -> None:
     widths = [Inches(w) for _, w in COLUMNS]
     shape = slide.shapes.add_table(
-        len(rows) + 1, len(COLUMNS), MARGIN, Inches(1.7), sum(widths), Inches(0.4) * len(rows)
+        len(rows) + 1,
+        len(COLUMNS),
+        MARGIN,
+        Inches(1.7),
+        Emu(sum(widths)),
+        Emu(Inches(0.4) * (len(rows) + 1)),
     )
     table = shape.table
     for i, width in enumerate(widths):
