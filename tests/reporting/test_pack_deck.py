@@ -262,3 +262,40 @@ def test_the_run_page_and_the_archive_link_to_the_slides(scrutiny: ReportRun, sa
     link = archive.select_one(f'a[href="{url}"]')
     assert link is not None
     assert link.get_text(" ", strip=True) == "Slides (PowerPoint) of Q2 2026/27 version 1"
+
+
+def test_the_runs_api_gives_each_run_its_slides_address(
+    scrutiny: ReportRun, sam: User, carol: User
+) -> None:
+    cmt = make("cmt-bimonthly", "2026/27-B3")
+    body = client_for(sam).get("/api/v1/reports/runs/").json()
+    assert [r["id"] for r in body["results"]] == [scrutiny.pk]  # not the CMT's pack
+    found = body["results"][0]
+    url = reverse("report_run_pptx", args=[scrutiny.pk])
+    assert found["pptx_url"] == f"http://testserver{url}"
+    assert found["pdf_url"] == f"http://testserver{reverse('report_run_pdf', args=[scrutiny.pk])}"
+    assert client_for(sam).get(found["pptx_url"]).status_code == 200
+    assert client_for(sam).get(f"/api/v1/reports/runs/{cmt.pk}/").status_code == 404
+    detail = client_for(carol).get(f"/api/v1/reports/runs/{cmt.pk}/").json()
+    assert detail["pptx_url"].endswith(reverse("report_run_pptx", args=[cmt.pk]))
+    assert detail["schedule"] == "cmt-bimonthly" and detail["status"] == "done"
+
+
+def test_a_run_not_yet_made_has_no_download_addresses(council: Any, pat: User) -> None:
+    schedule = ReportSchedule.objects.get(code="scrutiny-quarterly")
+    run = services.request_run(
+        schedule=schedule, period=parse_period("2026/27-Q2"), dispatch=False
+    ).run
+    found = client_for(pat).get(f"/api/v1/reports/runs/{run.pk}/").json()
+    assert found["status"] == "requested"
+    assert found["pptx_url"] is None and found["pdf_url"] is None
+    assert client_for(pat).get(reverse("report_run_pptx", args=[run.pk])).status_code == 404
+
+
+def test_the_schema_documents_the_slides_address() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    field = schema["components"]["schemas"]["ReportRun"]["properties"]["pptx_url"]
+    assert field["format"] == "uri" and field["nullable"] is True
+    assert "presentationml" in field["description"]

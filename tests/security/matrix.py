@@ -325,6 +325,26 @@ ROWS: list[Row] = [
         "/reports/runs/{run_members}/pack.pdf",
         expect(200, anonymous=LOGIN, noroles=404),
     ),
+    # The board slides: exactly whoever may download the PDF (made on first download here).
+    Row(
+        "reports/runs/<int:pk>/pack.pptx",
+        "/reports/runs/{run_members}/pack.pptx",
+        expect(200, anonymous=LOGIN, noroles=404),
+    ),
+    Row(
+        "api/v1/^reports/runs/$",
+        "/api/v1/reports/runs/",
+        API,
+        hide={p: ('"schedule":"cmt-bimonthly"',) for p in PERSONAS if p not in ("carol", "pat")},
+        show={"carol": ('"schedule":"cmt-bimonthly"', "pack.pptx")},
+        writes=(Write({}, API_POST_ONLY, frozenset(), json=True),),
+    ),
+    Row(
+        "api/v1/^reports/runs/(?P<pk>[^/.]+)/$",
+        "/api/v1/reports/runs/{run_cmt}/",
+        expect(404, anonymous=403, carol=200, pat=200),
+        show={"carol": ("pack.pptx",)},
+    ),
     Row(
         "reports/runs/<int:pk>/figures.csv",
         "/reports/runs/{run_public}/figures.csv",
