@@ -39,7 +39,9 @@ MARGIN = Inches(0.5)
 TITLE_ONLY = 5
 TITLE_SLIDE = 0
 INK = RGBColor(0x0B, 0x0C, 0x0C)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 MUTED = RGBColor(0x50, 0x5A, 0x5F)
+HEADER = RGBColor(0x1D, 0x4F, 0x91)  # the charts' blue: white on it is 8.6:1 (the theme's, 3.7:1)
 # Light tints behind a status's words, dark text on each (contrast above 7:1).
 TINTS = {
     Rag.GREEN: RGBColor(0xCC, 0xE2, 0xD8),
@@ -343,6 +345,8 @@ def _scorecard_table(slide: Slide, rows: list[MeasureStatus]) -> None:
         table.columns[i].width = width
     for i, (heading, _) in enumerate(COLUMNS):
         _cell(table.cell(0, i), heading, bold=True)
+        table.cell(0, i).fill.solid()
+        table.cell(0, i).fill.fore_color.rgb = HEADER
     for r, row in enumerate(rows, start=1):
         figures = [
             f"{row.measure.code} {row.measure.title}",
@@ -367,8 +371,7 @@ def _cell(cell: object, text: str, *, bold: bool = False) -> None:
         for run in paragraph.runs:
             run.font.size = Pt(11)
             run.font.bold = bold
-            if not bold:
-                run.font.color.rgb = INK
+            run.font.color.rgb = WHITE if bold else INK
     cell.margin_top = cell.margin_bottom = Inches(0.03)  # type: ignore[attr-defined]
 
 
