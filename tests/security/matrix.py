@@ -330,6 +330,8 @@ ROWS: list[Row] = [
         "reports/runs/<int:pk>/pack.pptx",
         "/reports/runs/{run_members}/pack.pptx",
         expect(200, anonymous=LOGIN, noroles=404),
+        hide={p: UNPUBLISHED for p in PERSONAS},
+        show={"sam": (PUBLISHED,)},
     ),
     Row(
         "api/v1/^reports/runs/$",
