@@ -16,7 +16,7 @@ from targets.exports import csv_cell
 def _filtered(request: HttpRequest) -> champions.ChampionFilter:
     if not permissions.sees_champions(request.user):
         raise PermissionDenied("The champions' network is for council staff.")
-    return champions.ChampionFilter(request.GET or None, queryset=champions.services_queryset())
+    return champions.ChampionFilter(request.GET, queryset=champions.services_queryset())
 
 
 def champion_list(request: HttpRequest) -> HttpResponse:

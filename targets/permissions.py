@@ -159,6 +159,12 @@ def sees_champions(user: AnyUser) -> bool:
     return sees_internal_values(user)
 
 
+def sees_obligations(user: AnyUser) -> bool:
+    """What each service must deliver (plans, procedures, audits, feedback, benchmarking, market
+    intelligence, reviews): council staff, as the pages each obligation links to."""
+    return sees_internal_values(user)
+
+
 def sees_plans(user: AnyUser) -> bool:
     """Plans, actions and the golden thread are internal: staff and management, not scrutiny."""
     return sees_internal_values(user)

@@ -67,7 +67,9 @@ class AuditActionSerializer(serializers.ModelSerializer[Action]):
 
 
 class ControlCheckSerializer(serializers.ModelSerializer[ControlCheck]):
-    action = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    action: serializers.PrimaryKeyRelatedField[Action] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ControlCheck
