@@ -80,7 +80,10 @@ class ControlCheckInputSerializer(serializers.Serializer[Any]):
     position = serializers.IntegerField(min_value=1, help_text="The control's place, from 1.")
     tested = serializers.BooleanField()
     result = serializers.ChoiceField(
-        choices=[("", "Not tested"), *ControlResult.choices], allow_blank=True, default=""
+        choices=ControlResult.choices,
+        allow_blank=True,
+        default="",
+        help_text="working or not_working for a tested control; blank for one not tested.",
     )
     evidence = serializers.CharField(allow_blank=True, default="")
     action_due = serializers.DateField(
