@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from reporting import obligations
 from targets import params, permissions
@@ -20,6 +21,7 @@ def _year(request: HttpRequest) -> tuple[int, list[tuple[int, str]]]:
     return params.year_param(request.GET, default=params.this_year(), choices=choices), choices
 
 
+@require_safe
 def obligation_grid(request: HttpRequest) -> HttpResponse:
     year, choices = _year(request)
     grid = obligations.grid(year, timezone.localdate())
@@ -37,6 +39,7 @@ def obligation_grid(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def service_obligations(request: HttpRequest, code: str) -> HttpResponse:
     year, choices = _year(request)
     service = get_object_or_404(Service, code=code)

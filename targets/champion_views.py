@@ -8,6 +8,7 @@ import io
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from targets import champions, permissions
 from targets.exports import csv_cell
@@ -19,6 +20,7 @@ def _filtered(request: HttpRequest) -> champions.ChampionFilter:
     return champions.ChampionFilter(request.GET, queryset=champions.services_queryset())
 
 
+@require_safe
 def champion_list(request: HttpRequest) -> HttpResponse:
     filters = _filtered(request)
     valid = filters.is_valid()
@@ -37,6 +39,7 @@ def champion_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def champion_csv(request: HttpRequest) -> HttpResponse:
     filters = _filtered(request)
     if not filters.is_valid():
