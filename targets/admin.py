@@ -322,8 +322,12 @@ class ControlCheckInline(PerformanceTeamMixin, admin.TabularInline):  # type: ig
 
     model = ControlCheck
     extra = 0
-    fields = ("position", "control", "tested", "result", "evidence", "action")
+    fields = ("position", "control", "tested", "result", "evidence", "raised")
     readonly_fields = fields
+
+    @admin.display(description="actions raised")
+    def raised(self, obj: ControlCheck) -> str:
+        return "; ".join(a.title for a in obj.actions.all()) or "–"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

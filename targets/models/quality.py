@@ -257,7 +257,8 @@ class ControlResult(models.TextChoices):
 class ControlCheck(models.Model):
     """One line of an audit's checklist: a control of the measure's own procedure, whether the
     auditor tested it, whether it works, and the evidence. A control found not working raises an
-    improvement action (kept in `action`, and among the audit's actions)."""
+    improvement action (kept in `actions`, and among the audit's actions) unless one it raised
+    is still open."""
 
     audit = models.ForeignKey(
         DataQualityAudit, on_delete=models.CASCADE, related_name="control_checks"
@@ -267,9 +268,7 @@ class ControlCheck(models.Model):
     tested = models.BooleanField(default=False)
     result = models.CharField(max_length=12, choices=ControlResult.choices, blank=True)
     evidence = models.TextField(blank=True, help_text="What the auditor saw: records, samples.")
-    action = models.ForeignKey(
-        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="control_checks"
-    )
+    actions = models.ManyToManyField(Action, blank=True, related_name="control_checks")
 
     class Meta:
         ordering = ["audit", "position"]
@@ -289,3 +288,12 @@ class ControlCheck(models.Model):
     @property
     def is_failing(self) -> bool:
         return self.result == ControlResult.NOT_WORKING
+
+    @property
+    def open_action(self) -> Action | None:
+        """The open action it raised, if any (from prefetched actions)."""
+        return next((a for a in self.actions.all() if a.is_open), None)
+
+    @property
+    def latest_action(self) -> Action | None:
+        return max(self.actions.all(), key=lambda a: a.pk, default=None)

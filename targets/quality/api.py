@@ -67,13 +67,13 @@ class AuditActionSerializer(serializers.ModelSerializer[Action]):
 
 
 class ControlCheckSerializer(serializers.ModelSerializer[ControlCheck]):
-    action: serializers.PrimaryKeyRelatedField[Action] = serializers.PrimaryKeyRelatedField(
-        read_only=True, allow_null=True
+    actions: serializers.PrimaryKeyRelatedField[Action] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="The actions it raised (a control not working)."
     )
 
     class Meta:
         model = ControlCheck
-        fields = ["position", "control", "tested", "result", "evidence", "action"]
+        fields = ["position", "control", "tested", "result", "evidence", "actions"]
 
 
 class ControlCheckInputSerializer(serializers.Serializer[Any]):
@@ -175,7 +175,7 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet[DataQualityAudit]):
         actions: Any = Prefetch("actions", queryset=Action.objects.select_related("owner"))
         return (
             DataQualityAudit.objects.select_related("measure", "measure__service", "auditor")
-            .prefetch_related(actions, "control_checks")
+            .prefetch_related(actions, "control_checks__actions")
             .order_by("-month", "measure__code")
         )
 

@@ -401,7 +401,7 @@ def action_update(
 
 # The controls checklist -------------------------------------------------------------------------
 
-CHECK_FIELDS = ("position", "control", "tested", "result", "evidence", "action")
+CHECK_FIELDS = ("position", "control", "tested", "result", "evidence", "actions")
 
 
 @dataclass(frozen=True)
@@ -430,7 +430,8 @@ def audit_controls_save(
     """Record the audit's checklist against the measure's own procedure: for each of its controls,
     whether it was tested, whether it works, and the evidence. A control found not working raises
     an improvement action of the service (owned by the measure's updater, who owns the procedure,
-    due on the date given), once: it stays linked to the check and joins the audit's actions."""
+    due on the date given) unless an action it raised is still open: the action stays linked to
+    the check and joins the audit's actions."""
     if not permissions.can_manage_dq_audits(user):
         raise PermissionDenied("Only the performance team records audits.")
     today = today or timezone.localdate()
@@ -451,7 +452,10 @@ def audit_controls_save(
                 "line for each (it may have changed since the page was opened)."
             )
         existing = {
-            c.position: c for c in ControlCheck.objects.select_for_update().filter(audit=row)
+            c.position: c
+            for c in ControlCheck.objects.select_for_update()
+            .filter(audit=row)
+            .prefetch_related("actions")
         }
         problems: dict[int, str] = {}
         for position, entry in given.items():
@@ -460,7 +464,7 @@ def audit_controls_save(
             )
             held = existing.get(position)
             raises = entry.result == ControlResult.NOT_WORKING and (
-                held is None or held.action_id is None
+                held is None or held.open_action is None
             )
             if problem is None and raises:
                 if entry.action_due is None:
@@ -480,9 +484,10 @@ def audit_controls_save(
             check.tested = entry.tested
             check.result = entry.result if entry.tested else ""
             check.evidence = entry.evidence.strip()
-            if check.is_failing and check.action_id is None:
-                check.action = _control_action(row, check, entry, user=user, source=source)
             check.save()
+            if check.is_failing and (before == {} or check.open_action is None):
+                raised = _control_action(row, check, entry, user=user, source=source)
+                check.actions.add(raised)
             audit.record(
                 user=user,
                 action=ChangeRecord.Action.UPDATE if before else ChangeRecord.Action.CREATE,

@@ -226,7 +226,7 @@ def _audit(pk: int) -> DataQualityAudit:
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _internal(request)
     row = _audit(pk)
-    checks = list(row.control_checks.select_related("action"))
+    checks = list(row.control_checks.prefetch_related("actions"))
     actions = [
         (
             action,
@@ -305,7 +305,7 @@ def audit_controls(request: HttpRequest, pk: int) -> HttpResponse:
     if row.status == DataQualityAudit.Status.CANCELLED:
         raise PermissionDenied("A cancelled audit cannot be recorded.")
     controls = dq_services.audit_controls(row)
-    held = {c.position: c for c in row.control_checks.select_related("action")}
+    held = {c.position: c for c in row.control_checks.prefetch_related("actions")}
     bound = request.method == "POST"
     forms = []
     for position, control in enumerate(controls, start=1):

@@ -32,7 +32,11 @@ from tests.factories import MeasureFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 26)
-CONTROLS = "- Reconciled monthly with the weighbridge report\n\n2. A second officer re-counts ten tickets\n* The head of service signs the return off"
+CONTROLS = (
+    "- Reconciled monthly with the weighbridge report\n\n"
+    "2. A second officer re-counts ten tickets\n"
+    "* The head of service signs the return off"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -111,8 +115,7 @@ def test_a_control_not_working_raises_one_action_among_the_audits(
     ]
     failing = saved[1]
     assert failing.control == "A second officer re-counts ten tickets"
-    raised = failing.action
-    assert raised is not None
+    (raised,) = failing.actions.all()
     assert (raised.service_id, raised.owner, raised.due, raised.source) == (
         audit_row.measure.service_id,
         alice,
@@ -121,7 +124,7 @@ def test_a_control_not_working_raises_one_action_among_the_audits(
     )
     assert "re-counts ten tickets" in raised.title
     assert list(audit_row.actions.all()) == [raised]
-    assert [c.action for c in saved if c.position != 2] == [None, None]
+    assert [c.actions.count() for c in saved if c.position != 2] == [0, 0]
     # Saved again, still not working: the action is not raised twice.
     services.audit_controls_save(
         audit_row=audit_row, checks=lines("working", "not_working", "", due=None), user=pat
@@ -131,6 +134,14 @@ def test_a_control_not_working_raises_one_action_among_the_audits(
     assert records.count() == 3  # created three; the second save changed nothing
     assert {r.measure_code for r in records} == {"WST-01"}
     assert ChangeRecord.objects.filter(object_type="action", object_id=raised.pk).exists()
+    # Once that action is closed, the control still not working raises another.
+    Action.objects.filter(pk=raised.pk).update(status="done", completed_on=TODAY)
+    again = services.audit_controls_save(
+        audit_row=audit_row,
+        checks=lines("working", "not_working", "", due=date(2027, 2, 28)),
+        user=pat,
+    )
+    assert again[1].actions.count() == 2 and audit_row.actions.count() == 2
 
 
 def test_working_controls_raise_nothing(audit_row: DataQualityAudit, pat: User) -> None:
@@ -138,7 +149,7 @@ def test_working_controls_raise_nothing(audit_row: DataQualityAudit, pat: User) 
         audit_row=audit_row, checks=lines("working", "working", "working"), user=pat
     )
     assert not Action.objects.exists()
-    assert ControlCheck.objects.filter(audit=audit_row, action__isnull=True).count() == 3
+    assert ControlCheck.objects.filter(audit=audit_row, actions__isnull=True).count() == 3
 
 
 def test_a_control_not_working_needs_a_due_date_for_its_action(
@@ -250,7 +261,7 @@ def test_the_api_records_the_checklist_and_reads_it_back(
     saved = client.post(path, body, format="json")
     assert saved.status_code == 200
     raised = Action.objects.get()
-    assert [c["action"] for c in saved.json()] == [None, raised.pk, None]
+    assert [c["actions"] for c in saved.json()] == [[], [raised.pk], []]
     other = APIClient()
     other.force_authenticate(bob)
     assert other.post(path, body, format="json").status_code == 403

@@ -96,6 +96,7 @@ def test_done_audits_checked_the_procedures_controls_and_a_failure_raised_its_ac
         failing = [c for c in checks if c.result == "not_working"]
         if audit.result == "fail":
             (check,) = failing
-            assert check.action is not None and check.action in audit.actions.all()
+            (raised,) = check.actions.all()
+            assert raised in audit.actions.all()
         else:
             assert not failing
