@@ -254,6 +254,7 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
             "results_vary",
             "follow_up",
             "status",
+            "lginform_uploaded_on",
             "updated_at",
         ]
 

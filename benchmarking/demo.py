@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple, TextIO
@@ -221,6 +222,12 @@ EXERCISES = (
 # fmt: on
 
 
+def _uploaded(year: int, status: str) -> date | None:
+    if status != Exercise.Status.COMPLETE:
+        return None
+    return min(date(year, 10, 15), timezone.localdate())
+
+
 def _exercises(stdout: TextIO) -> None:
     this_year = periods.financial_year_of(timezone.localdate())
     services = {s.code: s for s in Service.objects.all()}
@@ -244,6 +251,8 @@ def _exercises(stdout: TextIO) -> None:
                 "results_vary": bool(ex.follow_up),
                 "follow_up": ex.follow_up,
                 "lead": heads.get(f"{ex.service}-head"),
+                # A complete exercise's data went to LG Inform once the year's figures were in.
+                "lginform_uploaded_on": _uploaded(this_year - ex.years_back, ex.status),
             },
         )
         if created:

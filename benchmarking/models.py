@@ -329,6 +329,12 @@ class Exercise(models.Model):
     )
     follow_up = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    lginform_uploaded_on = models.DateField(
+        "date the data was shared on LG Inform",
+        null=True,
+        blank=True,
+        help_text="When the service uploaded its benchmark data to LG Inform (blank: not yet).",
+    )
     lead = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -347,6 +353,10 @@ class Exercise(models.Model):
         if self.results_vary and not self.follow_up.strip():
             raise ValidationError(
                 {"follow_up": "Say how the service will follow up results that vary widely."}
+            )
+        if self.lginform_uploaded_on and self.lginform_uploaded_on > timezone.localdate():
+            raise ValidationError(
+                {"lginform_uploaded_on": "The upload date cannot be in the future."}
             )
 
     @property

@@ -4,10 +4,11 @@ trail), the compliance view, and the council's positions for a measure page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from benchmarking.models import Exercise, GoodPractice, Metric
 from benchmarking.overview import CouncilSummary, council_summaries
@@ -64,6 +65,8 @@ class ComplianceRow:
     within_done: int  # in progress or complete
     within_planned: int
     outside: int
+    shared: int = 0  # exercises of the year whose data was uploaded to LG Inform
+    last_shared: date | None = None
 
     @property
     def status(self) -> str:
@@ -79,22 +82,39 @@ class ComplianceRow:
             "missing": "No within-sector exercise",
         }[self.status]
 
+    @property
+    def has_shared(self) -> bool:
+        """The service shared its benchmark data (an LG Inform upload) in the year."""
+        return self.shared > 0
+
 
 def compliance(year: int) -> list[ComplianceRow]:
     """Every active service's benchmarking in financial year `year`, in one query: the
-    framework asks for at least one within-sector exercise a year (and outside where it can)."""
+    framework asks for at least one within-sector exercise a year (and outside where it can),
+    and that each service shares its benchmark data: an exercise of the year (not cancelled)
+    with the date its data was uploaded to LG Inform."""
     in_year = Q(exercises__year=year)
     within = in_year & Q(exercises__sector=Exercise.Sector.WITHIN)
     done = Q(exercises__status__in=[Exercise.Status.IN_PROGRESS, Exercise.Status.COMPLETE])
+    uploaded = Q(exercises__lginform_uploaded_on__isnull=False)
     services = Service.objects.filter(is_active=True).annotate(
         within_done=Count("exercises", filter=within & done),
         within_planned=Count("exercises", filter=within & Q(exercises__status="planned")),
         outside=Count(
             "exercises", filter=in_year & Q(exercises__sector=Exercise.Sector.OUTSIDE) & ACTIVE
         ),
+        shared=Count("exercises", filter=in_year & uploaded & ACTIVE),
+        last_shared=Max("exercises__lginform_uploaded_on", filter=in_year & uploaded & ACTIVE),
     )
     rows = [
-        ComplianceRow(s, s.within_done, s.within_planned, s.outside)  # type: ignore[attr-defined]
+        ComplianceRow(
+            s,
+            s.within_done,  # type: ignore[attr-defined]
+            s.within_planned,  # type: ignore[attr-defined]
+            s.outside,  # type: ignore[attr-defined]
+            s.shared,  # type: ignore[attr-defined]
+            s.last_shared,  # type: ignore[attr-defined]
+        )
         for s in services.order_by("name")
     ]
     order = {"missing": 0, "planned": 1, "met": 2}

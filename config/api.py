@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from reporting.api import ScorecardView
+from reporting.api import ObligationsView, ScorecardView
 from targets.api.urls import router as targets_router
 
 router = DefaultRouter()
@@ -13,6 +13,7 @@ router.registry.extend(targets_router.registry)
 
 urlpatterns = [
     path("scorecard/", ScorecardView.as_view(), name="api_scorecard"),
+    path("obligations/", ObligationsView.as_view(), name="api_obligations"),
     path("", include("benchmarking.api_urls")),
     path("", include("fsr.api_urls")),
     path("", include("feedback.api_urls")),

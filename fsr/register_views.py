@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from fsr import permissions, savings, services
+from fsr.compliance import intelligence_compliance
 from fsr.filters import IntelligenceFilter, PeerReviewFilter
 from fsr.forms import ActionForm, IntelligenceForm, PeerReviewForm, SavingsLineForm
 from fsr.models import MarketIntelligence, PeerReview, SavingsLine
@@ -115,6 +117,8 @@ def intelligence_list(request: HttpRequest) -> HttpResponse:
     ).select_related("service", "added_by")
     filters = IntelligenceFilter(request.GET or None, queryset=queryset)
     editable = permissions.review_editable_service_ids(request.user)
+    today = timezone.localdate()
+    year = periods.financial_year_of(today)
     return render(
         request,
         "fsr/intelligence_list.html",
@@ -123,6 +127,11 @@ def intelligence_list(request: HttpRequest) -> HttpResponse:
             "notes": filters.qs,
             "can_add": editable != set(),
             "editable": editable,
+            # Every service gathers market intelligence each year (the framework's Appendix 2).
+            "compliance": intelligence_compliance(
+                year, today, service_ids=permissions.review_service_ids(request.user)
+            ),
+            "year_label": periods.fy_label(year),
         },
         status=400 if filters.errors else 200,
     )

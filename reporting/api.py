@@ -8,15 +8,16 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from reporting import obligations
 from reporting.dashboard import default_month, latest_month, scorecard
 from reporting.filters import ScorecardFilter
-from targets import permissions
-from targets.models import Measure
+from targets import params, permissions
+from targets.models import Measure, Service
 from targets.rules import RagResult, TargetSpec
 from targets.scorecard import MeasureStatus
 
@@ -157,3 +158,53 @@ class ScorecardView(APIView):
             "rows": [row(s) for s in card.statuses],
         }
         return Response(ScorecardSerializer(body).data)
+
+
+class ObligationSerializer(serializers.Serializer[Any]):
+    key = serializers.ChoiceField(choices=[k for k, _ in obligations.OBLIGATIONS])
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=[s.value for s in obligations.Status])
+    on = serializers.DateField(allow_null=True)
+    detail = serializers.CharField()
+    url = serializers.CharField()
+
+
+class ServiceObligationsSerializer(serializers.Serializer[Any]):
+    service = serializers.CharField(source="service.code")
+    service_name = serializers.CharField(source="service.name")
+    obligations = ObligationSerializer(many=True, source="items")
+
+
+class ObligationsSerializer(serializers.Serializer[Any]):
+    year = serializers.CharField(source="year_label")
+    on = serializers.DateField()
+    services = ServiceObligationsSerializer(many=True, source="rows")
+
+
+class ObligationsView(APIView):
+    """What every service must deliver in a financial year (the framework's Appendix 2), each
+    obligation with its status (met, not_met, not_applicable, due), its date and the page that
+    records it: the same figures as `/obligations/` and `/services/<code>/obligations/`. For
+    council staff."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year", str, description="Financial year, e.g. 2026/27 (default: this one)."
+            ),
+            OpenApiParameter("service", str, description="One service's code, e.g. waste."),
+        ],
+        responses=ObligationsSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        if not permissions.sees_obligations(request.user):
+            raise PermissionDenied("What services must deliver is for council staff.")
+        year = params.year_param(request.query_params, default=params.this_year())
+        services = None
+        if code := str(request.query_params.get("service") or "").strip():
+            found = Service.objects.filter(code=code).first()
+            if found is None:
+                raise ValidationError({"service": [f"There is no service with the code {code}."]})
+            services = [found]
+        grid = obligations.grid(year, timezone.localdate(), services=services)
+        return Response(ObligationsSerializer(grid).data)

@@ -2,11 +2,17 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from reporting import measure_views, views
+from reporting import measure_views, obligation_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
     path("services/<slug:code>/", views.service_scorecard, name="service_scorecard"),
+    path(
+        "services/<slug:code>/obligations/",
+        obligation_views.service_obligations,
+        name="service_obligations",
+    ),
+    path("obligations/", obligation_views.obligation_grid, name="obligations"),
     path("measures/<str:code>/", measure_views.measure_detail, name="measure_detail"),
     path("public/", include("reporting.public_urls")),
     path("reports/", include("reporting.archive_urls")),

@@ -161,6 +161,17 @@ def can_update_dq_action(user: AnyUser, action: Action) -> bool:
 # Service improvement plans, actions and the golden thread.
 
 
+def sees_champions(user: AnyUser) -> bool:
+    """The champions' network (names, job titles, e-mail addresses): council staff only."""
+    return sees_internal_values(user)
+
+
+def sees_obligations(user: AnyUser) -> bool:
+    """What each service must deliver (plans, procedures, audits, feedback, benchmarking, market
+    intelligence, reviews): council staff, as the pages each obligation links to."""
+    return sees_internal_values(user)
+
+
 def sees_plans(user: AnyUser) -> bool:
     """Plans, actions and the golden thread are internal: staff and management, not scrutiny."""
     return sees_internal_values(user)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path, re_path
 
-from targets import entry_views
+from targets import champion_views, entry_views
 from targets.sso import views as sso_views
 
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
     path("publish/", entry_views.publish_period, name="publish_period"),
     path("", include("targets.upload_urls")),
     path("quality/", include("targets.quality.urls")),
+    path("champions/", champion_views.champion_list, name="champions"),
+    path("champions/export.csv", champion_views.champion_csv, name="champions_csv"),
     path("", include("targets.plans.urls")),
     path("", include("targets.notify.urls")),
 ]

@@ -60,6 +60,7 @@ from targets.models import (
     ChangeRecord,
     CorporateRole,
     DataQualityAudit,
+    DataQualityProcedure,
     GroupRoleMapping,
     Measure,
     Objective,
@@ -100,6 +101,7 @@ READS = {
     "targets.plans.cycle.my_plan_work",
     "targets.plans.services.check_plan_measures",
     "targets.plans.services.sign_off_window",
+    "targets.quality.services.audit_controls",
     "targets.quality.services.audit_facts",
     "targets.services.check_period",
     "targets.services.derived_actual",
@@ -614,6 +616,14 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
         actions=[Q.ActionInput("Second check", w.users["alice"], date(2027, 1, 31))],
         user=_u(w, PAT),
     ),
+    "targets.quality.services.audit_controls_save": lambda w: Q.audit_controls_save(
+        audit_row=w.dq_audit,
+        checks=[
+            Q.ControlInput(1, True, "working", "Seen"),
+            Q.ControlInput(2, True, "not_working", "Not done", date(2027, 1, 31)),
+        ],
+        user=_u(w, PAT),
+    ),
     "targets.quality.services.action_update": lambda w: Q.action_update(
         action=w.dq_action, status="cancelled", progress="Moot", user=_u(w, ALICE)
     ),
@@ -843,7 +853,20 @@ def _linked(w: World) -> None:
 
 
 # What a scenario needs arranged first, outside the watch.
+def _procedure(w: World) -> None:
+    DataQualityProcedure.objects.create(
+        measure=w.dq_audit.measure,
+        collection="Tickets",
+        calculation="Tonnes",
+        source_system="Weighbridge",
+        controls="Reconciled monthly\nSecond check of ten tickets",
+        last_reviewed=date(2026, 5, 1),
+        next_review_due=date(2027, 5, 1),
+    )
+
+
 PREPARE: dict[str, Callable[[World], Any]] = {
+    "targets.quality.services.audit_controls_save": _procedure,
     "targets.sso.services.sso_sign_in": _sso_mapped,
     "targets.services.value_approve": _submitted,
     "targets.services.value_return": _submitted,

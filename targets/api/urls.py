@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
+from targets.api.champions import ChampionViewSet
 from targets.api.views import MeasureViewSet, ServiceViewSet, ValueViewSet
 from targets.plans.api import ActionViewSet, PlanningMilestoneViewSet, ServicePlanViewSet
 from targets.quality.api import AuditViewSet, ProcedureViewSet
@@ -12,6 +13,7 @@ router.register("measures", MeasureViewSet)
 router.register("values", ValueViewSet, basename="value")
 router.register("dq-procedures", ProcedureViewSet, basename="dq-procedure")
 router.register("dq-audits", AuditViewSet, basename="dq-audit")
+router.register("champions", ChampionViewSet, basename="champion")
 
 # Service improvement plans, actions and the planning calendar (read only).
 router.register("plans", ServicePlanViewSet, basename="plan")

@@ -158,6 +158,18 @@ def _load_services(users: dict[str, User], created: Counter[str]) -> dict[str, S
             service=service, role=ServiceRole.Role.DQ_CHAMPION, defaults={"user": officer}
         )
         created["service roles"] += was_created
+        # The innovation champion is the head, the Unison champion the officer; a few services
+        # have yet to name theirs, as in any council (the champions' page shows the gaps).
+        place = len(services)
+        for role, user, unnamed in (
+            (ServiceRole.Role.INNOVATION_CHAMPION, head, place % 7 == 3),
+            (ServiceRole.Role.UNISON_CHAMPION, officer, place % 5 == 4),
+        ):
+            if not unnamed:
+                _, was_created = ServiceRole.objects.get_or_create(
+                    service=service, role=role, defaults={"user": user}
+                )
+                created["service roles"] += was_created
     return services
 
 

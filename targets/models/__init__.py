@@ -22,6 +22,8 @@ from targets.models.plans import (
 from targets.models.quality import (
     DIMENSIONS,
     AuditResult,
+    ControlCheck,
+    ControlResult,
     DataQualityAudit,
     DataQualityProcedure,
 )
@@ -60,6 +62,8 @@ __all__ = [
     "DataQualityAudit",
     "DataQualityProcedure",
     "AuditResult",
+    "ControlCheck",
+    "ControlResult",
     "Digest",
     "Notice",
     "NotificationPreference",

@@ -46,6 +46,7 @@ class ChangeRecord(models.Model):
         VALUE = "value", "value"
         DQ_PROCEDURE = "dq_procedure", "data-quality procedure"
         DQ_AUDIT = "dq_audit", "data-quality audit"
+        CONTROL_CHECK = "controlcheck", "audit control check"
         SERVICE_PLAN = "serviceplan", "service improvement plan"
         OBJECTIVE = "objective", "objective"
         ACTION = "action", "improvement action"
