@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("targets.upload_urls")),
     path("quality/", include("targets.quality.urls")),
     path("", include("targets.plans.urls")),
+    path("", include("targets.proposals.urls")),
     path("", include("targets.notify.urls")),
 ]
