@@ -77,6 +77,7 @@ from targets.notify import services as notify_services
 from targets.periods import parse_period
 from targets.plans import actions, cycle
 from targets.plans import services as plan_services
+from targets.proposals import services as proposal_services
 from targets.quality import services as quality_services
 from targets.sso import services as sso_services
 from tests.factories import MeasureFactory, TargetFactory, UserFactory
@@ -438,6 +439,25 @@ def _quality_input(w: World, *, finished: bool) -> quality_services.AuditInput:
 
 
 PAT, HANNAH, ALICE = "pat", "hannah", "alice"
+
+
+def _months(w: World) -> dict[str, str]:
+    from targets.periods import periods_in_year
+
+    return {p.code: "5" for p in periods_in_year(2026, "monthly")}
+
+
+def _proposed(w: World, profile: dict[str, str]) -> Any:
+    from targets.models import TargetProposal
+
+    return TargetProposal.objects.create(
+        measure=w.measure,
+        year=2026,
+        value=D(60),
+        profile=profile,
+        rationale="Stretch",
+        proposed_by=_u(w, HANNAH),
+    )
 V = value_services
 P = plan_services
 A = actions
@@ -503,6 +523,16 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
     "targets.services.value_publish": lambda w: V.value_publish(w.value, user=_u(w, PAT)),
     "targets.services.period_publish": lambda w: V.period_publish(
         period=parse_period("2026-09"), user=_u(w, PAT)
+    ),
+    # Targets proposed by heads of service
+    "targets.proposals.services.proposal_create": lambda w: proposal_services.proposal_create(
+        user=_u(w, HANNAH), measure=w.measure, year=2026, value=D(60), rationale="Stretch"
+    ),
+    "targets.proposals.services.proposal_approve": lambda w: proposal_services.proposal_approve(
+        user=_u(w, PAT), proposal=_proposed(w, {"2026-04": "1", **_months(w)})
+    ),
+    "targets.proposals.services.proposal_return": lambda w: proposal_services.proposal_return(
+        user=_u(w, PAT), proposal=_proposed(w, {}), reason="Too low"
     ),
     # Plans
     "targets.plans.services.plan_create": lambda w: P.plan_create(

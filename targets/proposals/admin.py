@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from targets.admin import PerformanceTeamMixin
+from targets.admin import AuditedAdmin
 from targets.models import ChangeRecord, TargetProposal, User
 from targets.proposals import services
 from targets.proposals.rules import ProposalError
@@ -33,7 +33,7 @@ def approve(modeladmin: Any, request: HttpRequest, queryset: QuerySet[TargetProp
 
 
 @admin.register(TargetProposal)
-class TargetProposalAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class TargetProposalAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("measure", "year", "value", "status", "proposed_by", "proposed_at")
     list_filter = ("status", "year", "measure__kind")
     search_fields = ("measure__code", "measure__title", "rationale", "return_reason")

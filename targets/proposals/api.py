@@ -135,7 +135,9 @@ class TargetProposalViewSet(
 
     @extend_schema(request=None, responses={200: TargetProposalSerializer})
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
+    def approve(
+        self, request: Request, pk: str | None = None, format: str | None = None
+    ) -> Response:
         """Approve: the proposal becomes the year's target (and profile)."""
         proposal = self.get_object()
         try:
@@ -150,7 +152,9 @@ class TargetProposalViewSet(
 
     @extend_schema(request=ReturnSerializer, responses={200: TargetProposalSerializer})
     @action(detail=True, methods=["post"], url_path="return")
-    def return_proposal(self, request: Request, pk: str | None = None) -> Response:
+    def return_proposal(
+        self, request: Request, pk: str | None = None, format: str | None = None
+    ) -> Response:
         """Return the proposal to the head of service, with a reason."""
         proposal = self.get_object()
         if not permissions.can_decide_target_proposal(
