@@ -76,7 +76,7 @@ class TargetProposalSerializer(serializers.ModelSerializer[TargetProposal]):
         ]
 
 
-class ReturnSerializer(serializers.Serializer[Any]):
+class ProposalReturnSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(help_text="Why the proposal is returned.")
 
 
@@ -150,7 +150,7 @@ class TargetProposalViewSet(
             raise _refused(exc) from exc
         return Response(TargetProposalSerializer(saved).data)
 
-    @extend_schema(request=ReturnSerializer, responses={200: TargetProposalSerializer})
+    @extend_schema(request=ProposalReturnSerializer, responses={200: TargetProposalSerializer})
     @action(detail=True, methods=["post"], url_path="return")
     def return_proposal(
         self, request: Request, pk: str | None = None, format: str | None = None
@@ -161,7 +161,7 @@ class TargetProposalViewSet(
             request.user, proposal.measure, proposal.proposed_by_id
         ):
             raise exceptions.PermissionDenied(f"Only {proposal.approver_label} decides this.")
-        body = ReturnSerializer(data=request.data)
+        body = ProposalReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             saved = services.proposal_return(
