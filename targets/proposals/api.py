@@ -36,10 +36,10 @@ class TargetProposalSerializer(serializers.ModelSerializer[TargetProposal]):
         "year, or none.",
     )
     proposed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     decided_by_body = serializers.CharField(
         read_only=True,
