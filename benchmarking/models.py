@@ -327,6 +327,18 @@ class Exercise(models.Model):
         help_text="Then say how the service will follow it up.",
     )
     follow_up = models.TextField(blank=True)
+    has_potential = models.BooleanField(
+        "has potential",
+        default=False,
+        help_text="An outside-sector exercise whose comparison shows potential for the service: "
+        "the compliance page counts these.",
+    )
+    actions = models.ManyToManyField(
+        "targets.Action",
+        blank=True,
+        related_name="benchmarking_exercises",
+        help_text="Improvement actions raised from the findings.",
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
     lead = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -346,6 +358,10 @@ class Exercise(models.Model):
         if self.results_vary and not self.follow_up.strip():
             raise ValidationError(
                 {"follow_up": "Say how the service will follow up results that vary widely."}
+            )
+        if self.has_potential and self.sector != self.Sector.OUTSIDE:
+            raise ValidationError(
+                {"has_potential": "Only an outside-sector exercise is flagged as having potential."}
             )
 
     @property
