@@ -92,6 +92,7 @@ def exercise_action_new(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(f"You cannot raise actions for {exercise.service}.")
     plan = _plan_for(exercise)
     form = ActionForm(request.POST or None, plan=plan)
+    form.fields["due"].required = True  # an action raised from findings has a date to meet
     if request.method == "POST" and form.is_valid():
         try:
             services.exercise_action_add(

@@ -458,6 +458,8 @@ def _proposed(w: World, profile: dict[str, str]) -> Any:
         rationale="Stretch",
         proposed_by=_u(w, HANNAH),
     )
+
+
 V = value_services
 P = plan_services
 A = actions
@@ -652,6 +654,13 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
             service=w.waste, year=2026, title="Fleet", sector="within", scope="Costs"
         ),
         metric_ids=[w.metric.pk],
+        user=_u(w, HANNAH),
+    ),
+    "benchmarking.services.exercise_action_add": lambda w: B.exercise_action_add(
+        exercise=Exercise.objects.create(
+            service=w.waste, year=2026, title="Fleet", sector="outside", scope="Costs"
+        ),
+        action=Action(title="Share the fleet", objective=w.objective, due=date(2027, 2, 1)),
         user=_u(w, HANNAH),
     ),
     "benchmarking.services.good_practice_save": lambda w: B.good_practice_save(
