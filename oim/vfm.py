@@ -98,6 +98,13 @@ class VfmRow:
         return self.cost.quartile if self.cost else None
 
     @property
+    def performance_source_label(self) -> str:
+        return {
+            QuartileSource.BENCHMARK: "National benchmark data",
+            QuartileSource.OWN_RANKING: "The council's own ranking",
+        }.get(self.performance_source, "None")
+
+    @property
     def performance_basis(self) -> str:
         """Which figures the performance quartile came from, in words."""
         if self.performance_source == QuartileSource.BENCHMARK:

@@ -46,6 +46,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         ),
     )
     proposals = list(filters.qs) if filters.is_valid() else []
+    # The page chooses its year with the year form above the filters.
+    filters.form.fields.pop("year", None)
     user = _user(request)
     counts = {s: sum(1 for p in proposals if p.status == s) for s in TargetProposal.Status}
     return render(
