@@ -657,8 +657,12 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
         user=_u(w, HANNAH),
     ),
     "benchmarking.services.exercise_action_add": lambda w: B.exercise_action_add(
-        exercise=Exercise.objects.create(
-            service=w.waste, year=2026, title="Fleet", sector="outside", scope="Costs"
+        exercise=B.exercise_save(
+            exercise=Exercise(
+                service=w.waste, year=2026, title="Fleet", sector="outside", scope="Costs"
+            ),
+            metric_ids=None,
+            user=_u(w, HANNAH),
         ),
         action=Action(title="Share the fleet", objective=w.objective, due=date(2027, 2, 1)),
         user=_u(w, HANNAH),
