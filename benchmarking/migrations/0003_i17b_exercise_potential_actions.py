@@ -4,21 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('benchmarking', '0002_lginform_id_and_fetches'),
-        ('targets', '0010_i17b_target_proposals'),
+        ("benchmarking", "0002_lginform_id_and_fetches"),
+        ("targets", "0010_i17b_target_proposals"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exercise',
-            name='actions',
-            field=models.ManyToManyField(blank=True, help_text='Improvement actions raised from the findings.', related_name='benchmarking_exercises', to='targets.action'),
+            model_name="exercise",
+            name="actions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Improvement actions raised from the findings.",
+                related_name="benchmarking_exercises",
+                to="targets.action",
+            ),
         ),
         migrations.AddField(
-            model_name='exercise',
-            name='has_potential',
-            field=models.BooleanField(default=False, help_text='An outside-sector exercise whose comparison shows potential for the service: the compliance page counts these.', verbose_name='has potential'),
+            model_name="exercise",
+            name="has_potential",
+            field=models.BooleanField(
+                default=False,
+                help_text="An outside-sector exercise whose comparison shows potential for the service: the compliance page counts these.",
+                verbose_name="has potential",
+            ),
         ),
     ]

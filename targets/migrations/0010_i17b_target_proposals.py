@@ -7,43 +7,184 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('targets', '0009_change_record_object_types_sso_notify'),
+        ("targets", "0009_change_record_object_types_sso_notify"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='action',
-            name='source',
-            field=models.CharField(choices=[('plan', 'Service improvement plan'), ('feedback', 'Customer feedback'), ('mystery_shopping', 'Mystery shopping'), ('peer_review', 'Peer review'), ('data_quality', 'Data-quality audit'), ('review', 'Service review'), ('benchmarking', 'Benchmarking exercise'), ('other', 'Other')], default='plan', max_length=20),
+            model_name="action",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("plan", "Service improvement plan"),
+                    ("feedback", "Customer feedback"),
+                    ("mystery_shopping", "Mystery shopping"),
+                    ("peer_review", "Peer review"),
+                    ("data_quality", "Data-quality audit"),
+                    ("review", "Service review"),
+                    ("benchmarking", "Benchmarking exercise"),
+                    ("other", "Other"),
+                ],
+                default="plan",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='changerecord',
-            name='object_type',
-            field=models.CharField(choices=[('user', 'person'), ('service', 'service'), ('servicerole', 'service role'), ('priority', 'priority'), ('measure', 'measure'), ('target', 'target'), ('profile', 'target profile'), ('targetproposal', 'target proposal'), ('value', 'value'), ('dq_procedure', 'data-quality procedure'), ('dq_audit', 'data-quality audit'), ('serviceplan', 'service improvement plan'), ('objective', 'objective'), ('action', 'improvement action'), ('planningmilestone', 'planning milestone'), ('notificationpreference', 'notification choice'), ('grouprolemapping', 'sign-on group mapping'), ('authority', 'authority'), ('comparatorgroup', 'comparator group'), ('groupversion', 'comparator group version'), ('metric', 'benchmark metric'), ('benchmarkvalue', 'benchmark value'), ('exercise', 'benchmarking exercise'), ('goodpractice', 'good practice'), ('arrangement', 'feedback arrangement'), ('round', 'feedback round'), ('panelsurvey', "residents' panel survey"), ('panelresult', "residents' panel result"), ('complaintimport', 'complaints import'), ('complaint', 'complaint or compliment'), ('derivedmeasure', 'derived measure'), ('mysteryshop', 'mystery shopping visit'), ('factor', 'OIM factor'), ('quadrantweight', 'OIM quadrant weight'), ('factorassessment', 'OIM assessment'), ('servicebudget', 'service budget'), ('servicecostmetric', "service's metric of spend"), ('spendtosavebudget', 'spend-to-save budget'), ('idea', 'idea'), ('keyprocess', 'key process'), ('accreditation', 'accreditation'), ('review', 'service review'), ('milestone', 'review milestone'), ('markettest', 'market test'), ('peerreview', 'peer review'), ('marketintelligence', 'market intelligence'), ('savingsline', 'savings line'), ('reportschedule', 'report schedule')], help_text='What changed: its model, in the one vocabulary (ChangeRecord.ObjectType).', max_length=30),
+            model_name="changerecord",
+            name="object_type",
+            field=models.CharField(
+                choices=[
+                    ("user", "person"),
+                    ("service", "service"),
+                    ("servicerole", "service role"),
+                    ("priority", "priority"),
+                    ("measure", "measure"),
+                    ("target", "target"),
+                    ("profile", "target profile"),
+                    ("targetproposal", "target proposal"),
+                    ("value", "value"),
+                    ("dq_procedure", "data-quality procedure"),
+                    ("dq_audit", "data-quality audit"),
+                    ("serviceplan", "service improvement plan"),
+                    ("objective", "objective"),
+                    ("action", "improvement action"),
+                    ("planningmilestone", "planning milestone"),
+                    ("notificationpreference", "notification choice"),
+                    ("grouprolemapping", "sign-on group mapping"),
+                    ("authority", "authority"),
+                    ("comparatorgroup", "comparator group"),
+                    ("groupversion", "comparator group version"),
+                    ("metric", "benchmark metric"),
+                    ("benchmarkvalue", "benchmark value"),
+                    ("exercise", "benchmarking exercise"),
+                    ("goodpractice", "good practice"),
+                    ("arrangement", "feedback arrangement"),
+                    ("round", "feedback round"),
+                    ("panelsurvey", "residents' panel survey"),
+                    ("panelresult", "residents' panel result"),
+                    ("complaintimport", "complaints import"),
+                    ("complaint", "complaint or compliment"),
+                    ("derivedmeasure", "derived measure"),
+                    ("mysteryshop", "mystery shopping visit"),
+                    ("factor", "OIM factor"),
+                    ("quadrantweight", "OIM quadrant weight"),
+                    ("factorassessment", "OIM assessment"),
+                    ("servicebudget", "service budget"),
+                    ("servicecostmetric", "service's metric of spend"),
+                    ("spendtosavebudget", "spend-to-save budget"),
+                    ("idea", "idea"),
+                    ("keyprocess", "key process"),
+                    ("accreditation", "accreditation"),
+                    ("review", "service review"),
+                    ("milestone", "review milestone"),
+                    ("markettest", "market test"),
+                    ("peerreview", "peer review"),
+                    ("marketintelligence", "market intelligence"),
+                    ("savingsline", "savings line"),
+                    ("reportschedule", "report schedule"),
+                ],
+                help_text="What changed: its model, in the one vocabulary (ChangeRecord.ObjectType).",
+                max_length=30,
+            ),
         ),
         migrations.CreateModel(
-            name='TargetProposal',
+            name="TargetProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(help_text='Financial year as its first calendar year (2026 = 2026/27).')),
-                ('value', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='annual target')),
-                ('lower', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True)),
-                ('upper', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True)),
-                ('profile', models.JSONField(blank=True, default=dict, help_text='Profiled period targets: {"2026/27-Q1": "25"}; empty for no profile.')),
-                ('rationale', models.TextField(help_text='Why this target: trend, resources, comparators.')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('returned', 'Returned')], default='proposed', max_length=10)),
-                ('proposed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('return_reason', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='targets.measure')),
-                ('proposed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='target_proposals', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Financial year as its first calendar year (2026 = 2026/27)."
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="annual target",
+                    ),
+                ),
+                (
+                    "lower",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True),
+                ),
+                (
+                    "upper",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True),
+                ),
+                (
+                    "profile",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='Profiled period targets: {"2026/27-Q1": "25"}; empty for no profile.',
+                    ),
+                ),
+                (
+                    "rationale",
+                    models.TextField(help_text="Why this target: trend, resources, comparators."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("approved", "Approved"),
+                            ("returned", "Returned"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("return_reason", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="targets.measure",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="target_proposals",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['measure__code', '-year', '-proposed_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'proposed')), fields=('measure', 'year'), name='one_open_target_proposal')],
+                "ordering": ["measure__code", "-year", "-proposed_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "proposed")),
+                        fields=("measure", "year"),
+                        name="one_open_target_proposal",
+                    )
+                ],
             },
         ),
     ]
