@@ -294,3 +294,24 @@ def test_the_api_proposes_approves_and_returns(
     )
     listed = client_for(pat).get("/api/v1/target-proposals/?year=2026/27&status=returned").json()
     assert [p["measure"] for p in listed["results"]] == ["CP-01"]
+
+
+def test_the_list_takes_the_same_queries_however_many_proposals(
+    waste: Service, hannah: User, pat: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    team = client_for(pat)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert team.get("/targets/proposals/?year=2026/27").status_code == 200
+        return len(queries)
+
+    count()  # the first request of a session reads what later ones have cached
+    _propose(hannah, MeasureFactory(service=waste))
+    few = count()
+    for _ in range(4):
+        _propose(hannah, MeasureFactory(service=waste))
+    assert count() == few
