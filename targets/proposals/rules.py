@@ -84,16 +84,16 @@ def parse_profile(text: str, *, year: int, frequency: str, is_range: bool) -> di
 
 
 def check_profile_period(period: periods.Period, *, year: int, frequency: str, line: int) -> None:
+    where = f"Line {line} of the profile" if line else "The profile"
     if period.frequency != periods.as_frequency(frequency):
         raise ProposalError(
-            f"Line {line} of the profile: the measure is reported {frequency}, and "
-            f"{period.code} is not one of its periods.",
+            f"{where}: the measure is reported {frequency}, and {period.code} is not one of "
+            "its periods.",
             "profile",
         )
     if period.year != year:
         raise ProposalError(
-            f"Line {line} of the profile: {period.code} is not in {periods.fy_label(year)}.",
-            "profile",
+            f"{where}: {period.code} is not in {periods.fy_label(year)}.", "profile"
         )
 
 

@@ -112,12 +112,30 @@ def _locked(proposal: TargetProposal, user: User) -> TargetProposal:
     return locked
 
 
+def _still_valid(proposal: TargetProposal) -> None:
+    """The measure may have changed since the proposal (its polarity, its frequency): the
+    target written must suit it as it is now."""
+    measure = proposal.measure
+    rules.check_figures(
+        is_range=measure.polarity == Measure.Polarity.RANGE,
+        value=proposal.value,
+        lower=proposal.lower,
+        upper=proposal.upper,
+    )
+    for code in proposal.profile:
+        rules.check_profile_period(
+            periods.parse_period(code), year=proposal.year, frequency=measure.frequency, line=0
+        )
+    rules.check_complete(proposal.profile, year=proposal.year, frequency=measure.frequency)
+
+
 def proposal_approve(
     *, user: User, proposal: TargetProposal, source: str = Source.FORM
 ) -> TargetProposal:
     """Approve: the proposal becomes the measure's target (and profile) for its year."""
     with transaction.atomic():
         locked = _locked(proposal, user)
+        _still_valid(locked)
         before = audit.snapshot(locked, FIELDS)
         figures = {"value": locked.value, "lower": locked.lower, "upper": locked.upper}
         profile = {code: figure for code, figure in locked.profile_figures}

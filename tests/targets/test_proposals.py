@@ -315,3 +315,14 @@ def test_the_list_takes_the_same_queries_however_many_proposals(
     for _ in range(4):
         _propose(hannah, MeasureFactory(service=waste))
     assert count() == few
+
+
+def test_a_proposal_that_no_longer_suits_its_measure_is_not_approved(
+    measure: Measure, hannah: User, pat: User
+) -> None:
+    proposal = _propose(hannah, measure, profile=QUARTERS)
+    Measure.objects.filter(pk=measure.pk).update(frequency=Measure.Frequency.MONTHLY)
+    proposal.refresh_from_db()
+    with pytest.raises(ProposalError, match="not one of its periods"):
+        services.proposal_approve(user=pat, proposal=proposal)
+    assert not Target.objects.filter(measure=measure, year=YEAR).exists()
