@@ -113,6 +113,7 @@ class ExerciseForm(forms.ModelForm):
             "good_practice",
             "results_vary",
             "follow_up",
+            "has_potential",
             "status",
             "lginform_uploaded_on",
         ]

@@ -14,7 +14,8 @@ from benchmarking.models import Exercise, GoodPractice, Metric
 from benchmarking.overview import CouncilSummary, council_summaries
 from benchmarking.permissions import can_manage_exercises
 from targets import audit
-from targets.models import ChangeRecord, Measure, Service, User
+from targets.models import Action, ChangeRecord, Measure, Service, User
+from targets.plans import actions
 
 ACTIVE = ~Q(exercises__status=Exercise.Status.CANCELLED)
 
@@ -52,6 +53,24 @@ def exercise_save(*, exercise: Exercise, metric_ids: list[int] | None, user: Use
     return exercise
 
 
+def exercise_action_add(
+    *, exercise: Exercise, action: Action, user: User, source: str = ChangeRecord.Source.FORM
+) -> Action:
+    """Raise an improvement action of the exercise's service from its findings (source
+    "benchmarking", held by the exercise), in the service's plan when an objective is given,
+    through the one Action service and its rules."""
+    if not can_manage_exercises(user, exercise.service):
+        raise PermissionDenied(f"You cannot raise actions for {exercise.service}.")
+    if exercise.status == Exercise.Status.CANCELLED:
+        raise actions.PlanError("The exercise was cancelled: its findings raise no actions.")
+    action.service_id = exercise.service_id
+    action.source = Action.Source.BENCHMARKING
+    action.full_clean()
+    return actions.action_create(
+        action=action, user=user, link=actions.Link(exercise, "actions"), source=source
+    )
+
+
 def good_practice_save(*, entry: GoodPractice, user: User) -> GoodPractice:
     if not can_manage_exercises(user, entry.service):
         raise PermissionDenied(f"You cannot add good practice for {entry.service}.")
@@ -67,6 +86,7 @@ class ComplianceRow:
     outside: int
     shared: int = 0  # exercises of the year whose data was uploaded to LG Inform
     last_shared: date | None = None
+    with_potential: int = 0
 
     @property
     def status(self) -> str:
@@ -105,6 +125,12 @@ def compliance(year: int) -> list[ComplianceRow]:
         ),
         shared=Count("exercises", filter=in_year & uploaded & ACTIVE),
         last_shared=Max("exercises__lginform_uploaded_on", filter=in_year & uploaded & ACTIVE),
+        with_potential=Count(
+            "exercises",
+            filter=in_year
+            & Q(exercises__sector=Exercise.Sector.OUTSIDE, exercises__has_potential=True)
+            & ACTIVE,
+        ),
     )
     rows = [
         ComplianceRow(
@@ -114,6 +140,7 @@ def compliance(year: int) -> list[ComplianceRow]:
             s.outside,  # type: ignore[attr-defined]
             s.shared,  # type: ignore[attr-defined]
             s.last_shared,  # type: ignore[attr-defined]
+            s.with_potential,  # type: ignore[attr-defined]
         )
         for s in services.order_by("name")
     ]

@@ -189,8 +189,22 @@ class VfmRowSerializer(serializers.Serializer[Any]):
     against_median = _figure("Cost per head as % of the nearest neighbours' median.")
     cost_rank = serializers.CharField(allow_null=True, help_text="1 = lowest cost.")
     cost_quartile = serializers.IntegerField(allow_null=True, help_text="1 = lowest cost.")
+    all_group = serializers.CharField(
+        allow_null=True, help_text="The all-district group: every authority of our type."
+    )
+    all_median = _figure("The all-district group's median cost per head.")
+    all_against_median = _figure("Cost per head as % of the all-district group's median.")
+    all_cost_rank = serializers.CharField(allow_null=True, help_text="1 = lowest cost.")
+    all_cost_quartile = serializers.IntegerField(allow_null=True, help_text="1 = lowest cost.")
     percent_on_target = _figure()
     performance_quartile = serializers.IntegerField(allow_null=True, help_text="1 = best.")
+    performance_quartile_source = serializers.ChoiceField(
+        choices=["benchmark", "own_ranking", ""],
+        help_text="benchmark: the linked benchmark metrics' quartiles against the nearest "
+        "neighbours; own_ranking: the council's own ranking of % on target (only when no "
+        "linked metric has a quartile); empty: none.",
+    )
+    performance_basis = serializers.CharField(help_text="Which figures, in words.")
     need = serializers.IntegerField(allow_null=True)
     budget_share = _figure()
     priority_score = _figure()
@@ -212,8 +226,15 @@ def _vfm(row: vfm.VfmRow) -> dict[str, Any]:
         "against_median": cost.against_median if cost else None,
         "cost_rank": cost.rank_text if cost else None,
         "cost_quartile": row.cost_quartile,
+        "all_group": row.cost_all.group_label if row.cost_all else None,
+        "all_median": row.cost_all.median if row.cost_all else None,
+        "all_against_median": row.cost_all.against_median if row.cost_all else None,
+        "all_cost_rank": row.cost_all.rank_text if row.cost_all else None,
+        "all_cost_quartile": row.cost_all.quartile if row.cost_all else None,
         "percent_on_target": row.performance.on_target,
         "performance_quartile": row.performance_quartile,
+        "performance_quartile_source": row.performance_source,
+        "performance_basis": row.performance_basis,
         "need": row.need,
         "budget_share": row.budget_share,
         "priority_score": row.priority_score,

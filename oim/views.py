@@ -267,6 +267,7 @@ def value_for_money(request: HttpRequest) -> HttpResponse:
         left_out=[r for r in rows if r.priority is None],
         grid=[(q, cells[q - 1]) for q in range(1, 5)],
         chart=charts.vfm_chart(rows),
+        all_label=next((r.cost_all.group_label for r in rows if r.cost_all), ""),
         can_configure=permissions.can_configure_oim(request.user),
     )
     return render(request, "oim/vfm.html", context)

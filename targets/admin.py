@@ -427,4 +427,5 @@ class DataQualityAuditAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[mis
 # digests; plans, actions and the planning calendar; single sign-on's mapping and identities.
 import targets.notify.admin  # noqa: E402, F401, I001
 import targets.plans.admin  # noqa: E402, F401
+import targets.proposals.admin  # noqa: E402, F401
 import targets.sso.admin  # noqa: E402, F401

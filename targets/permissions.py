@@ -228,3 +228,33 @@ def can_export_appraisal_targets(user: AnyUser) -> bool:
 
 def can_manage_milestones(user: AnyUser) -> bool:
     return is_performance_team(user)
+
+
+# Targets proposed by heads of service.
+
+
+def sees_target_proposals(user: AnyUser) -> bool:
+    """Proposed targets are internal: staff and management, not scrutiny or the public."""
+    return sees_internal_values(user)
+
+
+def can_propose_targets(user: AnyUser, service: Service) -> bool:
+    """Propose a service's measures' targets: its head of service (with their staff)."""
+    return "head" in service_roles(user).get(service.pk, set())
+
+
+def can_decide_target_proposal(user: AnyUser, measure: Measure, proposed_by: int | None) -> bool:
+    """Approve or return a proposal: the corporate management team for a corporate measure, the
+    performance team for any other; never one's own proposal."""
+    if not user.is_authenticated or user.pk == proposed_by:
+        return False
+    if measure.kind == Measure.Kind.CORPORATE:
+        return corporate_role(user) == CorporateRole.CMT
+    return is_performance_team(user)
+
+
+def proposable_services(user: AnyUser) -> QuerySet[Service]:
+    """The active services whose targets the user may propose."""
+    return Service.objects.filter(
+        is_active=True, pk__in=[s for s, roles in service_roles(user).items() if "head" in roles]
+    )

@@ -26,5 +26,6 @@ urlpatterns = [
     path("champions/", champion_views.champion_list, name="champions"),
     path("champions/export.csv", champion_views.champion_csv, name="champions_csv"),
     path("", include("targets.plans.urls")),
+    path("", include("targets.proposals.urls")),
     path("", include("targets.notify.urls")),
 ]

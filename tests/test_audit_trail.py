@@ -78,6 +78,7 @@ from targets.notify import services as notify_services
 from targets.periods import parse_period
 from targets.plans import actions, cycle
 from targets.plans import services as plan_services
+from targets.proposals import services as proposal_services
 from targets.quality import services as quality_services
 from targets.sso import services as sso_services
 from tests.factories import MeasureFactory, TargetFactory, UserFactory
@@ -441,6 +442,27 @@ def _quality_input(w: World, *, finished: bool) -> quality_services.AuditInput:
 
 
 PAT, HANNAH, ALICE = "pat", "hannah", "alice"
+
+
+def _months(w: World) -> dict[str, str]:
+    from targets.periods import periods_in_year
+
+    return {p.code: "5" for p in periods_in_year(2026, "monthly")}
+
+
+def _proposed(w: World, profile: dict[str, str]) -> Any:
+    from targets.models import TargetProposal
+
+    return TargetProposal.objects.create(
+        measure=w.measure,
+        year=2026,
+        value=D(60),
+        profile=profile,
+        rationale="Stretch",
+        proposed_by=_u(w, HANNAH),
+    )
+
+
 V = value_services
 P = plan_services
 A = actions
@@ -506,6 +528,16 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
     "targets.services.value_publish": lambda w: V.value_publish(w.value, user=_u(w, PAT)),
     "targets.services.period_publish": lambda w: V.period_publish(
         period=parse_period("2026-09"), user=_u(w, PAT)
+    ),
+    # Targets proposed by heads of service
+    "targets.proposals.services.proposal_create": lambda w: proposal_services.proposal_create(
+        user=_u(w, HANNAH), measure=w.measure, year=2026, value=D(60), rationale="Stretch"
+    ),
+    "targets.proposals.services.proposal_approve": lambda w: proposal_services.proposal_approve(
+        user=_u(w, PAT), proposal=_proposed(w, {"2026-04": "1", **_months(w)})
+    ),
+    "targets.proposals.services.proposal_return": lambda w: proposal_services.proposal_return(
+        user=_u(w, PAT), proposal=_proposed(w, {}), reason="Too low"
     ),
     # Plans
     "targets.plans.services.plan_create": lambda w: P.plan_create(
@@ -633,6 +665,17 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
             service=w.waste, year=2026, title="Fleet", sector="within", scope="Costs"
         ),
         metric_ids=[w.metric.pk],
+        user=_u(w, HANNAH),
+    ),
+    "benchmarking.services.exercise_action_add": lambda w: B.exercise_action_add(
+        exercise=B.exercise_save(
+            exercise=Exercise(
+                service=w.waste, year=2026, title="Fleet", sector="outside", scope="Costs"
+            ),
+            metric_ids=None,
+            user=_u(w, HANNAH),
+        ),
+        action=Action(title="Share the fleet", objective=w.objective, due=date(2027, 2, 1)),
         user=_u(w, HANNAH),
     ),
     "benchmarking.services.good_practice_save": lambda w: B.good_practice_save(

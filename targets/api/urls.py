@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from targets.api.champions import ChampionViewSet
 from targets.api.views import MeasureViewSet, ServiceViewSet, ValueViewSet
 from targets.plans.api import ActionViewSet, PlanningMilestoneViewSet, ServicePlanViewSet
+from targets.proposals.api import TargetProposalViewSet
 from targets.quality.api import AuditViewSet, ProcedureViewSet
 
 router = DefaultRouter()
@@ -19,3 +20,6 @@ router.register("champions", ChampionViewSet, basename="champion")
 router.register("plans", ServicePlanViewSet, basename="plan")
 router.register("actions", ActionViewSet, basename="action")
 router.register("milestones", PlanningMilestoneViewSet, basename="milestone")
+
+# Targets proposed by heads of service, and their decision.
+router.register("target-proposals", TargetProposalViewSet, basename="target-proposal")

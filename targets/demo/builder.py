@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from targets import periods
-from targets.demo import corporate, frontline, plans, support
+from targets.demo import corporate, frontline, plans, proposals, support
 from targets.demo import quality as data_quality
 from targets.demo.organisation import CORPORATE_PEOPLE, PRIORITIES, SERVICES, Person
 from targets.demo.series import profile_targets, series
@@ -80,6 +80,7 @@ def load_demo(*, today: date | None = None) -> DemoResult:
         plans.load(
             services=services, priorities=priorities, users=users, today=today, created=created
         )
+        proposals.load(users=users, today=today, created=created)
     totals = {
         "services": Service.objects.count(),
         "measures": Measure.objects.count(),

@@ -19,6 +19,7 @@ from targets.models.plans import (
     PlanningMilestone,
     ServicePlan,
 )
+from targets.models.proposals import TargetProposal, TargetProposalQuerySet
 from targets.models.quality import (
     DIMENSIONS,
     AuditResult,
@@ -53,6 +54,8 @@ __all__ = [
     "ServiceRole",
     "Target",
     "TargetProfile",
+    "TargetProposal",
+    "TargetProposalQuerySet",
     "User",
     "Value",
     "ValueQuerySet",

@@ -43,6 +43,7 @@ class ChangeRecord(models.Model):
         MEASURE = "measure", "measure"
         TARGET = "target", "target"
         PROFILE = "profile", "target profile"
+        TARGET_PROPOSAL = "targetproposal", "target proposal"
         VALUE = "value", "value"
         DQ_PROCEDURE = "dq_procedure", "data-quality procedure"
         DQ_AUDIT = "dq_audit", "data-quality audit"
