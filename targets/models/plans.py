@@ -136,6 +136,7 @@ class Action(models.Model):
         PEER_REVIEW = "peer_review", "Peer review"
         DATA_QUALITY = "data_quality", "Data-quality audit"
         REVIEW = "review", "Service review"
+        RISK = "risk", "Risk register"
         OTHER = "other", "Other"
 
     OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
