@@ -24,7 +24,7 @@ Act = ChangeRecord.Action
 PROGRESS_FIELDS = ("stage", "rag_time", "rag_cost", "rag_scope", "status_note")
 
 
-def next_reference(risk: Risk) -> str:
+def _next_reference(risk: Risk) -> str:
     """CR01, CR02… for corporate risks; WASTE-R01… for a service's (its code in capitals)."""
     prefix = "CR" if risk.service is None else f"{risk.service.code.upper()[:12]}-R"
     taken = Risk.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
@@ -60,7 +60,7 @@ def risk_save(
         if risk.service_id is None and risk.kind == Risk.Kind.SERVICE:
             raise ValidationError({"service": "A service risk needs its service."})
         if not risk.reference:
-            risk.reference = next_reference(risk)
+            risk.reference = _next_reference(risk)
         risk.full_clean()
         risk.save()
         if measures is not None:
