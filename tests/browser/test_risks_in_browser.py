@@ -49,7 +49,7 @@ def test_head_records_a_risk_and_finds_it_on_the_heat_map(
     page.get_by_label("Title", exact=True).fill("Depot fire from batteries in bins")
     page.get_by_label("Cause", exact=True).fill("Lithium batteries thrown in the recycling")
     page.get_by_label("Effect", exact=True).fill("Depot closed; rounds suspended")
-    page.get_by_label("Owner", exact=True).select_option(label="hannah")
+    page.get_by_label("Owner", exact=True).select_option(str(hannah.pk))
     page.get_by_label("Inherent likelihood").select_option("3")
     page.get_by_label("Inherent impact").select_option("5")
     page.get_by_label("Controls", exact=True).fill(
