@@ -209,6 +209,15 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(  # type: igno
         "MetricSourceEnum": "benchmarking.models.Metric.Source",
     }
 )
+# The risk register and corporate programmes: the same, for their choice sets.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[index]
+    {
+        "RiskStatusEnum": "fsr.governance.models.Risk.Status",
+        "RiskKindEnum": "fsr.governance.models.Risk.Kind",
+        "ProgrammeStageEnum": "fsr.governance.models.Stage",
+        "ProgrammeRagEnum": "fsr.governance.models.RagStatus",
+    }
+)
 
 # Celery: without a broker, tasks run in process (the embedded default of `make run`).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
