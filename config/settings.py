@@ -210,7 +210,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(  # type: igno
     }
 )
 # The risk register and corporate programmes: the same, for their choice sets.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[index]
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined]
     {
         "RiskStatusEnum": "fsr.governance.models.Risk.Status",
         "RiskKindEnum": "fsr.governance.models.Risk.Kind",

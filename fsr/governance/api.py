@@ -80,9 +80,10 @@ class RiskSerializer(serializers.ModelSerializer[Risk]):
         ]
 
     def _matrix(self) -> Any:
-        if "matrix" not in self.context:
-            self.context["matrix"] = RiskMatrix.current()
-        return self.context["matrix"]
+        # Read once per response, not once per risk.
+        if not hasattr(self, "_council_matrix"):
+            self._council_matrix = RiskMatrix.current()
+        return self._council_matrix
 
     def get_inherent_band(self, risk: Risk) -> str:
         """low, medium or high on the council's matrix."""
@@ -115,9 +116,9 @@ class RiskWriteSerializer(serializers.ModelSerializer[Risk]):
 
     class Meta:
         model = Risk
-        fields = [f for f in Risk.EDITABLE_FIELDS]
+        fields = list(Risk.EDITABLE_FIELDS)
         # The model's rules (the matrix's scale among them) are checked by the service.
-        extra_kwargs = {
+        extra_kwargs: dict[str, dict[str, Any]] = {
             name: {"validators": []}
             for name in (
                 "inherent_likelihood",

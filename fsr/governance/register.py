@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -96,6 +97,10 @@ class ProgrammeRow:
     savings_delivered: Decimal
 
 
+def _sum_of(lines: QuerySet[Any], field: str) -> QuerySet[Any]:
+    return lines.annotate(total=Sum(field)).values("total")  # type: ignore[misc]
+
+
 def programme_rows(today: date) -> list[ProgrammeRow]:
     """Every programme with its overall status, overdue milestones and savings: one query."""
     late = (
@@ -109,10 +114,8 @@ def programme_rows(today: date) -> list[ProgrammeRow]:
     lines = Programme.savings.through.objects.filter(programme=OuterRef("pk")).values("programme")
     found = Programme.objects.select_related("sponsor", "manager").annotate(
         late=Coalesce(Subquery(late), 0),
-        target=Coalesce(Subquery(lines.annotate(t=Sum("savingsline__target")).values("t")), ZERO),
-        delivered=Coalesce(
-            Subquery(lines.annotate(d=Sum("savingsline__delivered")).values("d")), ZERO
-        ),
+        target=Coalesce(Subquery(_sum_of(lines, "savingsline__target")), ZERO),
+        delivered=Coalesce(Subquery(_sum_of(lines, "savingsline__delivered")), ZERO),
     )
     return [
         ProgrammeRow(
