@@ -18,7 +18,7 @@ from fsr.api import _refusals, username
 from fsr.governance import permissions, services
 from fsr.governance.filters import RiskFilter
 from fsr.governance.models import Programme, ProgrammeMilestone, Project, Risk, RiskMatrix
-from fsr.models import SavingsLine
+from fsr.permissions import review_service_ids
 from targets.models import Action, ChangeRecord, Measure, Priority, Service, User
 
 
@@ -240,9 +240,7 @@ class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
     projects = ProjectSerializer(many=True, read_only=True)
     milestones = ProgrammeMilestoneSerializer(many=True, read_only=True)
     risks = serializers.SerializerMethodField()
-    savings: serializers.PrimaryKeyRelatedField[SavingsLine] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
+    savings = serializers.SerializerMethodField()
 
     class Meta:
         model = Programme
@@ -266,6 +264,15 @@ class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
             "milestones",
             "risks",
             "savings",
+        ]
+
+    def get_savings(self, programme: Programme) -> list[int]:
+        """The ids of its savings plan lines the reader may see (`/api/v1/savings/`)."""
+        ids = self.context.get("savings_service_ids")
+        return [
+            line.pk
+            for line in programme.savings.all()
+            if ids is None or (line.service_id is not None and line.service_id in ids)
         ]
 
     def get_risks(self, programme: Programme) -> list[str]:
@@ -298,4 +305,5 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet[Programme]):
         return {
             **super().get_serializer_context(),
             "risk_service_ids": permissions.risk_service_ids(self.request.user),
+            "savings_service_ids": review_service_ids(self.request.user),
         }

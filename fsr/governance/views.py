@@ -12,6 +12,7 @@ from fsr.governance import permissions, register, services
 from fsr.governance.filters import RiskFilter
 from fsr.governance.forms import ProgrammeForm, ProgressForm, RiskActionForm, RiskForm
 from fsr.governance.models import Programme, Risk, RiskMatrix
+from fsr.permissions import review_service_ids
 from fsr.views import _user
 from targets.plans.actions import PlanError
 
@@ -129,6 +130,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": register.programme_rows(timezone.localdate()),
             "can_add": permissions.can_create_programme(request.user),
+            # Totals of savings lines are shown only to those who may read every line.
+            "shows_savings": review_service_ids(request.user) is None,
         },
     )
 
@@ -143,7 +146,13 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (r, r.band(matrix))
         for r in programme.risks.filter(pk__in=visible.values("pk")).select_related("owner")
     ]
-    lines = list(programme.savings.select_related("service"))
+    # The savings plan's own rule: a service's lines to its people, council-wide ones to those
+    # who read every service's.
+    lines = list(
+        programme.savings.for_service_ids(review_service_ids(request.user)).select_related(
+            "service"
+        )
+    )
     return render(
         request,
         "fsr/governance/programme_detail.html",

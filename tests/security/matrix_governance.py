@@ -40,6 +40,7 @@ W_RISK = "WASTE-RISK-TITLE-8X1"
 H_RISK = "HOUSING-ONLY-RISK-TITLE-3Z7"
 C_RISK = "CORPORATE-RISK-TITLE-6Y2"
 PROGRAMME = "CORPORATE-PROGRAMME-4P9"
+C_SAVING = "COUNCIL-WIDE-PROGRAMME-SAVING-2K8"
 
 WASTE_PEOPLE = ("alice", "hannah", "dora")
 ALL_READERS = ("sam", "carol", "pat")
@@ -100,7 +101,7 @@ def build(world: World) -> dict[str, Any]:
     )
     programme.risks.add(w_risk, c_risk)
     line = SavingsLine.objects.create(
-        year=2026, source="other", title="Programme saving", target=Decimal(1000)
+        year=2026, source="other", title=C_SAVING, target=Decimal(1000)
     )
     programme.savings.add(line)
     project = Project.objects.create(
@@ -258,9 +259,13 @@ ROWS: list[Row] = [
         "fsr/programmes/<int:pk>/",
         "/fsr/programmes/{gov_programme}/",
         READERS_PAGE,
-        # Through a programme too, bob never reads waste's risk.
-        hide={"bob": (W_RISK,)},
-        show={"bob": (C_RISK,), "carol": (W_RISK, C_RISK), "alice": (W_RISK, C_RISK)},
+        # Through a programme too, bob never reads waste's risk, and only those who read every
+        # service's savings lines read a council-wide one.
+        hide={
+            **{p: (C_SAVING,) for p in ("alice", "hannah", "dora")},
+            "bob": (W_RISK, C_SAVING),
+        },
+        show={"bob": (C_RISK,), "carol": (W_RISK, C_RISK, C_SAVING), "alice": (W_RISK, C_RISK)},
     ),
     Row(
         "fsr/programmes/<int:pk>/edit/",
