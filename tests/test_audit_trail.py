@@ -34,7 +34,7 @@ from feedback import services as feedback_services
 from feedback.models import Arrangement, MysteryShop, PanelResult, PanelSurvey, Round
 from fsr import services as fsr_services
 from fsr.governance import services as governance_services
-from fsr.governance.models import Programme, Risk, RiskMatrix
+from fsr.governance.models import Programme, ProgrammeMilestone, Risk, RiskMatrix
 from fsr.models import (
     MarketIntelligence,
     MarketTest,
@@ -824,6 +824,11 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
     "fsr.governance.services.programme_progress": lambda w: G.programme_progress(
         programme=w.extra["programme"], changes={"rag_cost": "red"}, user=_u(w, HANNAH)
     ),
+    "fsr.governance.services.programme_milestones_save": lambda w: G.programme_milestones_save(
+        programme=w.extra["programme"],
+        changed=[ProgrammeMilestone(title="Homes handed over", due=date(2027, 3, 1))],
+        user=_u(w, HANNAH),
+    ),
     # Report runs: only their own log (audit.NOT_AUDITED), checked all the same
     "reporting.services.request_run": lambda w: R.request_run(
         schedule=ReportSchedule.objects.order_by("pk").first(),
@@ -920,6 +925,7 @@ PREPARE: dict[str, Callable[[World], Any]] = {
     "fsr.governance.services.risk_action_save": _risked,
     "fsr.governance.services.programme_save": _risked,
     "fsr.governance.services.programme_progress": _risked,
+    "fsr.governance.services.programme_milestones_save": _risked,
     "oim.services.assessment_delete": _assessed,
     "oim.services.budget_delete": _budgeted,
     "oim.services.cost_metric_delete": _linked,

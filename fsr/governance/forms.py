@@ -8,7 +8,7 @@ from django import forms
 
 from fsr.forms import DateInput, people
 from fsr.governance import permissions
-from fsr.governance.models import Programme, Risk, RiskMatrix
+from fsr.governance.models import Programme, ProgrammeMilestone, Project, Risk, RiskMatrix
 from fsr.models import SavingsLine
 from targets.models import Action, Measure, Priority, Service
 
@@ -129,3 +129,22 @@ class ProgressForm(forms.ModelForm):
         model = Programme
         fields = ["stage", "rag_time", "rag_cost", "rag_scope", "status_note"]
         widgets = {"status_note": forms.Textarea(attrs={"rows": 4})}
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeMilestone
+        fields = ["title", "project", "due", "done_on"]
+        widgets = {"due": DateInput(), "done_on": DateInput()}
+        labels = {"done_on": "Done on"}
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        projects = cast(forms.ModelChoiceField, self.fields["project"])
+        projects.queryset = Project.objects.filter(programme=programme)
+        projects.empty_label = "Whole programme"
+
+
+MilestoneFormSet = forms.inlineformset_factory(
+    Programme, ProgrammeMilestone, form=MilestoneForm, extra=2, can_delete=True
+)

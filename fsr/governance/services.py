@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fsr.governance import permissions
-from fsr.governance.models import Programme, Risk, RiskMatrix
+from fsr.governance.models import Programme, ProgrammeMilestone, Risk, RiskMatrix
 from fsr.models import SavingsLine
 from targets import audit
 from targets.models import Action, ChangeRecord, Measure, User
@@ -176,3 +176,37 @@ def programme_progress(
         locked.save()
         audit.record(user=user, action=Act.UPDATE, source=source, obj=locked, before=before)
     return locked
+
+
+def programme_milestones_save(
+    *,
+    programme: Programme,
+    user: User,
+    changed: Iterable[ProgrammeMilestone],
+    deleted: Iterable[ProgrammeMilestone] = (),
+    source: str = Source.FORM,
+) -> None:
+    """Add, change and delete a programme's milestones, all or nothing (sponsor, manager, team)."""
+    if not permissions.can_edit_programme(user, programme):
+        raise PermissionDenied(f"You cannot change the milestones of {programme}.")
+    with transaction.atomic():
+        Programme.objects.select_for_update().get(pk=programme.pk)
+        for milestone in deleted:
+            if milestone.programme_id != programme.pk:
+                raise PermissionDenied("That milestone belongs to another programme.")
+            audit.record(user=user, action=Act.DELETE, source=source, obj=milestone)
+            milestone.delete()
+        for milestone in changed:
+            before = audit.stored(milestone)
+            if before and milestone.programme_id != programme.pk:
+                raise PermissionDenied("That milestone belongs to another programme.")
+            milestone.programme = programme
+            milestone.full_clean()
+            milestone.save()
+            audit.record(
+                user=user,
+                action=Act.UPDATE if before else Act.CREATE,
+                source=source,
+                obj=milestone,
+                before=before,
+            )

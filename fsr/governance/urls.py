@@ -22,4 +22,9 @@ urlpatterns = [
         views.programme_report,
         name="fsr_corporate_programme_report",
     ),
+    path(
+        "programmes/<int:pk>/milestones/",
+        views.programme_milestones,
+        name="fsr_corporate_programme_milestones",
+    ),
 ]

@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from fsr.governance import permissions, register, services
 from fsr.governance.filters import RiskFilter
-from fsr.governance.forms import ProgrammeForm, ProgressForm, RiskActionForm, RiskForm
+from fsr.governance.forms import (
+    MilestoneFormSet,
+    ProgrammeForm,
+    ProgressForm,
+    RiskActionForm,
+    RiskForm,
+)
 from fsr.governance.models import Programme, Risk, RiskMatrix
 from fsr.permissions import review_service_ids
 from fsr.views import _user
@@ -211,5 +217,34 @@ def programme_report(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "fsr/governance/programme_report.html",
         {"form": form, "programme": programme},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def programme_milestones(request: HttpRequest, pk: int) -> HttpResponse:
+    """A programme's milestones in one table: the sponsor, the manager and the team."""
+    _programmes_reader(request)
+    programme = get_object_or_404(Programme, pk=pk)
+    if not permissions.can_edit_programme(request.user, programme):
+        raise PermissionDenied(f"Only the sponsor, the manager and the team change {programme}.")
+    formset = MilestoneFormSet(
+        request.POST or None,
+        instance=programme,
+        queryset=programme.milestones.select_related("project"),
+        form_kwargs={"programme": programme},
+    )
+    if request.method == "POST" and formset.is_valid():
+        services.programme_milestones_save(
+            programme=programme,
+            user=_user(request),
+            changed=formset.save(commit=False),
+            deleted=formset.deleted_objects,
+        )
+        messages.success(request, "Milestones saved.")
+        return redirect(programme)
+    return render(
+        request,
+        "fsr/governance/programme_milestones.html",
+        {"programme": programme, "formset": formset},
         status=400 if request.method == "POST" else 200,
     )

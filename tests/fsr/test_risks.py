@@ -455,3 +455,44 @@ def test_programme_api_hides_risks_the_reader_may_not_see(
     body = client_for(bob).get(url).json()
     assert body["risks"] == [] and body["savings"] == [] and body["overall"] == "amber"
     assert [p["title"] for p in body["projects"]] == ["Office accommodation"]
+
+
+def test_sponsor_marks_a_milestone_done_and_adds_one(carol: User, programme: Programme) -> None:
+    url = reverse("fsr_corporate_programme_milestones", args=[programme.pk])
+    milestones = list(programme.milestones.order_by("due", "pk"))
+    project = programme.projects.get()
+    data: dict[str, Any] = {
+        "milestones-TOTAL_FORMS": str(len(milestones) + 1),
+        "milestones-INITIAL_FORMS": str(len(milestones)),
+        "milestones-MIN_NUM_FORMS": "0",
+        "milestones-MAX_NUM_FORMS": "1000",
+    }
+    for i, m in enumerate(milestones):
+        data |= {
+            f"milestones-{i}-id": str(m.pk),
+            f"milestones-{i}-title": m.title,
+            f"milestones-{i}-project": str(m.project_id or ""),
+            f"milestones-{i}-due": m.due.isoformat(),
+            # The overdue one is done today; the others stay as they are.
+            f"milestones-{i}-done_on": str(m.done_on or (TODAY if m.due < TODAY else "")),
+        }
+    n = len(milestones)
+    data |= {
+        f"milestones-{n}-title": "Lease signed",
+        f"milestones-{n}-project": str(project.pk),
+        f"milestones-{n}-due": "2027-02-01",
+        f"milestones-{n}-done_on": "",
+    }
+    response = client_for(carol).post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert register.programme_rows(TODAY)[0].milestones_overdue == 0
+    added = programme.milestones.get(title="Lease signed")
+    assert added.project == project
+    assert ChangeRecord.objects.filter(object_type="programmemilestone").count() == 2
+
+
+def test_officer_cannot_change_a_programmes_milestones(alice: User, programme: Programme) -> None:
+    url = reverse("fsr_corporate_programme_milestones", args=[programme.pk])
+    assert client_for(alice).get(url).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.programme_milestones_save(programme=programme, user=alice, changed=[])

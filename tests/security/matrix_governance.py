@@ -200,6 +200,21 @@ RISK_JSON = {
 }
 
 
+def _milestones() -> dict[str, str]:
+    milestone = ProgrammeMilestone.objects.get(title="Forms live")
+    return {
+        "milestones-TOTAL_FORMS": "1",
+        "milestones-INITIAL_FORMS": "1",
+        "milestones-MIN_NUM_FORMS": "0",
+        "milestones-MAX_NUM_FORMS": "1000",
+        "milestones-0-id": str(milestone.pk),
+        "milestones-0-title": "Forms live",
+        "milestones-0-project": str(milestone.project_id),
+        "milestones-0-due": milestone.due.isoformat(),
+        "milestones-0-done_on": milestone.due.isoformat(),
+    }
+
+
 def only(*allowed: str, **others: Any) -> dict[str, Any]:
     return expect(403, anonymous=LOGIN, **others) | {p: REDIRECT for p in allowed}
 
@@ -278,6 +293,12 @@ ROWS: list[Row] = [
         "/fsr/programmes/{gov_programme}/report/",
         expect(403, anonymous=LOGIN, carol=200, pat=200),
         writes=(Write(PROGRESS_FORM, only("carol", "pat"), frozenset({"carol", "pat"})),),
+    ),
+    Row(
+        "fsr/programmes/<int:pk>/milestones/",
+        "/fsr/programmes/{gov_programme}/milestones/",
+        expect(403, anonymous=LOGIN, carol=200, pat=200),
+        writes=(Write(_milestones, only("carol", "pat"), frozenset({"carol", "pat"})),),
     ),
     # --- The API ----------------------------------------------------------------------------
     Row(
