@@ -4,7 +4,6 @@ of queries whatever the size of the council."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import groupby
@@ -51,8 +50,6 @@ class Scorecard:
     turned_red: list[MeasureStatus]
     # {measure id: the failed audit, actions still open, whose sample includes the row's period}
     dq_flags: dict[int, DataQualityAudit] = field(default_factory=dict)
-    # The dashboard's risks and programmes (`fsr.governance.register.Summary`), or None.
-    governance: Any = None
 
     @property
     def by_priority(self) -> list[tuple[Priority | None, list[MeasureStatus]]]:
@@ -188,11 +185,8 @@ def cached_scorecard(
     internal: bool,
     today: date,
     key: str,
-    governance: Callable[[], Any] | None = None,
 ) -> Scorecard:
-    """`scorecard()`, kept until the data changes: the same figures for everyone who sees alike
-    (`key` says who sees alike). `governance`, when given, makes the summary of risks and
-    programmes kept with it (their changes are audited too, so the same version covers them)."""
+    """`scorecard()`, kept until the data changes: the same figures for everyone who sees alike."""
     digest = hashlib.blake2b(
         f"{key}|{month.code}|{rag}|{internal}|{today}|{data_version()}".encode(), digest_size=16
     ).hexdigest()
@@ -200,8 +194,6 @@ def cached_scorecard(
     card: Scorecard | None = cache.get(cache_key)
     if card is None:
         card = scorecard(measures, month=month, rag=rag, internal=internal, today=today)
-        if governance is not None:
-            card = replace(card, governance=governance())
         cache.set(cache_key, card, CACHE_SECONDS)
         return card
     # Audits and their actions change outside the audit trail the key follows: flags are fresh.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +10,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from fsr.governance import permissions as risk_permissions
-from fsr.governance import register
 from reporting.dashboard import (
     Scorecard,
     Section,
@@ -57,11 +55,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The corporate dashboard: the first screen after signing in."""
     # The first visit shows the corporate plan; "All" kinds is kind= (present, empty).
     filters, ctx = _filtered(request, fixed={}, defaults={"kind": Measure.Kind.CORPORATE})
-    governance = None
-    if risk_permissions.sees_risks(request.user):
-        scope = risk_permissions.risk_service_ids(request.user)
-        governance = (scope, partial(register.summary, service_ids=scope, today=ctx["today"]))
-    return _render(request, filters, ctx, "reporting/dashboard.html", {}, governance=governance)
+    # Risks and programmes come from their own page, loaded into this one (fsr/governance),
+    # so that the dashboard's own queries stay as few as they are.
+    extra = {"shows_governance": risk_permissions.sees_risks(request.user)}
+    return _render(request, filters, ctx, "reporting/dashboard.html", extra)
 
 
 def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
@@ -86,10 +83,6 @@ def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _scope(service_ids: set[int] | None) -> str:
-    return "all" if service_ids is None else ",".join(map(str, sorted(service_ids)))
-
-
 def _render(
     request: HttpRequest,
     filters: ScorecardFilter,
@@ -97,7 +90,6 @@ def _render(
     template: str,
     extra: dict[str, Any],
     sections: Callable[[Scorecard], list[Section]] | None = None,
-    governance: tuple[set[int] | None, Callable[[], Any]] | None = None,
 ) -> HttpResponse:
     if filters.form.errors:
         return render(request, template, {"filters": filters, **ctx, **extra}, status=400)
@@ -107,12 +99,7 @@ def _render(
         rag=filters.form.cleaned_data.get("rag") or None,
         internal=ctx["internal"],
         today=ctx["today"],
-        # Risks are read per service: the summary is kept per set of services one reads.
-        key=request.GET.urlencode()
-        + "|"
-        + request.path
-        + ("" if governance is None else f"|risks:{_scope(governance[0])}"),
-        governance=governance[1] if governance else None,
+        key=request.GET.urlencode() + "|" + request.path,
     )
     if sections is not None:
         extra = {**extra, "sections": sections(card)}

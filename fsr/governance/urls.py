@@ -9,6 +9,7 @@ from fsr.governance import views
 urlpatterns = [
     path("risks/", views.risk_register, name="fsr_risks"),
     path("risks/new/", views.risk_edit, name="fsr_risk_new"),
+    path("risks/summary/", views.governance_summary, name="fsr_governance_summary"),
     path("risks/<int:pk>/", views.risk_detail, name="fsr_risk"),
     path("risks/<int:pk>/edit/", views.risk_edit, name="fsr_risk_edit"),
     path("risks/<int:pk>/actions/new/", views.risk_action, name="fsr_risk_action_new"),

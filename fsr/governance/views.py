@@ -248,3 +248,19 @@ def programme_milestones(request: HttpRequest, pk: int) -> HttpResponse:
         {"programme": programme, "formset": formset},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def governance_summary(request: HttpRequest) -> HttpResponse:
+    """The open risks by band, the top five and the open programmes: the corporate dashboard
+    loads this page's summary into itself."""
+    _readable_risks(request)
+    return render(
+        request,
+        "fsr/governance/summary.html",
+        {
+            "governance": register.summary(
+                service_ids=permissions.risk_service_ids(request.user),
+                today=timezone.localdate(),
+            )
+        },
+    )

@@ -90,3 +90,29 @@ def test_head_records_a_risk_and_finds_it_on_the_heat_map(
     assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 844})
     assert_accessible(page)
+
+
+def test_dashboard_loads_the_summary_of_risks_and_programmes(
+    page: Page, live_server: Any, carol: User, pat: User, waste: Service
+) -> None:
+    Risk.objects.create(
+        reference="WASTE-R01",
+        kind="service",
+        service=waste,
+        title="Missed collections",
+        cause="New rounds",
+        effect="Complaints",
+        owner=pat,
+        controls="Briefings",
+        inherent_likelihood=4,
+        inherent_impact=4,
+        residual_likelihood=4,
+        residual_impact=4,
+        review_date=timezone.localdate() + timedelta(days=10),
+    )
+    sign_in(page, live_server, "carol")
+    summary = page.locator("#governance-summary")
+    expect(summary).to_contain_text("WASTE-R01 Missed collections")
+    expect(summary).to_contain_text("▲ High (16)")
+    expect(page.get_by_role("heading", name="Risks and corporate programmes")).to_be_visible()
+    assert_accessible(page)

@@ -209,13 +209,19 @@ def test_ceb_pdf_prints_the_section() -> None:
     assert "Overrunning waste review" in text and "Homes for the City" in text
 
 
-# The dashboard
+# The dashboard: its summary of risks and programmes is a page of its own, loaded into the
+# dashboard by fragment.js (a plain link without JavaScript), so the dashboard's queries stay.
+
+
+def _summary(user: User) -> BeautifulSoup:
+    response = client_for(user).get(reverse("fsr_governance_summary"))
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
 
 
 @pytest.mark.usefixtures("programme_world")
-def test_dashboard_shows_risks_and_programmes_to_management(carol: User) -> None:
-    page = BeautifulSoup(client_for(carol).get(reverse("home")).content, "html.parser")
-    section = page.select_one("section.governance")
+def test_summary_shows_risks_and_programmes_to_management(carol: User) -> None:
+    section = _summary(carol).select_one("section#governance-summary")
     assert section is not None
     top = [th.get_text(" ", strip=True) for th in section.select("tbody tr th")]
     assert top[:3] == ["WASTE-R01 Risk WASTE-R01", "CR01 Risk CR01", "HOUSING-R01 Risk HOUSING-R01"]
@@ -223,16 +229,40 @@ def test_dashboard_shows_risks_and_programmes_to_management(carol: User) -> None
 
 
 @pytest.mark.usefixtures("programme_world")
-def test_dashboard_shows_an_officer_only_the_risks_they_read(bob: User) -> None:
-    page = BeautifulSoup(client_for(bob).get(reverse("home")).content, "html.parser")
-    section = page.select_one("section.governance")
+def test_summary_shows_an_officer_only_the_risks_they_read(bob: User) -> None:
+    section = _summary(bob).select_one("section#governance-summary")
     assert section is not None
     text = section.get_text(" ", strip=True)
     assert "HOUSING-R01" in text and "CR01" in text and "WASTE-R01" not in text
 
 
 @pytest.mark.usefixtures("programme_world")
+def test_summary_is_read_in_a_fixed_number_of_queries(
+    carol: User, pat: User, waste: Service, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(carol)
+    client.get(reverse("fsr_governance_summary"))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("fsr_governance_summary"))
+    for n in range(10):
+        risk(waste, pat, f"MORE-{n:02d}", 2, 2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("fsr_governance_summary"))
+
+
+@pytest.mark.usefixtures("programme_world")
+def test_dashboard_has_the_summarys_slot_for_readers_of_risks(carol: User) -> None:
+    page = BeautifulSoup(client_for(carol).get(reverse("home")).content, "html.parser")
+    slot = page.select_one("[data-fragment]")
+    assert slot is not None
+    assert slot["data-fragment"] == reverse("fsr_governance_summary")
+    assert slot["data-fragment-part"] == "governance-summary"
+    assert slot.a is not None and slot.a["href"] == reverse("fsr_governance_summary")
+
+
+@pytest.mark.usefixtures("programme_world")
 def test_dashboard_has_no_risks_for_people_with_no_role() -> None:
     nobody = UserFactory(username="nobody")
     page = BeautifulSoup(client_for(nobody).get(reverse("home")).content, "html.parser")
-    assert page.select_one("section.governance") is None
+    assert page.select_one("[data-fragment]") is None
+    assert client_for(nobody).get(reverse("fsr_governance_summary")).status_code == 403

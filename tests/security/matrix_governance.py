@@ -228,6 +228,13 @@ ROWS: list[Row] = [
         show={**shown(W_RISK, H_RISK, C_RISK), "alice": (W_RISK, C_RISK), "bob": (H_RISK,)},
     ),
     Row(
+        "fsr/risks/summary/",
+        "/fsr/risks/summary/",
+        READERS_PAGE,
+        hide={**{p: (H_RISK,) for p in WASTE_PEOPLE}, "bob": (W_RISK,)},
+        show={**shown(W_RISK, H_RISK, C_RISK, PROGRAMME), "bob": (H_RISK, C_RISK, PROGRAMME)},
+    ),
+    Row(
         "fsr/risks/new/",
         "/fsr/risks/new/",
         expect(403, anonymous=LOGIN, hannah=200, pat=200),
