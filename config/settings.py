@@ -208,6 +208,15 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(  # type: igno
         "ControlResultEnum": "targets.models.quality.ControlResult",
     }
 )
+# The risk register and corporate programmes: the same, for their choice sets.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined]
+    {
+        "RiskStatusEnum": "fsr.governance.models.Risk.Status",
+        "RiskKindEnum": "fsr.governance.models.Risk.Kind",
+        "ProgrammeStageEnum": "fsr.governance.models.Stage",
+        "ProgrammeRagEnum": "fsr.governance.models.RagStatus",
+    }
+)
 
 # Celery: without a broker, tasks run in process (the embedded default of `make run`).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -65,3 +65,7 @@ class SavingsLineAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("title", "year", "service", "source", "target", "delivered")
     list_filter = ("year", "source", "service")
     search_fields = ("title", "idea_reference")
+
+
+# The risk register and corporate programmes' admin.
+from fsr.governance import admin as governance_admin  # noqa: E402, F401

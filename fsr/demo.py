@@ -464,6 +464,10 @@ def load(*, stdout: TextIO) -> None:
         f"  Service reviews: {added} reviews, {budgets} budgets, {peers} peer reviews, "
         f"{notes} intelligence notes and {lines} savings lines added.\n"
     )
+    # The risk register and corporate programmes link savings lines: after them.
+    from fsr.governance import demo as governance_demo
+
+    governance_demo.load(stdout=stdout)
 
 
 def _budgets(services_by_code: dict[str, Service]) -> int:

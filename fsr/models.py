@@ -425,3 +425,13 @@ class SavingsLine(models.Model):
             and self.review.service_id != self.service_id
         ):
             raise ValidationError({"review": "Choose a review of the same service."})
+
+
+# The risk register and corporate programmes live in their own module (same app label).
+from fsr.governance.models import (  # noqa: E402, F401
+    Programme,
+    ProgrammeMilestone,
+    Project,
+    Risk,
+    RiskMatrix,
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from fsr import register_views, views
 
@@ -51,4 +51,5 @@ urlpatterns = [
     path("savings/", register_views.savings_plan, name="fsr_savings"),
     path("savings/new/", register_views.savings_line_edit, name="fsr_savings_new"),
     path("savings/<int:pk>/edit/", register_views.savings_line_edit, name="fsr_savings_edit"),
+    path("", include("fsr.governance.urls")),
 ]

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from fsr.governance import permissions as risk_permissions
 from reporting.dashboard import (
     Scorecard,
     Section,
@@ -54,7 +55,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The corporate dashboard: the first screen after signing in."""
     # The first visit shows the corporate plan; "All" kinds is kind= (present, empty).
     filters, ctx = _filtered(request, fixed={}, defaults={"kind": Measure.Kind.CORPORATE})
-    return _render(request, filters, ctx, "reporting/dashboard.html", {})
+    # Risks and programmes come from their own page, loaded into this one (fsr/governance),
+    # so that the dashboard's own queries stay as few as they are.
+    extra = {"shows_governance": risk_permissions.sees_risks(request.user)}
+    return _render(request, filters, ctx, "reporting/dashboard.html", extra)
 
 
 def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:

@@ -33,6 +33,8 @@ from benchmarking.models import Exercise, GoodPractice, Metric
 from feedback import services as feedback_services
 from feedback.models import Arrangement, MysteryShop, PanelResult, PanelSurvey, Round
 from fsr import services as fsr_services
+from fsr.governance import services as governance_services
+from fsr.governance.models import Programme, ProgrammeMilestone, Risk, RiskMatrix
 from fsr.models import (
     MarketIntelligence,
     MarketTest,
@@ -469,6 +471,7 @@ A = actions
 Q = quality_services
 OIM = oim_services
 F = fsr_services
+G = governance_services
 FB = feedback_services
 B = benchmarking_services
 R = reporting_services
@@ -847,6 +850,39 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
     "fsr.services.savings_from_review": lambda w: F.savings_from_review(
         review=w.review, user=_u(w, PAT)
     ),
+    # The risk register and corporate programmes (issue 17, item 8)
+    "fsr.governance.services.risk_save": lambda w: G.risk_save(
+        risk=_governance_risk(w), measures=[w.measure], user=_u(w, HANNAH)
+    ),
+    "fsr.governance.services.risk_action_save": lambda w: G.risk_action_save(
+        risk=w.extra["risk"],
+        action=Action(title="Brief the crews", due=date(2027, 1, 31)),
+        user=_u(w, HANNAH),
+    ),
+    "fsr.governance.services.matrix_save": lambda w: G.matrix_save(
+        matrix=RiskMatrix(size=4, medium_from=4, high_from=9), user=_u(w, PAT)
+    ),
+    "fsr.governance.services.programme_save": lambda w: G.programme_save(
+        programme=Programme(
+            title="Fit for the Future",
+            aims="Smaller",
+            sponsor=_u(w, HANNAH),
+            board="CMT",
+            start=date(2026, 4, 1),
+            planned_end=date(2028, 3, 31),
+        ),
+        risks=[w.extra["risk"]],
+        savings=[w.extra["line"]],
+        user=_u(w, PAT),
+    ),
+    "fsr.governance.services.programme_progress": lambda w: G.programme_progress(
+        programme=w.extra["programme"], changes={"rag_cost": "red"}, user=_u(w, HANNAH)
+    ),
+    "fsr.governance.services.programme_milestones_save": lambda w: G.programme_milestones_save(
+        programme=w.extra["programme"],
+        changed=[ProgrammeMilestone(title="Homes handed over", due=date(2027, 3, 1))],
+        user=_u(w, HANNAH),
+    ),
     # Report runs: only their own log (audit.NOT_AUDITED), checked all the same
     "reporting.services.request_run": lambda w: R.request_run(
         schedule=ReportSchedule.objects.order_by("pk").first(),
@@ -895,6 +931,41 @@ def _linked(w: World) -> None:
     w.extra["link"] = ServiceCostMetric.objects.create(service=w.waste, metric=w.metric)
 
 
+def _governance_risk(w: World) -> Risk:
+    return Risk(
+        kind=Risk.Kind.SERVICE,
+        service=w.waste,
+        title="Missed collections",
+        cause="New rounds",
+        effect="Complaints",
+        owner=w.users["alice"],
+        inherent_likelihood=4,
+        inherent_impact=3,
+        controls="Briefings",
+        residual_likelihood=2,
+        residual_impact=3,
+        review_date=date(2027, 1, 31),
+    )
+
+
+def _risked(w: World) -> None:
+    risk = _governance_risk(w)
+    risk.reference = "WASTE-R01"
+    risk.save()
+    w.extra["risk"] = risk
+    w.extra["line"] = SavingsLine.objects.create(
+        year=2026, source="other", title="Floor", target=D(1000)
+    )
+    w.extra["programme"] = Programme.objects.create(
+        title="Homes",
+        aims="More homes",
+        sponsor=w.users["hannah"],
+        board="CEB",
+        start=date(2026, 4, 1),
+        planned_end=date(2029, 3, 31),
+    )
+
+
 # What a scenario needs arranged first, outside the watch.
 def _procedure(w: World) -> None:
     DataQualityProcedure.objects.create(
@@ -918,6 +989,10 @@ PREPARE: dict[str, Callable[[World], Any]] = {
     "targets.plans.services.plan_reopen": _signed,
     "fsr.services.review_measure_outcome": _completed_review,
     "fsr.services.savings_from_review": _completed_review,
+    "fsr.governance.services.risk_action_save": _risked,
+    "fsr.governance.services.programme_save": _risked,
+    "fsr.governance.services.programme_progress": _risked,
+    "fsr.governance.services.programme_milestones_save": _risked,
     "oim.services.assessment_delete": _assessed,
     "oim.services.budget_delete": _budgeted,
     "oim.services.cost_metric_delete": _linked,

@@ -21,6 +21,7 @@ from benchmarking.positions import Position
 from reporting.api import ScorecardRowSerializer, row
 from reporting.dashboard import Scorecard, scorecard
 from reporting.models import PackStatus, ReportSchedule
+from reporting.packs import improvement
 from targets import periods
 from targets.models import DataQuality, Measure, Priority, Service, Value, ValueStatus
 from targets.periods import Period
@@ -80,6 +81,7 @@ def build(
         "data_quality": _data_quality([s.measure for s in card.statuses], today)
         if internal
         else {},
+        "improvement": improvement.for_pack(schedule, month=month, today=today),
     }
 
 
@@ -249,6 +251,11 @@ class Pack:
     def dq_failures(self) -> list[dict[str, Any]]:
         """Failed audits of the pack's measures with actions still open, when it was made."""
         return list(self.data.get("data_quality", {}).get("failures", []))
+
+    @property
+    def improvement(self) -> dict[str, Any] | None:
+        """The improvement programme's section (CMT and CEB packs), when it was made."""
+        return improvement.restore(self.data.get("improvement"))
 
     @property
     def priority_summaries(self) -> list[tuple[Priority | None, OnTargetSummary]]:

@@ -88,6 +88,11 @@ class ChangeRecord(models.Model):
         PEER_REVIEW = "peerreview", "peer review"
         MARKET_INTELLIGENCE = "marketintelligence", "market intelligence"
         SAVINGS_LINE = "savingsline", "savings line"
+        RISK_MATRIX = "riskmatrix", "risk matrix"
+        RISK = "risk", "risk"
+        PROGRAMME = "programme", "corporate programme"
+        PROJECT = "project", "programme's project"
+        PROGRAMME_MILESTONE = "programmemilestone", "programme milestone"
         # reporting
         REPORT_SCHEDULE = "reportschedule", "report schedule"
 

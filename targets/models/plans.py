@@ -137,6 +137,7 @@ class Action(models.Model):
         DATA_QUALITY = "data_quality", "Data-quality audit"
         REVIEW = "review", "Service review"
         BENCHMARKING = "benchmarking", "Benchmarking exercise"
+        RISK = "risk", "Risk register"
         OTHER = "other", "Other"
 
     OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
