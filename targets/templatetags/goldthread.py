@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from targets import exports
 from targets.models import Measure
 from targets.rules import Direction, RagResult
 
@@ -63,3 +64,9 @@ def target_text(measure: Measure, spec: object) -> str:
         joiner = " to " if lower < 0 else "–"
         return f"{measure.format(lower)}{joiner}{measure.format(upper)}"
     return measure.format(value) if value is not None else "No target"
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context: template.Context, kind: str) -> str:
+    """This page's address asking for its rows as a file (`targets.exports.export_response`)."""
+    return exports.export_query(context["request"], kind)
