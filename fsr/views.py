@@ -17,6 +17,7 @@ from fsr.filters import ReviewFilter
 from fsr.forms import ActionForm, MarketTestForm, MilestoneFormSet, ReviewForm, StatusForm
 from fsr.models import MarketTest, Milestone, Review
 from fsr.services import TransitionError
+from oim import permissions as oim_permissions
 from targets.models import Action, User
 from targets.plans.actions import PlanError
 
@@ -62,6 +63,8 @@ def programme(request: HttpRequest) -> HttpResponse:
             "timeline": programme_rows.timeline(rows, today),
             "today": today,
             "can_add": permissions.can_manage_review_programme(request.user),
+            # The programme's order comes from value for money: linked for those who may open it.
+            "sees_vfm": oim_permissions.can_view_oim(request.user),
         },
     )
 
