@@ -23,7 +23,18 @@ from feedback.forms import (
     VisitForm,
 )
 from feedback.models import Arrangement, MysteryShop, PanelSurvey, Round
+from targets.exports import Column, export_response
 from targets.models import Action, User
+
+ARRANGEMENT_COLUMNS = [
+    Column("Arrangement", lambda a: a.title),
+    Column("In use", lambda a: "yes" if a.is_active else "no"),
+    Column("Service", lambda a: a.service.name),
+    Column("Kind", lambda a: a.get_kind_display()),
+    Column("How often", lambda a: a.get_frequency_display()),
+    Column("Owner", lambda a: str(a.owner or "")),
+    Column("Rounds", lambda a: a.round_count),
+]
 
 
 def _user(request: HttpRequest) -> User:
@@ -62,6 +73,12 @@ def arrangement_list(request: HttpRequest) -> HttpResponse:
         .order_by("service__name", "title")
     )
     filters = ArrangementFilter(request.GET or None, queryset=queryset)
+    if not filters.errors:
+        exported = export_response(
+            request, filters.qs, ARRANGEMENT_COLUMNS, "feedback-arrangements"
+        )
+        if exported is not None:
+            return exported
     return render(
         request,
         "feedback/arrangement_list.html",
