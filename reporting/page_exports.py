@@ -76,10 +76,10 @@ def sectioned(groups: Iterable[tuple[str, Iterable[MeasureStatus]]]) -> Iterator
 
 
 SERVICE_COLUMNS = [
-    Column("Code", lambda s: s.code),
     Column("Service", lambda s: s.name),
     Column("Head of service", lambda s: str(s.head or "")),
     Column("Measures", lambda s: s.measure_count),
+    Column("Service code", lambda s: s.code),
 ]
 
 

@@ -144,4 +144,4 @@ def export_query(request: HttpRequest, kind: str) -> str:
     """The page's own query string with `export=kind`: the file of exactly what is shown."""
     query = request.GET.copy()
     query[EXPORT_PARAM] = kind
-    return "?" + query.urlencode()
+    return f"{request.path}?{query.urlencode()}"

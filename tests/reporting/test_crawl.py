@@ -90,9 +90,9 @@ LISTS = [
 
 def _first_cells(html: bytes) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
-    table = soup.select_one("main table.scorecard") or soup.select_one("main table")
+    tables = soup.select("main table.scorecard") or soup.select("main table")[:1]
     cells = []
-    for table in soup.select("main table.scorecard") or [table]:
+    for table in tables:
         for tr in table.select("tbody tr"):
             if tr.th is not None:
                 link = tr.th.find("a")

@@ -249,8 +249,11 @@ def response_name(response: Any) -> str:
 
 def test_services_list_exports(sam: User, measures: None) -> None:
     rows = _csv(client_for(sam).get("/services/?export=csv"))
-    assert rows[0] == ["Code", "Service", "Head of service", "Measures"]
-    assert [r[1] for r in rows[1:]] == ["Housing", "Waste and Recycling"]
+    assert rows[0] == ["Service", "Head of service", "Measures", "Service code"]
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [
+        ("Housing", "1", "housing"),
+        ("Waste and Recycling", "4", "waste"),
+    ]
 
 
 def test_an_unknown_export_format_is_a_400_saying_so(carol: User, measures: None) -> None:
