@@ -26,6 +26,15 @@ from feedback.models import Arrangement, MysteryShop, PanelSurvey, Round
 from targets.exports import Column, export_response
 from targets.models import Action, User
 
+VISIT_COLUMNS = [
+    Column("Visit", lambda v: v.scenario),
+    Column("Service", lambda v: v.service.name),
+    Column("Date", lambda v: v.visited),
+    Column("Channel", lambda v: v.get_channel_display()),
+    Column("Score (%)", lambda v: v.score),
+    Column("Findings shared with staff", lambda v: v.shared_with_staff),
+    Column("Actions", lambda v: len(v.actions.all())),
+]
 ARRANGEMENT_COLUMNS = [
     Column("Arrangement", lambda a: a.title),
     Column("In use", lambda a: "yes" if a.is_active else "no"),
@@ -317,6 +326,10 @@ def panel_result_new(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_list(request: HttpRequest) -> HttpResponse:
     queryset = MysteryShop.objects.select_related("service").prefetch_related("actions")
     filters = VisitFilter(request.GET or None, queryset=queryset)
+    if not filters.errors:
+        exported = export_response(request, filters.qs, VISIT_COLUMNS, "mystery-shopping")
+        if exported is not None:
+            return exported
     return render(
         request,
         "feedback/visit_list.html",

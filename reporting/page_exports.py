@@ -30,6 +30,13 @@ def _target(measure: Measure, spec: object) -> str:
     return target_text(measure, spec) if spec is not None else ""
 
 
+def _forecast(status: MeasureStatus) -> Decimal | None:
+    """The year-end forecast, as the page shows it: only when it is rated."""
+    if status.forecast_rag is None or status.value is None:
+        return None
+    return _number(status.measure, status.value.forecast)
+
+
 # Rows are (section heading, status): the heading the page shows the row under.
 Row = tuple[str, MeasureStatus]
 
@@ -55,14 +62,7 @@ SCORECARD_COLUMNS = [
     Column("Year to date", lambda r: _number(_s(r).measure, _s(r).ytd_actual)),
     Column("Year to date target", lambda r: _target(_s(r).measure, _s(r).ytd_target)),
     Column("Year to date status", lambda r: _rag(_s(r).ytd_rag) if _s(r).ytd_actual else ""),
-    Column(
-        "Forecast year end",
-        lambda r: (
-            _number(_s(r).measure, _s(r).value.forecast)
-            if _s(r).forecast_rag and _s(r).value
-            else None
-        ),
-    ),
+    Column("Forecast year end", lambda r: _forecast(_s(r))),
     Column("Forecast status", lambda r: _rag(_s(r).forecast_rag)),
     Column("Owner", lambda r: str(_s(r).measure.updater or "")),
 ]

@@ -82,6 +82,7 @@ LISTS = [
     "/fsr/reviews/",
     "/fsr/peer-reviews/",
     "/feedback/arrangements/",
+    "/feedback/mystery-shopping/",
     "/feedback/complaints/?page=2",
     "/benchmarking/exercises/",
     "/benchmarking/metrics/",
