@@ -14,15 +14,30 @@ from benchmarking.forms import ExerciseForm, GoodPracticeForm
 from benchmarking.models import Exercise, GoodPractice
 from benchmarking.permissions import can_manage_exercises, manageable_services
 from targets import periods
+from targets.exports import Column, export_response
 from targets.models import Action, ServicePlan, User
 from targets.params import this_year, year_choices, year_param
 from targets.plans.actions import PlanError
 from targets.plans.forms import ActionForm
 
+EXERCISE_COLUMNS = [
+    Column("Exercise", lambda e: e.title),
+    Column("Results vary widely", lambda e: "yes" if e.results_vary else ""),
+    Column("Service", lambda e: e.service.name),
+    Column("Year", lambda e: e.year_label),
+    Column("Sector", lambda e: e.get_sector_display()),
+    Column("Partner or club", lambda e: e.partner),
+    Column("Status", lambda e: e.get_status_display()),
+]
+
 
 def exercise_list(request: HttpRequest) -> HttpResponse:
     queryset = Exercise.objects.select_related("service").prefetch_related("metrics")
     filters = ExerciseFilter(request.GET or None, queryset=queryset)
+    if not filters.errors:
+        exported = export_response(request, filters.qs, EXERCISE_COLUMNS, "benchmarking-exercises")
+        if exported is not None:
+            return exported
     return render(
         request,
         "benchmarking/exercise_list.html",

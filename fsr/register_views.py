@@ -16,8 +16,18 @@ from fsr.forms import ActionForm, IntelligenceForm, PeerReviewForm, SavingsLineF
 from fsr.models import MarketIntelligence, PeerReview, SavingsLine
 from fsr.views import _user
 from targets import periods
+from targets.exports import Column, export_response
 from targets.params import this_year, year_choices, year_param
 from targets.plans.actions import PlanError
+
+PEER_REVIEW_COLUMNS = [
+    Column("Reviewer", lambda p: p.reviewer_organisation),
+    Column("Reviewer's name", lambda p: p.reviewer_name),
+    Column("Service", lambda p: p.service.name),
+    Column("Start", lambda p: p.started_on),
+    Column("End", lambda p: p.ended_on),
+    Column("Part of", lambda p: p.review.title if p.review else ""),
+]
 
 
 def _can_add(request: HttpRequest) -> bool:
@@ -32,6 +42,10 @@ def peer_review_list(request: HttpRequest) -> HttpResponse:
         permissions.review_service_ids(request.user)
     ).select_related("service", "review")
     filters = PeerReviewFilter(request.GET or None, queryset=queryset)
+    if not filters.errors:
+        exported = export_response(request, filters.qs, PEER_REVIEW_COLUMNS, "peer-reviews")
+        if exported is not None:
+            return exported
     return render(
         request,
         "fsr/peer_review_list.html",

@@ -17,8 +17,20 @@ from fsr.filters import ReviewFilter
 from fsr.forms import ActionForm, MarketTestForm, MilestoneFormSet, ReviewForm, StatusForm
 from fsr.models import MarketTest, Milestone, Review
 from fsr.services import TransitionError
+from oim import permissions as oim_permissions
+from targets.exports import Column, export_response
 from targets.models import Action, User
 from targets.plans.actions import PlanError
+
+REVIEW_COLUMNS = [
+    Column("Review", lambda r: r.title),
+    Column("Service", lambda r: r.service.name),
+    Column("Kind", lambda r: r.get_kind_display()),
+    Column("Start", lambda r: r.start),
+    Column("Planned end", lambda r: r.planned_end),
+    Column("Ended", lambda r: r.ended_on),
+    Column("Status", lambda r: r.get_status_display()),
+]
 
 
 def _user(request: HttpRequest) -> User:
@@ -62,12 +74,18 @@ def programme(request: HttpRequest) -> HttpResponse:
             "timeline": programme_rows.timeline(rows, today),
             "today": today,
             "can_add": permissions.can_manage_review_programme(request.user),
+            # The programme's order comes from value for money: linked for those who may open it.
+            "sees_vfm": oim_permissions.can_view_oim(request.user),
         },
     )
 
 
 def review_list(request: HttpRequest) -> HttpResponse:
     filters = ReviewFilter(request.GET or None, queryset=readable_reviews(request.user))
+    if not filters.errors:
+        exported = export_response(request, filters.qs, REVIEW_COLUMNS, "service-reviews")
+        if exported is not None:
+            return exported
     return render(
         request,
         "fsr/review_list.html",

@@ -6,6 +6,7 @@ from reporting import measure_views, obligation_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
+    path("services/", views.service_list, name="service_list"),
     path("services/<slug:code>/", views.service_scorecard, name="service_scorecard"),
     path(
         "services/<slug:code>/obligations/",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -21,7 +22,14 @@ from reporting.dashboard import (
     plan_sections,
 )
 from reporting.filters import ScorecardFilter
+from reporting.page_exports import (
+    SCORECARD_COLUMNS,
+    SERVICE_COLUMNS,
+    priority_heading,
+    sectioned,
+)
 from targets import periods, permissions
+from targets.exports import export_format, export_response
 from targets.models import Measure, Service
 
 
@@ -58,7 +66,43 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Risks and programmes come from their own page, loaded into this one (fsr/governance),
     # so that the dashboard's own queries stay as few as they are.
     extra = {"shows_governance": risk_permissions.sees_risks(request.user)}
-    return _render(request, filters, ctx, "reporting/dashboard.html", extra)
+    return _render(
+        request,
+        filters,
+        ctx,
+        "reporting/dashboard.html",
+        extra,
+        export=lambda card: (
+            f"corporate-performance-{ctx['month'].code}",
+            sectioned((priority_heading(p), rows) for p, rows in card.by_priority),
+        ),
+    )
+
+
+def service_list(request: HttpRequest) -> HttpResponse:
+    """Every active service, each linking to its scorecard (every signed-in viewer may open
+    any scorecard: it shows each viewer the values they may see)."""
+    year = periods.financial_year_of(timezone.localdate())
+    services = (
+        Service.objects.filter(is_active=True)
+        .select_related("head")
+        .annotate(
+            measure_count=Count(
+                "measures",
+                filter=Q(measures__active_from__lte=year)
+                & (Q(measures__active_to__isnull=True) | Q(measures__active_to__gte=year)),
+            )
+        )
+        .order_by("name")
+    )
+    exported = export_response(request, services, SERVICE_COLUMNS, "services")
+    if exported is not None:
+        return exported
+    return render(
+        request,
+        "reporting/service_list.html",
+        {"services": services, "year_label": periods.fy_label(year)},
+    )
 
 
 def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
@@ -80,6 +124,10 @@ def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
         "reporting/service_scorecard.html",
         extra,
         sections=lambda card: plan_sections(card.statuses, plan),
+        export=lambda card: (
+            f"{service.code}-scorecard-{ctx['month'].code}",
+            sectioned((s.title, s.rows) for s in plan_sections(card.statuses, plan)),
+        ),
     )
 
 
@@ -90,7 +138,9 @@ def _render(
     template: str,
     extra: dict[str, Any],
     sections: Callable[[Scorecard], list[Section]] | None = None,
+    export: Callable[[Scorecard], tuple[str, Iterable[Any]]] | None = None,
 ) -> HttpResponse:
+    asked = export_format(request)  # a bad ?export= is a 400 before any work
     if filters.form.errors:
         return render(request, template, {"filters": filters, **ctx, **extra}, status=400)
     card = cached_scorecard(
@@ -101,6 +151,11 @@ def _render(
         today=ctx["today"],
         key=request.GET.urlencode() + "|" + request.path,
     )
+    if asked and export is not None:
+        name, rows = export(card)
+        exported = export_response(request, rows, SCORECARD_COLUMNS, name)
+        if exported is not None:
+            return exported
     if sections is not None:
         extra = {**extra, "sections": sections(card)}
     return render(

@@ -219,7 +219,8 @@ def can_see_person(user: AnyUser, person: User) -> bool:
     ):
         return True
     headed = {sid for sid, roles in service_roles(user).items() if "head" in roles}
-    return bool(headed & set(service_roles(person)))
+    # Only a head needs the person's roles: no query for anyone else's links (lists of owners).
+    return bool(headed) and bool(headed & set(service_roles(person)))
 
 
 def can_export_appraisal_targets(user: AnyUser) -> bool:

@@ -286,6 +286,9 @@ ROWS: list[Row] = [
         hide=STAFF_FIGURES,
         show={"noroles": (PUBLISHED,), "bob": (SUBMITTED,)},
     ),
+    # The list of services (issue 16): names only, for everyone signed in; and its export.
+    Row("services/", "/services/", SIGNED_IN),
+    Row("favicon.ico", "/favicon.ico", expect(REDIRECT)),
     # The public page and open data: published values of public measures, for everyone.
     Row("public/", "/public/", ANYONE, hide=PUBLIC_FIGURES, show={"anonymous": (PUBLISHED,)}),
     Row(
