@@ -107,9 +107,7 @@ def test_dashboard_service_cell_opens_a_scorecard_that_fits(
     assert (tmp_path / "print.png").stat().st_size > 0
 
 
-def test_services_list_from_the_navigation(
-    page: Page, live_server: Any, scorecard: None
-) -> None:
+def test_services_list_from_the_navigation(page: Page, live_server: Any, scorecard: None) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     _sign_in(page, live_server, "carol")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Services").click()
@@ -121,9 +119,7 @@ def test_services_list_from_the_navigation(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Waste and Recycling")
 
 
-def test_403_is_the_styled_page_with_a_way_back(
-    page: Page, live_server: Any, alice: User
-) -> None:
+def test_403_is_the_styled_page_with_a_way_back(page: Page, live_server: Any, alice: User) -> None:
     _sign_in(page, live_server, "alice")
     page.goto(live_server.url + "/fsr/reviews/new/")
     expect(page.get_by_role("heading", level=1)).to_have_text("You cannot open this page")
