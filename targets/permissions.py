@@ -210,3 +210,12 @@ def can_export_appraisal_targets(user: AnyUser) -> bool:
 
 def can_manage_milestones(user: AnyUser) -> bool:
     return is_performance_team(user)
+
+
+def lands_on_my_work(user: AnyUser) -> bool:
+    """Where signing in leads: officers, heads of service and data-quality champions work from
+    "My work"; the performance team, management, scrutiny and people without a service role
+    start at the corporate dashboard."""
+    if not user.is_authenticated or is_performance_team(user) or is_scrutiny(user):
+        return False
+    return bool(service_roles(user))

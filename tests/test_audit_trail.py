@@ -398,6 +398,12 @@ def _approved(w: World) -> Value:
     return w.value
 
 
+def _published(w: World) -> Value:
+    w.value.status = ValueStatus.PUBLISHED
+    w.value.save()
+    return w.value
+
+
 def _signed(w: World) -> ServicePlan:
     w.plan.status = ServicePlan.Status.SIGNED_OFF
     w.plan.signed_off_by = w.users["hannah"]
@@ -503,6 +509,12 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
     "targets.services.value_publish": lambda w: V.value_publish(w.value, user=_u(w, PAT)),
     "targets.services.period_publish": lambda w: V.period_publish(
         period=parse_period("2026-09"), user=_u(w, PAT)
+    ),
+    "targets.services.values_approve": lambda w: V.values_approve(
+        selected=[(w.value.pk, w.value.version)], user=_u(w, HANNAH)
+    ),
+    "targets.services.value_withdraw": lambda w: V.value_withdraw(
+        w.value, user=_u(w, PAT), reason="The source was revised"
     ),
     # Plans
     "targets.plans.services.plan_create": lambda w: P.plan_create(
@@ -848,6 +860,8 @@ PREPARE: dict[str, Callable[[World], Any]] = {
     "targets.services.value_return": _submitted,
     "targets.services.value_publish": _approved,
     "targets.services.period_publish": _approved,
+    "targets.services.values_approve": _submitted,
+    "targets.services.value_withdraw": _published,
     "targets.plans.services.plan_reopen": _signed,
     "fsr.services.review_measure_outcome": _completed_review,
     "fsr.services.savings_from_review": _completed_review,
