@@ -219,3 +219,15 @@ def lands_on_my_work(user: AnyUser) -> bool:
     if not user.is_authenticated or is_performance_team(user) or is_scrutiny(user):
         return False
     return bool(service_roles(user))
+
+
+def approves_values(user: AnyUser) -> bool:
+    """Has an approval queue: the performance team, heads and approvers of a service, and the
+    named approvers of measures (each value is still checked with `can_approve_value`)."""
+    if is_performance_team(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if any(ServiceRole.Role.APPROVER in roles for roles in service_roles(user).values()):
+        return True
+    return Measure.objects.filter(approver=user).exists()
