@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from targets import approvals, permissions, services
 from targets.filters import ApprovalFilter
@@ -29,6 +29,7 @@ def _require_approver(user: User) -> None:
         )
 
 
+@require_safe
 def approval_queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require_approver(user)
