@@ -97,8 +97,8 @@ def _measure(
         is_public=True,
         active_from=month.year - 1,
     )
-    TargetFactory(measure=measure, year=month.year, value=Decimal("50"))
-    TargetFactory(measure=measure, year=month.previous().year, value=Decimal("50"))
+    for year in {month.year, month.previous().year}:
+        TargetFactory(measure=measure, year=year, value=Decimal("50"))
     return measure
 
 
