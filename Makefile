@@ -27,7 +27,13 @@ migrate: install
 demo: migrate
 	$(DEV) $(BIN)/python manage.py load_demo --if-empty
 
+# The packs, reminders and audits run on their real schedule from Celery beat, in another terminal.
 run: demo
+	@echo "The real schedule (report packs every 10 minutes, 07:00 reminders): in another terminal"
+	@echo "  DEBUG=1 $(BIN)/celery -A config beat --loglevel INFO"
+	@echo "runs each task itself, in process, with no broker. With Redis, start the server, beat and"
+	@echo "a worker, each with CELERY_BROKER_URL=redis://127.0.0.1:6379/0; the worker:"
+	@echo "  DEBUG=1 CELERY_BROKER_URL=redis://127.0.0.1:6379/0 $(BIN)/celery -A config worker --loglevel INFO"
 	$(DEV) $(BIN)/python manage.py runserver $(HOST)
 
 # Spread over the machine's cores by pytest-xdist, each test file on one worker (module worlds

@@ -14,7 +14,7 @@ from benchmarking.models import (
     GroupVersion,
     Metric,
 )
-from targets.admin import AuditedAdmin, PerformanceTeamMixin
+from targets.admin import AuditedAdmin, FiguresForm, PerformanceTeamMixin, figure_column
 
 
 @admin.register(Authority)
@@ -66,9 +66,19 @@ class MetricAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     autocomplete_fields = ("measure",)
 
 
+class BenchmarkValueForm(FiguresForm):
+    figure_fields = ("value",)
+
+    def decimals(self) -> int | None:
+        metric = getattr(self.instance, "metric", None)
+        return metric.decimals if metric is not None else None
+
+
 @admin.register(BenchmarkValue)
 class BenchmarkValueAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
-    list_display = ("metric", "period", "authority", "value")
+    form = BenchmarkValueForm
+    list_display = ("metric", "period", "authority", "value_shown")
+    value_shown = figure_column("value", "value", decimals="metric__decimals")
     list_filter = ("metric",)
     search_fields = ("authority__name", "authority__code", "metric__code")
     raw_id_fields = ("metric", "authority")
@@ -77,7 +87,7 @@ class BenchmarkValueAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
 
 @admin.register(Exercise)
 class ExerciseAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
-    list_display = ("title", "service", "year", "sector", "status")
+    list_display = ("title", "status", "service", "year", "sector")
     list_filter = ("sector", "status", "year", "service")
     search_fields = ("title", "partner")
     filter_horizontal = ("metrics",)

@@ -284,6 +284,7 @@ class Fetch(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         verbose_name = "LG Inform fetch"
+        verbose_name_plural = "LG Inform fetches"
 
     def __str__(self) -> str:
         return f"{self.metric_id} {self.started_at:%Y-%m-%d %H:%M} {self.status}"

@@ -46,6 +46,8 @@ def _setup(*, load_demo: bool) -> None:
         databases.reset("demo") if load_demo else databases.ensure_exists("demo")
     )
     os.environ.setdefault("DEBUG", "1")
+    # The demo's report packs are not measured here, and would go to the developer's media/.
+    os.environ.setdefault("DEMO_REPORT_PACKS", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 

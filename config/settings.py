@@ -147,8 +147,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    # plotly.js as vendor/plotly.min.js, straight from the plotly package (no CDN).
-    "reporting.staticfiles.PlotlyFinder",
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -227,6 +225,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float] = {
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+
+# load_demo makes the latest pack of each report schedule (a few seconds of PDF rendering); the
+# tests, which load the demo in many places, skip it unless a test turns it on.
+DEMO_REPORT_PACKS = env_bool("DEMO_REPORT_PACKS", not TESTING)
 
 # E-mail: the console in the embedded default; SMTP when EMAIL_HOST is given.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -308,14 +310,13 @@ LOGGING = {
 # Content-Security-Policy: nothing inline, nothing from elsewhere, never framed.
 PLOTLY_STYLE_HASHES = [
     "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # "" (plotly.js-style-global)
-    "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",  # maplibre-gl.css, plotly.js 4.1
 ]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        # plotly.js adds an empty <style> and fills it through the CSSOM (allowed), and the
-        # stylesheet of map traces (unused here): exactly those two inline styles, by hash.
+        # plotly.js adds an empty <style> and fills it through the CSSOM (allowed): exactly that
+        # inline style, by hash (our partial bundles carry no map traces and their stylesheet).
         "style-src": ["'self'", *PLOTLY_STYLE_HASHES],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

@@ -45,7 +45,8 @@ class ReportScheduleAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
 class ReportRunAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
     """Runs are made by the scheduler or "generate now": here they are read, or deleted."""
 
-    list_display = ("schedule", "period", "version", "status", "pack_status", "pages", "link")
+    # The status beside the schedule's long name, so that it stays in view at 1366 px.
+    list_display = ("schedule", "status", "period", "version", "pack_status", "pages", "link")
     list_filter = ("status", "pack_status", "schedule")
     search_fields = ("period", "schedule__name", "schedule__code")
     list_select_related = ("schedule",)

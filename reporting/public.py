@@ -19,7 +19,7 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Max, Subquery, Sum
 
 from targets import periods, rules
 from targets.models import ChangeRecord, Measure, MeasureQuerySet, ValueStatus
@@ -61,7 +61,7 @@ def public_measures() -> MeasureQuerySet:
 
 
 def fingerprint(today: date) -> str:
-    """Return a digest of the data the public outputs show, in two cheap queries.
+    """Return a digest of the data the public outputs show, in one cheap query.
 
     Every change to a value, target or measure, by any route (form, API, admin, import),
     writes a ChangeRecord: the latest record's id changes with each publish, un-publish,
@@ -70,9 +70,11 @@ def fingerprint(today: date) -> str:
     ids. Edits the audit trail does not see (priority and service names) show within
     CACHE_SECONDS.
     """
-    last_change = ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
-    measures = public_measures().aggregate(count=Count("pk"), ids=Sum("pk"))
-    data = repr((today.isoformat(), last_change, sorted(measures.items())))
+    last_change = ChangeRecord.objects.order_by("-pk").values("pk")[:1]
+    figures = public_measures().aggregate(
+        count=Count("pk"), ids=Sum("pk"), last_change=Max(Subquery(last_change))
+    )
+    data = repr((today.isoformat(), sorted(figures.items())))
     return hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
 
 
@@ -121,6 +123,16 @@ class PublicMeasure:
     @property
     def chart(self) -> dict[str, Any]:
         return chart_data(self.measure, self.points)
+
+    @property
+    def history(self) -> list[tuple[Period, Decimal | None]]:
+        """The card's sparkline: each period's published figure, oldest first."""
+        return [(p.period, p.actual) for p in self.points]
+
+    @property
+    def targets(self) -> list[Decimal | None]:
+        """The targets beside `history` (none for a range: its band is on the measure's page)."""
+        return [p.target.value if p.target else None for p in self.points]
 
 
 @dataclass(frozen=True)

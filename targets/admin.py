@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,7 +9,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.http import HttpRequest
 
-from targets import audit
+from targets import audit, formatting
 from targets.models import (
     ChangeRecord,
     DataQualityAudit,
@@ -129,6 +130,41 @@ class AuditedAdmin(PerformanceTeamMixin):
         formset.save_m2m()
 
 
+class FiguresForm(forms.ModelForm):
+    """A saved row's figures as stored, to their measure's decimals (7041, not the column's
+    7041.000000). `figure_fields` names them; `decimals()` says how many places."""
+
+    figure_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        places = self.decimals() if self.instance.pk else None
+        if places is None:
+            return
+        for name in self.figure_fields:
+            if self.initial.get(name) is not None:
+                # A Decimal of the same value, so that the field is unchanged unless edited.
+                self.initial[name] = Decimal(formatting.stored(self.initial[name], places))
+
+    def decimals(self) -> int | None:
+        measure = getattr(self.instance, "measure", None)
+        return measure.decimals if measure is not None else None
+
+
+def figure_column(field: str, label: str, decimals: str = "measure__decimals") -> Any:
+    """A changelist column showing `field` as stored, to the decimals found at the path
+    `decimals` (select the related row in `list_select_related`)."""
+
+    @admin.display(description=label, ordering=field)
+    def column(self: Any, obj: models.Model) -> str:
+        places: Any = obj
+        for step in decimals.split("__"):
+            places = getattr(places, step)
+        return formatting.stored(getattr(obj, field), places) or "–"
+
+    return column
+
+
 class ServiceRoleInline(PerformanceTeamMixin, admin.TabularInline):  # type: ignore[misc]
     model = ServiceRole
     extra = 1
@@ -205,14 +241,32 @@ class MeasureAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     )
 
 
+class TargetFiguresForm(FiguresForm):
+    figure_fields = ("value", "lower", "upper")
+
+
+class TargetProfileForm(TargetFiguresForm):
+    def decimals(self) -> int | None:
+        target = getattr(self.instance, "target", None)
+        return target.measure.decimals if target is not None else None
+
+
 class TargetProfileInline(PerformanceTeamMixin, admin.TabularInline):  # type: ignore[misc]
     model = TargetProfile
+    form = TargetProfileForm
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("target__measure")
 
 
 @admin.register(Target)
 class TargetAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
-    list_display = ("measure", "year", "value", "lower", "upper")
+    form = TargetFiguresForm
+    list_display = ("measure", "year", "value_shown", "lower_shown", "upper_shown")
+    value_shown = figure_column("value", "value")
+    lower_shown = figure_column("lower", "lower")
+    upper_shown = figure_column("upper", "upper")
     list_filter = ("year",)
     search_fields = ("measure__code", "measure__title")
     autocomplete_fields = ["measure"]
@@ -220,11 +274,12 @@ class TargetAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     inlines = [TargetProfileInline]
 
 
-class ValueAdminForm(forms.ModelForm):
+class ValueAdminForm(FiguresForm):
     """The admin may take a value back through the workflow (un-publish it, say), never
     forward: approving and publishing go through the workflow services, where nobody approves
     their own value."""
 
+    figure_fields = ("actual", "numerator", "denominator", "forecast")
     STEPS = [ValueStatus.DRAFT, ValueStatus.SUBMITTED, ValueStatus.APPROVED, ValueStatus.PUBLISHED]
 
     class Meta:
@@ -257,11 +312,23 @@ class ValueAdminForm(forms.ModelForm):
 @admin.register(Value)
 class ValueAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     form = ValueAdminForm
-    list_display = ("measure", "period", "actual", "status", "dq_flag", "updated_at")
+    # The status early and the measure's long title last, so that the status stays in view at
+    # 1366 px beside the filters.
+    list_display = ("code", "period", "status", "actual_shown", "dq_flag", "updated_at", "title")
+    list_display_links = ("code", "period")
+    actual_shown = figure_column("actual", "actual")
     list_filter = ("status", "dq_flag", "measure__service")
     search_fields = ("measure__code", "period")
     autocomplete_fields = ["measure"]
     list_select_related = ("measure",)
+
+    @admin.display(description="measure", ordering="measure__code")
+    def code(self, obj: Value) -> str:
+        return obj.measure.code
+
+    @admin.display(description="title", ordering="measure__title")
+    def title(self, obj: Value) -> str:
+        return obj.measure.title
 
     # Who entered, submitted, approved and published a value is recorded by the workflow
     # services, never typed in.
@@ -317,7 +384,13 @@ class DataQualityProcedureAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore
 
 @admin.register(DataQualityAudit)
 class DataQualityAuditAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
-    list_display = ("measure", "month", "status", "origin", "auditor", "result")
+    # The measure's code, not its long title, so that the status stays in view at 1366 px.
+    list_display = ("code", "month", "status", "result", "origin", "auditor")
+
+    @admin.display(description="measure", ordering="measure__code")
+    def code(self, obj: DataQualityAudit) -> str:
+        return obj.measure.code
+
     list_filter = ("status", "origin", "result", "measure__service")
     search_fields = ("measure__code", "measure__title", "month")
     autocomplete_fields = ["measure", "auditor"]

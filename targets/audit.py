@@ -17,6 +17,8 @@ Some tables are not audited, each for a reason (`NOT_AUDITED`).
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -54,7 +56,13 @@ NOT_AUDITED: dict[str, str] = {
 
 def object_type_of(obj: models.Model | type[models.Model]) -> str:
     """The model's object type in the vocabulary (`ChangeRecord.ObjectType`)."""
-    model = obj if isinstance(obj, type) else type(obj)
+    return _object_type(obj if isinstance(obj, type) else type(obj))
+
+
+@functools.cache
+def _object_type(model: type[models.Model]) -> str:
+    # Once per model: an import writes a record per row, and the vocabulary's values are built
+    # afresh on each reading of `ObjectType.values`.
     label = model._meta.label_lower
     name = KEPT_NAMES.get(label, model._meta.model_name or "")
     if name not in ChangeRecord.ObjectType.values:

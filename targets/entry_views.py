@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 from typing import cast
 
@@ -14,13 +14,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from targets import history, params, periods, permissions, services
+from targets import entry_grid, history, params, periods, permissions, rules, services
 from targets.forms import GridRowForm, ReturnForm, ValueForm, VersionForm, decimal_or_none
 from targets.models import ChangeRecord, Measure, Service, User, Value, ValueStatus
 from targets.periods import Period
 from targets.plans.cycle import my_plan_work
-from targets.rules import TargetSpec
-from targets.scorecard import TargetBook
 from targets.services import ConflictError, ValueInput, WorkflowError
 from targets.worklist import worklist
 
@@ -72,46 +70,72 @@ def _local(request: HttpRequest, url: str) -> str:
 
 def my_work(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    monthly = permissions.editable_measures(user).filter(frequency=Measure.Frequency.MONTHLY)
+    # The month grid lists quarterly and annual measures too, when they are due.
+    editable = permissions.editable_measures(user)
     today = timezone.localdate()
     return render(
         request,
         "targets/my_work.html",
         {
             "work": worklist(user, today),
-            "services_to_enter": Service.objects.filter(measures__in=monthly).distinct(),
+            "services_to_enter": Service.objects.filter(measures__in=editable).distinct(),
             **my_plan_work(user, today),
         },
     )
 
 
+def _typed_rag(measure: Measure, period: Period, form: ValueForm) -> rules.RagResult | None:
+    """The RAG of the figures a posted form holds, when they can be read: the form keeps
+    showing it after a refusal, rather than going back to "Enter a value"."""
+    data = form.cleaned_data
+    typed = ValueInput(
+        actual=data.get("actual"),
+        numerator=data.get("numerator"),
+        denominator=data.get("denominator"),
+    )
+    try:
+        actual = services.derived_actual(measure, typed)
+    except WorkflowError:
+        return None
+    return services.would_be(measure, period, actual) if actual is not None else None
+
+
 def value_edit(request: HttpRequest, code: str) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.select_related("service"), code=code)
-    if not permissions.can_edit_value(_user(request), measure):
+    user = _user(request)
+    if not permissions.can_edit_value(user, measure):
         raise PermissionDenied(f"You cannot enter values for {measure.code}.")
     period = _period(request, measure)
-    value = Value.objects.filter(measure=measure, period=period.code).first()
+    previous, last_year = period.previous(), period.same_period_last_year()
+    found = {
+        v.period: v
+        for v in Value.objects.filter(
+            measure=measure, period__in=[period.code, previous.code, last_year.code]
+        ).select_related("entered_by")
+    }
+    value = found.get(period.code)
     initial: dict[str, object] = {"version": value.version if value else 0}
     if value:
         initial |= _initial(value, VALUE_FIELDS)
     form = ValueForm(request.POST or None, request.FILES or None, measure=measure, initial=initial)
     preview = None
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        valid = form.is_valid()
         action = request.POST.get("action", "save")
-        data = form.value_input()
-        if action == "check":
+        if valid and action == "check":
             try:
+                data = form.value_input()
                 preview = services.would_be(measure, period, services.derived_actual(measure, data))
             except WorkflowError as exc:
                 form.add_error(exc.field, str(exc))
-        else:
+        elif valid:
             try:
                 saved = services.value_save(
                     measure=measure,
                     period=period,
-                    data=data,
-                    user=_user(request),
+                    data=form.value_input(),
+                    user=user,
                     expected_version=form.cleaned_data["version"],
                     submit=action == "submit",
                     reason=form.cleaned_data.get("reason", ""),
@@ -127,8 +151,13 @@ def value_edit(request: HttpRequest, code: str) -> HttpResponse:
                     verb = f"restated (revision {saved.revision})"
                 messages.success(request, f"{measure.code} {period.label} {verb}.")
                 return redirect("my_work")
+        if preview is None:
+            preview = _typed_rag(measure, period, form)
     elif value is not None and value.actual is not None:
         preview = services.would_be(measure, period, value.actual)
+    target = services.period_target(measure, period)
+    status = entry_grid.value_status(value)
+    returned = entry_grid.last_return(value) if value and status == "returned" else None
     return render(
         request,
         "targets/value_form.html",
@@ -136,18 +165,31 @@ def value_edit(request: HttpRequest, code: str) -> HttpResponse:
             "measure": measure,
             "period": period,
             "value": value,
+            "status": status,
+            "status_label": entry_grid.RowStatus.LABELS[status],
+            "returned": returned,
+            "previous": found.get(previous.code),
+            "previous_period": previous,
+            "last_year": found.get(last_year.code),
+            "last_year_period": last_year,
             "form": form,
             "preview": preview,
+            "needs_corrective_action": preview is not None and preview.rag == rules.Rag.RED,
             "conflict": conflict,
-            "target": services.period_target(measure, period),
+            "target": target,
+            "stored_rag": measure.rate(value.actual, target) if value else None,
             "due_date": period.due_date(measure.due_days),
             "is_published": value is not None and value.status == ValueStatus.PUBLISHED,
-            "can_restate": permissions.can_publish(_user(request)),
+            "can_restate": permissions.can_publish(user),
             "is_locked": value is not None
             and value.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
-            and not permissions.can_publish(_user(request)),
+            and not permissions.can_publish(user),
         },
     )
+
+
+# A figure field holds 14 digits before the point (`figure_field`).
+MAX_FIGURE = Decimal(10) ** 14
 
 
 @require_GET
@@ -160,16 +202,42 @@ def value_preview(request: HttpRequest, code: str) -> JsonResponse:
         period = _period(request, measure)
     except params.BadParameter as exc:
         return JsonResponse({"error": exc.message}, status=400)
-    data = ValueInput(
-        actual=decimal_or_none(request.GET.get("actual", "")),
-        numerator=decimal_or_none(request.GET.get("numerator", "")),
-        denominator=decimal_or_none(request.GET.get("denominator", "")),
-    )
+    figures: dict[str, Decimal | None] = {}
+    for name, label in (
+        ("actual", "Value"),
+        ("numerator", "Numerator"),
+        ("denominator", "Denominator"),
+    ):
+        text = request.GET.get(name, "")
+        figure = decimal_or_none(text)
+        if text.strip() and (figure is None or not figure.is_finite()):
+            return JsonResponse({"error": f"{label} must be a number"}, status=400)
+        if figure is not None and abs(figure) >= MAX_FIGURE:
+            return JsonResponse({"error": f"{label} has too many digits"}, status=400)
+        figures[name] = figure
     try:
-        result = services.would_be(measure, period, services.derived_actual(measure, data))
+        result = services.would_be(
+            measure,
+            period,
+            services.derived_actual(
+                measure,
+                ValueInput(
+                    actual=figures["actual"],
+                    numerator=figures["numerator"],
+                    denominator=figures["denominator"],
+                ),
+            ),
+        )
     except WorkflowError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    return JsonResponse({"rag": result.rag.value, "label": result.label, "symbol": result.symbol})
+    return JsonResponse(
+        {
+            "rag": result.rag.value,
+            "label": result.label,
+            "symbol": result.symbol,
+            "corrective_action_required": result.rag == rules.Rag.RED,
+        }
+    )
 
 
 @require_POST
@@ -225,61 +293,69 @@ def value_evidence(request: HttpRequest, pk: int) -> FileResponse:
 GRID_FIELDS = ("actual", "numerator", "denominator", "commentary", "corrective_action")
 
 
-@dataclass
-class GridRow:
-    measure: Measure
-    value: Value | None
-    target: TargetSpec | None
-    form: GridRowForm
-    is_open: bool
+def _check_rows(rows: list[entry_grid.GridRow], *, saving: bool) -> None:
+    """Rate each open row's typed figure (nothing is saved): the RAG shown after "Check" and
+    after a refused save, so the page keeps what was typed and what it would mean. When
+    `saving`, a Red row without a corrective action is marked at once, so one answer lists
+    every row's problem (the save checks again)."""
+    for row in rows:
+        if not (row.is_open and row.form.is_valid() and row.form.has_entry):
+            continue
+        data = row.form.value_input()
+        try:
+            row.checked = row.rate(services.derived_actual(row.measure, data))
+            if saving:
+                services.require_corrective_action(row.checked, data.corrective_action)
+        except WorkflowError as exc:
+            row.form.add_error(exc.field if exc.field in row.form.fields else None, str(exc))
+
+
+def _grid_input(row: entry_grid.GridRow) -> ValueInput:
+    """A row's figures and words; what the grid has no field for (data-quality flag, forecast)
+    stays as the draft had it, never reset by a save from the grid."""
+    data = row.form.value_input()
+    if row.value is None:
+        return data
+    return replace(data, dq_flag=row.value.dq_flag, forecast=row.value.forecast)
 
 
 def service_grid(request: HttpRequest, code: str) -> HttpResponse:
-    """A whole service's month on one page: all or nothing, like an import."""
+    """A whole service's month on one page: every measure due that month, each for its own
+    period; saved all or nothing, like an import."""
     service = get_object_or_404(Service, code=code)
     user = _user(request)
+    if not permissions.editable_measures(user).filter(service=service).exists():
+        raise PermissionDenied(f"You enter no values for {service.name}.")
     latest = periods.latest_complete_period(timezone.localdate(), periods.Frequency.MONTHLY)
     month = params.period_param(request.GET, default=latest, frequency=periods.Frequency.MONTHLY)
-    measures = list(
-        permissions.editable_measures(user)
-        .filter(service=service, frequency=Measure.Frequency.MONTHLY)
-        .active_in(month.year)
-        .order_by("code")
-    )
-    if not measures:
-        raise PermissionDenied(f"You enter no monthly values for {service.name}.")
-    values = {
-        v.measure_id: v for v in Value.objects.filter(measure__in=measures, period=month.code)
-    }
-    book = TargetBook.load(measures, [month.year])
-    rows = []
-    for measure in measures:
-        value = values.get(measure.pk)
-        open_ = value is None or value.status == ValueStatus.DRAFT
-        initial: dict[str, object] = {"version": value.version if value else 0}
-        if value:
-            initial |= _initial(value, GRID_FIELDS)
-        form = GridRowForm(
-            request.POST if request.method == "POST" and open_ else None,
-            measure=measure,
-            prefix=measure.code,
+    rows = entry_grid.load_rows(service, month, user)
+    posted = request.method == "POST"
+    for row in rows:
+        initial: dict[str, object] = {"version": row.value.version if row.value else 0}
+        if row.value and row.is_open:
+            initial |= _initial(row.value, GRID_FIELDS)
+        row.form = GridRowForm(
+            request.POST if posted and row.is_open else None,
+            measure=row.measure,
+            prefix=row.measure.code,
             initial=initial,
         )
-        rows.append(GridRow(measure, value, book.for_period(measure, month), form, open_))
 
     open_rows = [row for row in rows if row.is_open]
-    if request.method == "POST" and all(row.form.is_valid() for row in open_rows):
+    action = request.POST.get("action", "save")
+    if posted:
+        _check_rows(open_rows, saving=action != "check")
+    if posted and action != "check" and all(row.form.is_valid() for row in open_rows):
         entries = [
-            services.Entry(row.measure, row.form.value_input(), row.form.cleaned_data["version"])
+            services.Entry(
+                row.measure, _grid_input(row), row.form.cleaned_data["version"], row.period
+            )
             for row in open_rows
             if row.form.has_entry
         ]
         try:
             saved = services.values_save_all(
-                period=month,
-                entries=entries,
-                user=user,
-                submit=request.POST.get("action") == "submit",
+                period=month, entries=entries, user=user, submit=action == "submit"
             )
         except services.EntriesRefused as refused:
             for row in open_rows:
@@ -288,7 +364,9 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
                         exc.field if exc.field in row.form.fields else None, str(exc)
                     )
         else:
-            messages.success(request, f"{service.name}, {month.label}: {saved} values saved.")
+            verb = "submitted for approval" if action == "submit" else "saved as drafts"
+            noun = "value" if saved == 1 else "values"
+            messages.success(request, f"{service.name}, {month.label}: {saved} {noun} {verb}.")
             return redirect(f"{request.path}?period={month.code}")
     return render(
         request,
@@ -297,7 +375,9 @@ def service_grid(request: HttpRequest, code: str) -> HttpResponse:
             "service": service,
             "month": month,
             "rows": rows,
-            "choices": list(reversed(periods.last_n(latest, 12))),
+            "choices": sorted({*periods.last_n(latest, 12), month}, reverse=True),
             "has_errors": any(row.form.errors for row in rows),
+            "has_open_rows": bool(open_rows),
+            "checked": posted and action == "check",
         },
     )

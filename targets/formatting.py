@@ -55,3 +55,15 @@ def difference(value: Decimal | None, *, unit: str, decimals: int) -> str:
         text = number(value, decimals)
         return f"{text} percentage point{'' if text == '1' else 's'}"
     return figure(value, unit=unit, decimals=decimals)
+
+
+def stored(value: Decimal | None, decimals: int) -> str:
+    """The stored figure, exactly, to at least `decimals` places: 7041.000000 at 0 places is
+    7041, 12.500000 at 2 is 12.50, but 12.345000 at 1 is 12.345 (never rounded: the admin shows
+    what is stored, without the six places of the column). Empty when there is none."""
+    if value is None:
+        return ""
+    value = abs(value) if value == 0 else value
+    exponent = value.normalize().as_tuple().exponent
+    places = max(decimals, -exponent if isinstance(exponent, int) else 0, 0)
+    return f"{value:.{places}f}"

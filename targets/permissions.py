@@ -10,7 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models import Value as V
 
 from targets.models import CorporateRole, Measure, MeasureQuerySet, Service, ServiceRole
 
@@ -31,12 +32,18 @@ def service_roles(user: AnyUser) -> dict[int, set[str]]:
     cached: dict[int, set[str]] | None = getattr(user, _CACHE, None)
     if cached is None:
         cached = defaultdict(set)
-        for service_id, role in ServiceRole.objects.filter(user=user).values_list(
-            "service_id", "role"
-        ):
+        # One query: the roles held, and the services headed as the role "head".
+        headed = (
+            Service.objects.filter(head=user)
+            .annotate(role=V("head", output_field=CharField()))
+            .values_list("id", "role")
+            .order_by()
+        )
+        roles = ServiceRole.objects.filter(user=user).values_list("service_id", "role").order_by()
+        for service_id, role in roles.union(headed, all=True):
             cached[service_id].add(role)
-        for service_id in Service.objects.filter(head=user).values_list("id", flat=True):
-            cached[service_id].update({"head", ServiceRole.Role.APPROVER})
+            if role == "head":
+                cached[service_id].add(ServiceRole.Role.APPROVER)
         setattr(user, _CACHE, cached)
     return cached
 

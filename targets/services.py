@@ -107,13 +107,18 @@ def would_be(measure: Measure, period: Period, actual: Decimal | None) -> rules.
     return measure.rate(actual, period_target(measure, period))
 
 
-def _require_corrective_action(
-    measure: Measure, period: Period, actual: Decimal | None, action: str
-) -> None:
-    if would_be(measure, period, actual).rag == rules.Rag.RED and not action.strip():
+def require_corrective_action(result: rules.RagResult, action: str) -> None:
+    """A Red value needs a corrective action (WorkflowError on its field otherwise)."""
+    if result.rag == rules.Rag.RED and not action.strip():
         raise WorkflowError(
             "Corrective action is required when the value is Red.", "corrective_action"
         )
+
+
+def _require_corrective_action(
+    measure: Measure, period: Period, actual: Decimal | None, action: str
+) -> None:
+    require_corrective_action(would_be(measure, period, actual), action)
 
 
 def _locked(measure: Measure, period: Period) -> Value | None:
@@ -205,11 +210,13 @@ def value_save(
 
 @dataclass(frozen=True)
 class Entry:
-    """One measure's figures for `values_save_all`: what its form holds."""
+    """One measure's figures for `values_save_all`: what its form holds, for its own period
+    (a quarterly measure's quarter on a month's grid), or the batch's when None."""
 
     measure: Measure
     data: ValueInput
     expected_version: int | None
+    period: Period | None = None
 
 
 class EntriesRefused(WorkflowError):
@@ -228,15 +235,15 @@ def values_save_all(
     submit: bool = False,
     source: str = Source.FORM,
 ) -> int:
-    """Save every entry of a period, or none (a service's month grid, like an import): return
-    how many; EntriesRefused says which the rules refused and why."""
+    """Save every entry of a period (or each entry's own), or none (a service's month grid, like
+    an import): return how many; EntriesRefused says which the rules refused and why."""
     errors: dict[str, WorkflowError] = {}
     with transaction.atomic():
         for entry in entries:
             try:
                 value_save(
                     measure=entry.measure,
-                    period=period,
+                    period=entry.period or period,
                     data=entry.data,
                     user=user,
                     expected_version=entry.expected_version,

@@ -90,6 +90,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         report = _run(form.cleaned_data, cast(User, request.user))
         if report.ok:
             messages.success(request, report.summary)
+            for note in [] if report.dry_run else report.notes:
+                messages.info(request, note)
             if not report.dry_run:
                 return redirect("upload")
     failed = request.method == "POST" and (not form.is_valid() or (report and not report.ok))

@@ -104,6 +104,7 @@ READS = {
     "targets.services.check_period",
     "targets.services.derived_actual",
     "targets.services.period_target",
+    "targets.services.require_corrective_action",
     "targets.services.would_be",
     "targets.notify.services.preferences_of",
     "targets.sso.services.claims_from",

@@ -150,6 +150,7 @@ class KeyProcess(models.Model):
 
     class Meta:
         ordering = ["service__name", "name"]
+        verbose_name_plural = "key processes"
         constraints = [
             models.UniqueConstraint(fields=["service", "name"], name="one_key_process_name"),
         ]

@@ -25,6 +25,17 @@
     box.appendChild(p);
   }
 
+  // A Red value needs a corrective action: say so beside the field as soon as it is known.
+  function markRequired(required) {
+    var note = form.querySelector("[data-required-note]");
+    var action = form.elements.corrective_action;
+    if (note) { note.hidden = !required; }
+    if (action) {
+      if (required) { action.setAttribute("aria-required", "true"); }
+      else { action.removeAttribute("aria-required"); }
+    }
+  }
+
   function update() {
     var params = new URLSearchParams();
     names.forEach(function (name) {
@@ -34,8 +45,9 @@
     fetch(form.dataset.previewUrl + "&" + params.toString(), { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        if (data.error) { show(data.error); return; }
+        if (data.error) { show(data.error); markRequired(false); return; }
         show("With this value the status would be ", data.rag, data.label);
+        markRequired(data.rag === "red");
       })
       .catch(function () { /* the Check status button still works */ });
   }

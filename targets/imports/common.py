@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Collection, Iterator, Sequence
-from typing import IO, TypeVar
+from collections.abc import Callable, Collection, Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import IO, Any, TypeVar
 
 from django.db import connections, models, router
 
-from targets import periods
+from targets import audit, periods, permissions
 from targets.imports.reader import Table, read_table
 from targets.imports.report import FileRejected, ImportReport
-from targets.models import Measure
+from targets.models import ChangeRecord, Measure, User
 
 # Rows per INSERT/UPDATE: well under SQLite's 32,766 variables for the widest model.
 BATCH_SIZE = 500
@@ -68,6 +71,76 @@ def inactive_year(measure: Measure, year: int) -> str | None:
     return f"{measure.code} is not reported in {periods.fy_label(year)} (it is reported {span})"
 
 
+class FirstYears:
+    """Years before a measure's first year in an import of its history.
+
+    A council moving from another system imports its measures (each reported from the current
+    year unless the file says otherwise), then years of their targets and values. When the
+    performance team (or the system, from the command line) imports figures of earlier years,
+    the import moves each measure's first year (`active_from`) back to the earliest year in the
+    file, says so in its report and records it in the audit trail, in the import's transaction.
+    Anyone else's rows for those years are refused, as for any year a measure is not reported.
+    """
+
+    def __init__(self, *, user: User | None) -> None:
+        self.may_extend = user is None or permissions.is_performance_team(user)
+        self._earliest: dict[int, tuple[Measure, int]] = {}
+
+    def check(self, measure: Measure, year: int) -> str | None:
+        """Why the row's year is refused, or None (remembering a year to move back to)."""
+        if year < measure.active_from and self.may_extend:
+            found = self._earliest.get(measure.pk)
+            if found is None or year < found[1]:
+                self._earliest[measure.pk] = (measure, year)
+            return None
+        reason = inactive_year(measure, year)
+        if reason and year < measure.active_from:
+            reason += "; the performance team can import its earlier history"
+        return reason
+
+    def note(self, report: ImportReport) -> None:
+        """Tell the report each measure whose first year moves (or would move) back."""
+        verb = "would move" if report.dry_run else "moved"
+        for measure, year in sorted(self._earliest.values(), key=lambda found: found[0].code):
+            report.notes.append(
+                f"{measure.code}: first year {verb} back from "
+                f"{periods.fy_label(measure.active_from)} to {periods.fy_label(year)}"
+            )
+
+    def write(self, *, user: User | None, batch: str) -> str:
+        """Move the first years back, each audited in the batch (a new one if it is ""); return
+        the batch."""
+        if not self._earliest:
+            return batch
+        batch = batch or new_batch()
+        ids = sorted(self._earliest)
+        locked = list(Measure.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        moved, records = [], []
+        for measure in locked:
+            year = self._earliest[measure.pk][1]
+            if year >= measure.active_from:
+                continue
+            before = audit.snapshot(measure, ["active_from"])
+            measure.active_from = year
+            moved.append(measure)
+            records.append(
+                audit.change_record(
+                    user=user,
+                    action=ChangeRecord.Action.UPDATE,
+                    source=ChangeRecord.Source.IMPORT,
+                    obj=measure,
+                    measure=measure,
+                    period=periods.fy_label(year),
+                    changes=audit.diff(before, audit.snapshot(measure, ["active_from"])),
+                    reason=f"The import of its history from {periods.fy_label(year)}",
+                    batch=batch,
+                )
+            )
+        bulk_update(Measure, moved, ["active_from"])
+        ChangeRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        return batch
+
+
 def measures_by_code(codes: Collection[str], *, lock: bool = False) -> dict[str, Measure]:
     """The measures named in a file, found by code as written or in upper case."""
     wanted = sorted({*codes, *(code.upper() for code in codes)})
@@ -112,6 +185,76 @@ def bulk_update(model: type[M], objs: Sequence[M], fields: Sequence[str]) -> Non
                         for field in columns
                     ]
                     + [obj.pk]
+                    for obj in chunk
+                ],
+            )
+
+
+# Fields whose Python value is already what the database drivers take: no conversion per row.
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+
+
+def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any] | None:
+    """How a field's value goes to the driver: None where it goes as it is, else the ORM's own
+    conversion (decimals and aware datetimes the common way round, the rest in full)."""
+    if isinstance(field, _PLAIN_FIELDS):
+        return None
+    full = functools.partial(field.get_db_prep_save, connection=connection)
+    if isinstance(field, models.DecimalField):
+        # The ORM passes a Decimal to every backend as it is (adapt_decimalfield_value).
+        return lambda value: value if value is None or type(value) is Decimal else full(value)
+    if isinstance(field, models.DateTimeField):
+        adapt = connection.ops.adapt_datetimefield_value
+        return lambda value: (
+            adapt(value) if type(value) is datetime and value.tzinfo else full(value)
+        )
+    return full
+
+
+def bulk_insert(model: type[M], objs: Sequence[M]) -> None:
+    """INSERT new objects with executemany; their keys are not read back.
+
+    QuerySet.bulk_create compiles every field of every row through the ORM (for 100,000 values
+    and their records, most of an import's time). This sends one statement with each row's
+    parameters, converting only the fields whose values the drivers cannot take as they are
+    (dates and times, decimals, JSON), exactly as the ORM converts them, and stamping
+    `auto_now`/`auto_now_add` fields as a save does. The database assigns the keys: a caller
+    that needs them reads them back by a natural key.
+    """
+    if not objs:
+        return
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    converters = [_converter(f, connection) for f in fields]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"
+    attnames = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        for chunk in chunked(objs, 5000):
+            for obj in chunk:
+                for field in stamped:
+                    field.pre_save(obj, add=True)
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        value if convert is None else convert(value)
+                        for value, convert in zip(
+                            [getattr(obj, name) for name in attnames], converters, strict=True
+                        )
+                    ]
                     for obj in chunk
                 ],
             )

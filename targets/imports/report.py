@@ -40,6 +40,8 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     batch: str = ""
+    # What else the import did, in words: "CP05: first year moved back from 2026/27 to 2019/20".
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -18,9 +18,9 @@ from targets import audit, periods, permissions
 from targets.imports.cells import RowCells
 from targets.imports.common import (
     BATCH_SIZE,
+    FirstYears,
     bulk_update,
     chunked,
-    inactive_year,
     measures_by_code,
     new_batch,
     open_table,
@@ -65,16 +65,21 @@ def import_targets(
     if table is None or not require_one_of(table, report, ("target",), ("lower", "upper")):
         return report
     with transaction.atomic():
-        rows = _parse(table, report, user)
+        first_years = FirstYears(user=user)
+        rows = _parse(table, report, user, first_years)
         targets, profiles = _existing(rows, lock=not dry_run)
         changes = _plan(rows, targets, profiles, report)
+        if report.ok:
+            first_years.note(report)
         if report.ok and not dry_run:
-            report.batch = _write(changes, user=user)
+            report.batch = first_years.write(user=user, batch=_write(changes, user=user))
     report.sort_errors()
     return report
 
 
-def _parse(table: Table, report: ImportReport, user: User | None) -> list[_Row]:
+def _parse(
+    table: Table, report: ImportReport, user: User | None, first_years: FirstYears
+) -> list[_Row]:
     codes = {str(v["measure"]).strip() for _, v in table.rows if v.get("measure") is not None}
     measures = measures_by_code(codes)
     seen: dict[tuple[int, int, str], int] = {}
@@ -98,7 +103,7 @@ def _parse(table: Table, report: ImportReport, user: User | None) -> list[_Row]:
             fields["note"] = cells.text("note")
         if measure is None or year is None or not cells.ok:
             continue
-        if reason := inactive_year(measure, year):
+        if reason := first_years.check(measure, year):
             cells.error("year", reason)
         if period:
             period = _check_period(cells, measure, year, period)

@@ -22,10 +22,10 @@ from django.utils import timezone
 from targets import audit, periods, permissions, rules, services
 from targets.imports.cells import RowCells
 from targets.imports.common import (
-    BATCH_SIZE,
+    FirstYears,
+    bulk_insert,
     bulk_update,
     chunked,
-    inactive_year,
     measures_by_code,
     new_batch,
     open_table,
@@ -55,6 +55,7 @@ _SETTABLE: dict[str, Any] = {
     "dq_flag": DataQuality.FINAL,
     "forecast": None,
 }
+DQ_FLAGS = DataQuality.values  # read once: an enum builds its list of values anew on each reading
 UPDATED_FIELDS = [
     "actual",
     "numerator",
@@ -111,17 +112,22 @@ def import_values(
     if table is None or not require_one_of(table, report, ("value",), ("numerator", "denominator")):
         return report
     with transaction.atomic():
-        rows = _parse(table, report, user)
+        first_years = FirstYears(user=user)
+        rows = _parse(table, report, user, first_years)
         del table  # the cells, no longer needed: a large file's rows take room
         existing = _existing(rows, lock=not dry_run)
         changes = _plan(rows, existing, report, user=user, publish=publish)
+        if report.ok:
+            first_years.note(report)
         if report.ok and not dry_run:
-            report.batch = _write(changes, user=user)
+            report.batch = first_years.write(user=user, batch=_write(changes, user=user))
     report.sort_errors()
     return report
 
 
-def _parse(table: Table, report: ImportReport, user: User | None) -> list[_Row]:
+def _parse(
+    table: Table, report: ImportReport, user: User | None, first_years: FirstYears
+) -> list[_Row]:
     codes = {str(v["measure"]).strip() for _, v in table.rows if v.get("measure") is not None}
     measures = measures_by_code(codes)
     allowed: dict[int, bool] = {}
@@ -141,14 +147,14 @@ def _parse(table: Table, report: ImportReport, user: User | None) -> list[_Row]:
                 cells.error("measure", f"You cannot enter values for {measure.code}")
         period = _period(cells, parsed_periods)
         if measure is not None and period is not None:
-            _check_period(cells, measure, period)
+            _check_period(cells, measure, period, first_years)
         actual = cells.decimal("value")
         fields = {
             "numerator": cells.decimal("numerator"),
             "denominator": cells.decimal("denominator"),
             "commentary": cells.text("commentary"),
             "corrective_action": cells.text("corrective_action"),
-            "dq_flag": cells.choice("dq_flag", DataQuality.values),
+            "dq_flag": cells.choice("dq_flag", DQ_FLAGS),
             "forecast": cells.decimal("forecast"),
         }
         reason = cells.text("reason", max_length=1000)
@@ -184,13 +190,15 @@ def _period(cells: RowCells, cache: dict[str, periods.Period | str]) -> periods.
     return period
 
 
-def _check_period(cells: RowCells, measure: Measure, period: periods.Period) -> None:
+def _check_period(
+    cells: RowCells, measure: Measure, period: periods.Period, first_years: FirstYears
+) -> None:
     if period.frequency != measure.frequency:
         cells.error(
             "period",
             f"{measure.code} is {measure.frequency}: {period.code} is not one of its periods",
         )
-    elif reason := inactive_year(measure, period.year):
+    elif reason := first_years.check(measure, period.year):
         cells.error("period", reason)
 
 
@@ -312,12 +320,14 @@ def _write(changes: list[_Change], *, user: User | None) -> str:
         return ""
     batch = new_batch()
     created = [c.value for c in changes if c.action == Action.CREATE]
-    Value.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    bulk_insert(Value, created)
+    _read_keys(created)
     updated = [c.value for c in changes if c.action != Action.CREATE]
     bulk_update(Value, updated, UPDATED_FIELDS)
     # Records are built a chunk at a time: 100,000 of them at once would double the memory used.
-    for chunk in chunked(changes):
-        ChangeRecord.objects.bulk_create(
+    for chunk in chunked(changes, 5000):
+        bulk_insert(
+            ChangeRecord,
             [
                 audit.change_record(
                     user=user,
@@ -331,6 +341,20 @@ def _write(changes: list[_Change], *, user: User | None) -> str:
                     batch=batch,
                 )
                 for c in chunk
-            ]
+            ],
         )
     return batch
+
+
+def _read_keys(created: list[Value]) -> None:
+    """Give the inserted values their keys, read back by measure and period (a chunk of measures
+    per query)."""
+    by_key = {(v.measure_id, v.period): v for v in created}
+    period_codes = sorted({v.period for v in created})
+    for ids in chunked(sorted({v.measure_id for v in created})):
+        rows = Value.objects.filter(measure_id__in=ids, period__in=period_codes)
+        for measure_id, period, pk in rows.values_list("measure_id", "period", "pk"):
+            value = by_key.get((measure_id, period))
+            if value is not None:
+                value.pk = pk
+                value._state.adding = False

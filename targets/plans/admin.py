@@ -176,7 +176,8 @@ class ActionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 @admin.register(Action)
 class ActionAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     form = ActionAdminForm
-    list_display = ("title", "service", "objective", "owner", "due", "status", "source")
+    # The status beside the title, so that it stays in view at 1366 px beside the filters.
+    list_display = ("title", "status", "due", "service", "owner", "objective", "source")
     list_filter = ("status", "source", "is_appraisal_target", "service")
     search_fields = ("title", "owner__username", "owner__last_name")
     list_select_related = ("service", "objective", "owner")

@@ -92,7 +92,12 @@ def test_live_preview_endpoint(alice: User, measure: Measure) -> None:
     response = client_for(alice).get(
         reverse("value_preview", args=[measure.code]), {"period": "2026-10", "actual": "55"}
     )
-    assert response.json() == {"rag": "green", "label": "On target", "symbol": "✓"}
+    assert response.json() == {
+        "rag": "green",
+        "label": "On target",
+        "symbol": "✓",
+        "corrective_action_required": False,
+    }
 
 
 def test_officer_of_another_service_cannot_open_or_post(bob: User, measure: Measure) -> None:
@@ -242,7 +247,10 @@ def test_service_grid_is_all_or_nothing(alice: User, measure: Measure, waste: Se
         },
     )
     assert response.status_code == 200
-    assert "WST-01: Corrective action is required when the value is Red." in errors(response)
+    assert (
+        "WST-01 Bins collected on time: Corrective action is required when the value is Red."
+        in errors(response)
+    )
     assert not Value.objects.exists()
 
 

@@ -145,8 +145,11 @@ def test_one_bad_row_among_good_ones_writes_nothing_and_every_bad_row_is_reporte
     assert ChangeRecord.objects.count() == 0
 
 
-def test_a_period_outside_the_measures_years_is_refused(tmp_path: Path, recycling: Measure) -> None:
-    message = _refused(_file(tmp_path, "measure,period,value\nWST-01,2019-04,45\n"))
+def test_a_period_outside_the_measures_years_is_refused_to_an_officer(
+    tmp_path: Path, recycling: Measure, alice: User
+) -> None:
+    path = _file(tmp_path, "measure,period,value\nWST-01,2019-04,45\n")
+    message = _refused(path, "--user", "alice")
 
     assert "WST-01 is not reported in 2019/20 (it is reported from 2023/24)" in message
 
