@@ -238,3 +238,14 @@ def approves_values(user: AnyUser) -> bool:
     if any(ServiceRole.Role.APPROVER in roles for roles in service_roles(user).values()):
         return True
     return Measure.objects.filter(approver=user).exists()
+
+
+def shows_approval_queue(user: AnyUser) -> bool:
+    """The navigation's "Approvals": the performance team and services' approvers. Management
+    and scrutiny start at the dashboard (their roles are not read for the menu); a measure's
+    named approver reaches the queue from My work."""
+    if is_performance_team(user):
+        return True
+    if not user.is_authenticated or corporate_role(user):
+        return False
+    return any(ServiceRole.Role.APPROVER in roles for roles in service_roles(user).values())

@@ -297,6 +297,15 @@ def test_my_work_shows_the_head_the_officers_values_to_approve_not_as_theirs(
     approve = page.find(id="approve-title").find_parent("section")
     assert f"Submitted by {alice}" in approve.get_text(" ", strip=True)
     assert approve.find("a", href="/approvals/") is not None
+    assert page.find("nav").find("a", href="/approvals/") is not None
+
+
+def test_the_navigation_offers_approvals_to_approvers_only(
+    queue: dict[str, Value], alice: User, carol: User, pat: User
+) -> None:
+    for user, shown in ((alice, False), (carol, False), (pat, True)):
+        nav = _page(user, "/my/").find("nav")
+        assert (nav.find("a", href="/approvals/") is not None) is shown, user
 
 
 def test_my_work_says_who_returned_what_to_whom(
