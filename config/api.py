@@ -6,6 +6,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from reporting.api import ObligationsView, ScorecardView
+from targets.api.approvals import ApprovalQueueView, ApproveSelectedView
 from targets.api.urls import router as targets_router
 
 router = DefaultRouter()
@@ -14,6 +15,8 @@ router.registry.extend(targets_router.registry)
 urlpatterns = [
     path("scorecard/", ScorecardView.as_view(), name="api_scorecard"),
     path("obligations/", ObligationsView.as_view(), name="api_obligations"),
+    path("approvals/", ApprovalQueueView.as_view(), name="api_approvals"),
+    path("approvals/approve/", ApproveSelectedView.as_view(), name="api_approve_selected"),
     path("", include("benchmarking.api_urls")),
     path("", include("fsr.api_urls")),
     path("", include("feedback.api_urls")),

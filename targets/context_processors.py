@@ -17,4 +17,5 @@ def goldthread(request: HttpRequest) -> dict[str, Any]:
         "can_upload": lambda: bool(upload_kinds(request.user)),
         "sees_data_quality": lambda: permissions.sees_data_quality(request.user),
         "sees_plans": lambda: permissions.sees_plans(request.user),
+        "has_approval_queue": lambda: permissions.shows_approval_queue(request.user),
     }

@@ -259,3 +259,35 @@ def proposable_services(user: AnyUser) -> QuerySet[Service]:
     return Service.objects.filter(
         is_active=True, pk__in=[s for s, roles in service_roles(user).items() if "head" in roles]
     )
+
+
+def lands_on_my_work(user: AnyUser) -> bool:
+    """Where signing in leads: officers, heads of service and data-quality champions work from
+    "My work"; the performance team, management, scrutiny and people without a service role
+    start at the corporate dashboard."""
+    if not user.is_authenticated or is_performance_team(user) or is_scrutiny(user):
+        return False
+    return bool(service_roles(user))
+
+
+def approves_values(user: AnyUser) -> bool:
+    """Has an approval queue: the performance team, heads and approvers of a service, and the
+    named approvers of measures (each value is still checked with `can_approve_value`)."""
+    if is_performance_team(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if any(ServiceRole.Role.APPROVER in roles for roles in service_roles(user).values()):
+        return True
+    return Measure.objects.filter(approver=user).exists()
+
+
+def shows_approval_queue(user: AnyUser) -> bool:
+    """The navigation's "Approvals": the performance team and services' approvers. Management
+    and scrutiny start at the dashboard (their roles are not read for the menu); a measure's
+    named approver reaches the queue from My work."""
+    if is_performance_team(user):
+        return True
+    if not user.is_authenticated or corporate_role(user):
+        return False
+    return any(ServiceRole.Role.APPROVER in roles for roles in service_roles(user).values())

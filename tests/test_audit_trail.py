@@ -404,6 +404,12 @@ def _approved(w: World) -> Value:
     return w.value
 
 
+def _published(w: World) -> Value:
+    w.value.status = ValueStatus.PUBLISHED
+    w.value.save()
+    return w.value
+
+
 def _signed(w: World) -> ServicePlan:
     w.plan.status = ServicePlan.Status.SIGNED_OFF
     w.plan.signed_off_by = w.users["hannah"]
@@ -541,6 +547,12 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
     ),
     "targets.proposals.services.proposal_return": lambda w: proposal_services.proposal_return(
         user=_u(w, PAT), proposal=_proposed(w, {}), reason="Too low"
+    ),
+    "targets.services.values_approve": lambda w: V.values_approve(
+        selected=[(w.value.pk, w.value.version)], user=_u(w, HANNAH)
+    ),
+    "targets.services.value_withdraw": lambda w: V.value_withdraw(
+        w.value, user=_u(w, PAT), reason="The source was revised"
     ),
     # Plans
     "targets.plans.services.plan_create": lambda w: P.plan_create(
@@ -986,6 +998,8 @@ PREPARE: dict[str, Callable[[World], Any]] = {
     "targets.services.value_return": _submitted,
     "targets.services.value_publish": _approved,
     "targets.services.period_publish": _approved,
+    "targets.services.values_approve": _submitted,
+    "targets.services.value_withdraw": _published,
     "targets.plans.services.plan_reopen": _signed,
     "fsr.services.review_measure_outcome": _completed_review,
     "fsr.services.savings_from_review": _completed_review,

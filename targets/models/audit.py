@@ -22,6 +22,7 @@ class ChangeRecord(models.Model):
         RETURN = "return", "Returned"
         PUBLISH = "publish", "Published"
         RESTATE = "restate", "Restated"
+        WITHDRAW = "withdraw", "Withdrawn"
 
     class Source(models.TextChoices):
         FORM = "form", "Form"

@@ -225,6 +225,7 @@ def api_value_rows() -> list[Row]:
             ("approve", "wst_sub", APPROVERS, {"noroles": 404, "sam": 404}),
             ("return", "wst_app", APPROVERS, {"noroles": 404, "sam": 404}),
             ("publish", "wst_app", TEAM, {"noroles": 404, "sam": 404}),
+            ("withdraw", "wst_pub", TEAM, {}),
         ):
             rows.append(
                 Row(
@@ -417,7 +418,7 @@ ROWS: list[Row] = [
         expect(404, anonymous=LOGIN, alice=200, hannah=200, pat=200),
     ),
     Row(
-        "^values/(?P<pk>[0-9]+)/(?P<action>submit|approve|return|publish)/$",
+        "^values/(?P<pk>[0-9]+)/(?P<action>submit|approve|return)/$",
         "/values/{value_wst_sub}/approve/",
         POST_ONLY,
         writes=(
@@ -425,14 +426,8 @@ ROWS: list[Row] = [
             # alice submitted it: she may not approve it (403), nor may anyone outside waste.
             transition("approve", "wst_sub", APPROVERS),
             transition("return", "wst_app", APPROVERS),
-            transition("publish", "wst_app", TEAM),
+            # Publishing is previewed first: tests/security/matrix_approvals.py.
         ),
-    ),
-    Row(
-        "publish/",
-        "/publish/",
-        POST_ONLY,
-        writes=(Write({"period": MONTH}, expect(403, anonymous=LOGIN, pat=REDIRECT), TEAM),),
     ),
     Row(
         "upload/",
