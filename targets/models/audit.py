@@ -86,6 +86,7 @@ class ChangeRecord(models.Model):
         PEER_REVIEW = "peerreview", "peer review"
         MARKET_INTELLIGENCE = "marketintelligence", "market intelligence"
         SAVINGS_LINE = "savingsline", "savings line"
+        REVIEW_RULE_SETTINGS = "reviewrulesettings", "review rules"
         # reporting
         REPORT_SCHEDULE = "reportschedule", "report schedule"
 
