@@ -150,10 +150,18 @@ class MarketTestDecisionForm(forms.Form):
         label="CEB's decision on the recommendation",
         choices=MarketTest.Approval.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether CEB approved or rejected the market test."},
     )
-    decided_on = forms.DateField(label="Decided on", widget=DateInput())
+    decided_on = forms.DateField(
+        label="Decided on",
+        widget=DateInput(),
+        error_messages={"required": "Give the date CEB decided."},
+    )
     minute_reference = forms.CharField(
-        label="CEB minute reference", max_length=100, help_text="e.g. CEB 14/11/26 min. 7"
+        label="CEB minute reference",
+        max_length=100,
+        help_text="e.g. CEB 14/11/26 min. 7",
+        error_messages={"required": "Give the reference of CEB's minute."},
     )
     decision = forms.ChoiceField(
         label="Outcome of the market test",
