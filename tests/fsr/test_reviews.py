@@ -502,7 +502,10 @@ def test_a_market_test_decision_needs_its_minute(ceb: User, waste: Service) -> N
         {"approval": "approved", "decided_on": "2026-11-10", "minute_reference": " "},
     )
     assert response.status_code == 400
-    assert "Give the reference of CEB's minute." in soup(response).select_one(".error-summary").get_text()
+    assert (
+        "Give the reference of CEB's minute."
+        in soup(response).select_one(".error-summary").get_text()
+    )
 
 
 def test_only_the_performance_team_records_market_tests(hannah: User, waste: Service) -> None:
