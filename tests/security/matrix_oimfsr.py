@@ -817,7 +817,7 @@ ROWS: list[Row] = [
     Row(
         "api/v1/^market-tests/(?P<pk>[^/.]+)/decision/$",
         "/api/v1/market-tests/{oimfsr_market_test}/decision/",
-        expect(405, anonymous=403, noroles=404, bob=404),
+        API_POST_ONLY,
         writes=(
             Write(
                 {
