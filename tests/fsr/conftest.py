@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from fsr.models import Milestone, Review
 from oim.models import ServiceBudget
 from targets.models import CorporateRole, Service, User
+from tests.factories import UserFactory
 
 
 def review(service: Service, **fields: Any) -> Review:
@@ -46,10 +47,10 @@ def budget(service: Service, year: int, amount: str) -> ServiceBudget:
 @pytest.fixture
 def ceb() -> User:
     """A member of the executive board (the Leader)."""
-    return User.objects.create_user("helen", password="x", corporate_role=CorporateRole.CEB)
+    return UserFactory(username="helen", corporate_role=CorporateRole.CEB)
 
 
 @pytest.fixture
 def member() -> User:
     """An elected member with no other role."""
-    return User.objects.create_user("amira", password="x", corporate_role=CorporateRole.MEMBER)
+    return UserFactory(username="amira", corporate_role=CorporateRole.MEMBER)
