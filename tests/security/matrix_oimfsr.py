@@ -7,8 +7,9 @@ The rules (README "The improvement model (OIM)…" and "Service reviews"; `oim/p
 - The OIM's factors and registers are internal: staff and management, not councillors nor people
   with no role (who are sent to the ideas board). The ranking, a service's assessment and value
   for money are read by councillors too (scrutiny and all members: published values only). The
-  ideas board is everybody's who is signed in. The performance team configures, assesses, budgets and runs
-  the board; key processes and accreditations are kept by the service's head and the team.
+  ideas board is everybody's who is signed in. The performance team configures, assesses,
+  budgets and runs the board; key processes and accreditations are kept by the service's head
+  and the team.
 - Reviews, peer reviews, market tests, market intelligence and savings lines are read by CMT,
   CEB, scrutiny, all members and the performance team for every service; officers (and heads)
   read their own service's only; council-wide savings lines only those who read everything. The
