@@ -63,7 +63,7 @@ class MarketTestAdminForm(forms.ModelForm):
         fields = ["review", "recommended_on", "in_house_bid", "external_bids", "notes"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         review = cleaned.get("review")
         if self.instance.pk is None and review is not None:
             refusal = review_delivery(review, timezone.localdate()).market_test_refusal

@@ -637,5 +637,9 @@ class ProgrammeView(APIView):
             service_ids=permissions.review_service_ids(request.user),
             kinds=kinds,
         )
-        data = ProgrammeRowSerializer(rows, many=True, context={"kinds": kinds}).data
-        return Response(data)  # type: ignore[arg-type]
+        data = ProgrammeRowSerializer(
+            rows,  # type: ignore[arg-type]
+            many=True,
+            context={"kinds": kinds},
+        ).data
+        return Response(data)

@@ -310,7 +310,7 @@ def market_test_save(
             kept = (
                 getattr(stored, name)
                 if stored is not None
-                else MarketTest._meta.get_field(name).get_default()
+                else MarketTest._meta.get_field(name).get_default()  # type: ignore[union-attr]
             )
             setattr(market_test, name, kept)
         if stored is None and (
