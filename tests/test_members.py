@@ -23,9 +23,9 @@ from tests.factories import PriorityFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
-# Pages a crawl does not follow: signing out, and the API's browsable pages and schema (the
-# API is checked by the permission matrix); downloads are fetched but not parsed.
-SKIP_PREFIXES = ("/logout/", "/api/", "/admin/", "/static/", "/media/")
+# Pages a crawl does not follow: signing out, the API's schema and docs, static files;
+# downloads and the API's JSON are fetched but not parsed.
+SKIP_PREFIXES = ("/logout/", "/api/schema/", "/api/docs/", "/admin/", "/static/", "/media/")
 LIMIT = 260
 
 
