@@ -298,6 +298,8 @@ MANAGERS = frozenset({"hannah", "pat"})  # the head of waste and the performance
 SIGNED_IN_PEOPLE = frozenset(p for p in PERSONAS if p != "anonymous")
 OIM_PAGE = expect(200, anonymous=LOGIN, noroles=403, sam=403)
 OIM_API = expect(200, anonymous=403, noroles=403, sam=403)
+# The ranking and value for money: councillors too (from published values).
+COUNCILLOR_OIM_API = expect(200, anonymous=403, noroles=403)
 # A waste review's page: bob and noroles cannot read it at all.
 WASTE_REVIEW_PAGE = expect(200, anonymous=LOGIN, noroles=404, bob=404)
 # Changing a waste review: its head and the team; readers who may not change it are refused.
@@ -963,18 +965,16 @@ ROWS: list[Row] = [
     Row(
         "api/v1/oim/vfm/",
         "/api/v1/oim/vfm/",
-        OIM_API,
-        writes=(
-            Write({}, expect(405, anonymous=403, noroles=403, sam=403), frozenset(), json=True),
-        ),
+        COUNCILLOR_OIM_API,
+        writes=(Write({}, expect(405, anonymous=403, noroles=403), frozenset(), json=True),),
     ),
     Row("api/v1/^oim/factors/$", "/api/v1/oim/factors/", OIM_API),
     Row("api/v1/^oim/factors/(?P<pk>[^/.]+)/$", "/api/v1/oim/factors/{oimfsr_factor}/", OIM_API),
-    Row("api/v1/^oim/assessments/$", "/api/v1/oim/assessments/", OIM_API),
+    Row("api/v1/^oim/assessments/$", "/api/v1/oim/assessments/", COUNCILLOR_OIM_API),
     Row(
         "api/v1/^oim/assessments/(?P<code>[-a-zA-Z0-9_]+)/$",
         "/api/v1/oim/assessments/waste/",
-        OIM_API,
+        COUNCILLOR_OIM_API,
     ),
     Row(
         "api/v1/^oim/ideas/$",
