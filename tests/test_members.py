@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from collections import deque
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -167,3 +168,20 @@ def test_a_member_reads_reviews_and_their_progress(waste: Any) -> None:
     assert client.get(found.get_absolute_url()).status_code == 200
     assert client.get("/api/v1/reviews/").json()["results"][0]["id"] == found.pk
     assert client.get(f"/fsr/reviews/{found.pk}/edit/").status_code == 403
+
+
+def test_the_ranking_for_councillors_leaves_out_values_not_yet_published(waste: Any) -> None:
+    from oim.performance import service_performance
+    from tests.factories import MeasureFactory, TargetFactory, ValueFactory
+
+    published = MeasureFactory(code="WST-P", service=waste, frequency="monthly")
+    submitted = MeasureFactory(code="WST-S", service=waste, frequency="monthly")
+    for measure in (published, submitted):
+        TargetFactory(measure=measure, year=2026, value=Decimal("50"))
+    ValueFactory(measure=published, period="2026-10", actual=Decimal("60"))
+    ValueFactory(measure=submitted, period="2026-10", actual=Decimal("70"), status="submitted")
+    today = date(2026, 11, 20)
+    staff = service_performance([waste], 2026, today)[waste.pk]
+    councillors = service_performance([waste], 2026, today, internal=False)[waste.pk]
+    assert (staff.rated, staff.green) == (2, 2)
+    assert (councillors.rated, councillors.green) == (1, 1)
