@@ -198,11 +198,13 @@ def vfm_rows(
     services: Iterable[Service] | None = None,
     today: date | None = None,
     performance: dict[int, Performance] | None = None,
+    internal: bool = True,
 ) -> list[VfmRow]:
-    """Every active service's value-for-money row for the year, priority worked out."""
+    """Every active service's value-for-money row for the year, priority worked out
+    (`internal` False: performance from published values only)."""
     today = today or timezone.localdate()
     chosen = list(services if services is not None else Service.objects.filter(is_active=True))
-    performance = performance or service_performance(chosen, year, today)
+    performance = performance or service_performance(chosen, year, today, internal=internal)
     budgets = dict(
         ServiceBudget.objects.filter(service__in=chosen, year=year).values_list(
             "service_id", "net_budget"

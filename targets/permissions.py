@@ -173,8 +173,34 @@ def sees_obligations(user: AnyUser) -> bool:
 
 
 def sees_plans(user: AnyUser) -> bool:
-    """Plans, actions and the golden thread are internal: staff and management, not scrutiny."""
+    """Every plan (drafts too), actions and the golden thread: staff and management."""
     return sees_internal_values(user)
+
+
+def is_councillor(user: AnyUser) -> bool:
+    """An elected member with no staff role: scrutiny panel members and all members."""
+    return corporate_role(user) in {CorporateRole.SCRUTINY, CorporateRole.MEMBER}
+
+
+def reads_signed_off_plans(user: AnyUser) -> bool:
+    """Plans once signed off, with their objectives and actions: staff and management, and
+    councillors (scrutiny and all members), who scrutinise improvement actions as well as the
+    figures (never a draft)."""
+    return sees_plans(user) or is_councillor(user)
+
+
+def can_read_plan(user: AnyUser, plan: ServicePlan) -> bool:
+    """This plan: every one for staff; a signed-off one for councillors."""
+    return sees_plans(user) or (is_councillor(user) and plan.is_signed_off)
+
+
+def can_read_action(user: AnyUser, action: Action) -> bool:
+    """An action's page: staff and its owner; councillors when it is in a signed-off plan
+    (`action.objective.plan` loaded)."""
+    if sees_plans(user) or (user.is_authenticated and action.owner_id == user.pk):
+        return True
+    objective = action.objective
+    return is_councillor(user) and objective is not None and objective.plan.is_signed_off
 
 
 def can_edit_plan(user: AnyUser, service: Service) -> bool:

@@ -93,6 +93,7 @@ ALSO_SERVICES = ("targets.plans.cycle",)
 # Service functions that only read: their code must hold no write (checked below).
 READS = {
     "benchmarking.services.compliance",
+    "fsr.services.review_delivery",
     "benchmarking.services.positions_for_measure",
     "feedback.services.plan_objectives",
     "feedback.services.satisfaction_of",
@@ -830,6 +831,16 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
         market_test=MarketTest(review=w.review, recommended_on=date(2026, 11, 1)),
         user=_u(w, PAT),
     ),
+    "fsr.services.market_test_decide": lambda w: F.market_test_decide(
+        market_test=w.extra["market_test"],
+        user=w.extra["ceb"],
+        approval=MarketTest.Approval.APPROVED,
+        decided_on=date(2026, 11, 20),
+        minute_reference="CEB 20/11/26 minute 4",
+    ),
+    "fsr.services.review_rules_save": lambda w: F.review_rules_save(
+        kinds=["fsr", "peer_review"], user=_u(w, PAT)
+    ),
     "fsr.services.peer_review_save": lambda w: F.peer_review_save(
         peer_review=_retitled(w.peer, field="scope"), user=_u(w, HANNAH)
     ),
@@ -939,6 +950,23 @@ def _budgeted(w: World) -> None:
     w.extra["budget"] = ServiceBudget.objects.create(service=w.waste, year=2026, net_budget=D(1))
 
 
+def _unable_review(w: World) -> Review:
+    """The review's plan agreed, and a milestone of it missed: unable to deliver."""
+    review = w.review
+    review.status = Review.Status.AGREED
+    review.ended_on = date(2026, 8, 31)
+    review.save()
+    Milestone.objects.create(review=review, title="New rota", due=date(2026, 10, 1))
+    return review
+
+
+def _recommended(w: World) -> None:
+    w.extra["market_test"] = MarketTest.objects.create(
+        review=_unable_review(w), recommended_on=date(2026, 11, 1)
+    )
+    w.extra["ceb"] = UserFactory(username="helen", corporate_role=CorporateRole.CEB)
+
+
 def _linked(w: World) -> None:
     w.extra["link"] = ServiceCostMetric.objects.create(service=w.waste, metric=w.metric)
 
@@ -1007,6 +1035,8 @@ PREPARE: dict[str, Callable[[World], Any]] = {
     "fsr.governance.services.programme_save": _risked,
     "fsr.governance.services.programme_progress": _risked,
     "fsr.governance.services.programme_milestones_save": _risked,
+    "fsr.services.market_test_save": _unable_review,
+    "fsr.services.market_test_decide": _recommended,
     "oim.services.assessment_delete": _assessed,
     "oim.services.budget_delete": _budgeted,
     "oim.services.cost_metric_delete": _linked,

@@ -94,6 +94,7 @@ class ChangeRecord(models.Model):
         PROGRAMME = "programme", "corporate programme"
         PROJECT = "project", "programme's project"
         PROGRAMME_MILESTONE = "programmemilestone", "programme milestone"
+        REVIEW_RULE_SETTINGS = "reviewrulesettings", "review rules"
         # reporting
         REPORT_SCHEDULE = "reportschedule", "report schedule"
 

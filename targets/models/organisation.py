@@ -12,6 +12,7 @@ class CorporateRole(models.TextChoices):
     CMT = "cmt", "Corporate management team"
     CEB = "ceb", "Executive board"
     SCRUTINY = "scrutiny", "Scrutiny panel"
+    MEMBER = "member", "Elected member (councillor)"
 
 
 class User(AbstractUser):

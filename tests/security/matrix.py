@@ -10,7 +10,11 @@ mutating endpoints the writes: the outcome per persona, and who is allowed to ch
 
 Personas: anonymous (the public, signed out), noroles (signed in, no role: the public signed in),
 alice (waste officer: the owning service), bob (housing officer: another service), hannah (head
-of waste), dora (waste data-quality champion), sam (scrutiny), carol (CMT), pat (performance).
+of waste), dora (waste data-quality champion), sam (scrutiny), member (an elected member: all
+councillors), carol (CMT), pat (performance).
+
+A councillor reads what scrutiny reads (issue 17): `expect()` gives member sam's outcome
+wherever sam's is named and member's is not; a row names member where they differ.
 
 To add a row for a new page: `Row("route as enumerated", "/concrete/url/", get=SIGNED_IN)`,
 choosing or writing an `expect(...)`. For a model registered in the admin: one line in
@@ -48,13 +52,15 @@ Outcome = int | str
 
 
 def expect(default: Outcome, **persona: Outcome) -> dict[str, Outcome]:
-    """Every persona gets `default` except those named."""
+    """Every persona gets `default` except those named; member, unless named, gets sam's."""
     unknown = set(persona) - set(PERSONAS)
     assert not unknown, f"unknown personas {unknown}"
+    if "sam" in persona and "member" not in persona:
+        persona = {**persona, "member": persona["sam"]}
     return {p: persona.get(p, default) for p in PERSONAS}
 
 
-PUBLISHED_ONLY = ("anonymous", "noroles", "sam")  # who sees published values only
+PUBLISHED_ONLY = ("anonymous", "noroles", "sam", "member")  # who sees published values only
 EDITORS = frozenset({"alice", "hannah", "pat"})  # may enter waste values
 APPROVERS = frozenset({"hannah", "pat"})  # may approve waste values (never their own)
 TEAM = frozenset({"pat"})
