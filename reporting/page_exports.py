@@ -7,34 +7,15 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from targets.exports import Column
-from targets.models import Measure
-from targets.rules import Direction, RagResult, round_to
+from targets.exports import Column, figure_cell, rag_cell, target_cell, travel_cell
 from targets.scorecard import MeasureStatus
-from targets.templatetags.goldthread import target_text
-
-
-def _number(measure: Measure, value: Decimal | None) -> Decimal | None:
-    return None if value is None else round_to(value, measure.decimals)
-
-
-def _rag(result: RagResult | None) -> str:
-    return result.label if result is not None else ""
-
-
-def _travel(direction: Direction | None) -> str:
-    return direction.label if direction is not None else "Not known"
-
-
-def _target(measure: Measure, spec: object) -> str:
-    return target_text(measure, spec) if spec is not None else ""
 
 
 def _forecast(status: MeasureStatus) -> Decimal | None:
     """The year-end forecast, as the page shows it: only when it is rated."""
     if status.forecast_rag is None or status.value is None:
         return None
-    return _number(status.measure, status.value.forecast)
+    return figure_cell(status.measure, status.value.forecast)
 
 
 # Rows are (section heading, status): the heading the page shows the row under.
@@ -51,19 +32,19 @@ SCORECARD_COLUMNS = [
     Column("Measure", lambda r: _s(r).measure.title),
     Column("Service", lambda r: _s(r).measure.service.name),
     Column("Period", lambda r: _s(r).period.label),
-    Column("Actual", lambda r: _number(_s(r).measure, _s(r).actual)),
+    Column("Actual", lambda r: figure_cell(_s(r).measure, _s(r).actual)),
     Column("Unit", lambda r: _s(r).measure.get_unit_display()),
     Column("Not yet approved", lambda r: "yes" if _s(r).not_yet_approved else ""),
-    Column("Target", lambda r: _target(_s(r).measure, _s(r).target)),
-    Column("Status", lambda r: _rag(_s(r).rag)),
+    Column("Target", lambda r: target_cell(_s(r).measure, _s(r).target)),
+    Column("Status", lambda r: rag_cell(_s(r).rag)),
     Column("Late", lambda r: "yes" if _s(r).late else ""),
-    Column("Since last period", lambda r: _travel(_s(r).dot_short)),
-    Column("Since last year", lambda r: _travel(_s(r).dot_long)),
-    Column("Year to date", lambda r: _number(_s(r).measure, _s(r).ytd_actual)),
-    Column("Year to date target", lambda r: _target(_s(r).measure, _s(r).ytd_target)),
-    Column("Year to date status", lambda r: _rag(_s(r).ytd_rag) if _s(r).ytd_actual else ""),
+    Column("Since last period", lambda r: travel_cell(_s(r).dot_short)),
+    Column("Since last year", lambda r: travel_cell(_s(r).dot_long)),
+    Column("Year to date", lambda r: figure_cell(_s(r).measure, _s(r).ytd_actual)),
+    Column("Year to date target", lambda r: target_cell(_s(r).measure, _s(r).ytd_target)),
+    Column("Year to date status", lambda r: rag_cell(_s(r).ytd_rag) if _s(r).ytd_actual else ""),
     Column("Forecast year end", lambda r: _forecast(_s(r))),
-    Column("Forecast status", lambda r: _rag(_s(r).forecast_rag)),
+    Column("Forecast status", lambda r: rag_cell(_s(r).forecast_rag)),
     Column("Owner", lambda r: str(_s(r).measure.updater or "")),
 ]
 

@@ -14,8 +14,60 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from targets import approvals, permissions, services
+from targets.exports import (
+    Column,
+    export_response,
+    figure_cell,
+    rag_cell,
+    target_cell,
+    travel_cell,
+)
 from targets.filters import ApprovalFilter
 from targets.models import User, Value
+
+
+def _earlier(index: int) -> Column:
+    """The `index`-th of the three periods before (0: the oldest), as period and figure."""
+
+    def cell(row: approvals.QueueRow) -> str:
+        if index >= len(row.earlier):
+            return ""
+        period, figure = row.earlier[index]
+        return f"{period.label}: {row.value.measure.format(figure)}"
+
+    return Column(f"Earlier period {index + 1}", cell)
+
+
+# The queue as the page shows it, one row per value, in its order.
+EXPORT_COLUMNS = [
+    Column("Code", lambda r: r.value.measure.code),
+    Column("Measure", lambda r: r.value.measure.title),
+    Column("Service", lambda r: r.value.measure.service.name),
+    Column("Period", lambda r: r.status.period.label),
+    Column("Value", lambda r: figure_cell(r.value.measure, r.value.actual)),
+    Column("Target", lambda r: target_cell(r.value.measure, r.status.target)),
+    Column("Status", lambda r: rag_cell(r.rag)),
+    Column("Since last period", lambda r: travel_cell(r.status.dot_short)),
+    Column("Since last year", lambda r: travel_cell(r.status.dot_long)),
+    _earlier(0),
+    _earlier(1),
+    _earlier(2),
+    Column(
+        "Same period last year",
+        lambda r: f"{r.last_year[0].label}: {r.value.measure.format(r.last_year[1])}",
+    ),
+    Column("Commentary", lambda r: r.value.commentary),
+    Column("Corrective action", lambda r: r.value.corrective_action),
+    Column("Data quality", lambda r: r.value.get_dq_flag_display()),
+    Column(
+        "Submitted by",
+        lambda r: str(r.value.submitted_by or r.value.entered_by or ""),
+    ),
+    Column(
+        "Submitted on",
+        lambda r: timezone.localtime(r.value.submitted_at).date() if r.value.submitted_at else None,
+    ),
+]
 
 
 def _user(request: HttpRequest) -> User:
@@ -36,6 +88,9 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     filters = ApprovalFilter(request.GET or None, queryset=Value.objects.none())
     cleaned = filters.form.cleaned_data if filters.is_valid() else {}
     rows = approvals.queue(user, today=timezone.localdate(), filters=cleaned)
+    exported = export_response(request, rows, EXPORT_COLUMNS, "values-to-approve")
+    if exported is not None:
+        return exported
     greens = [row for row in rows if row.is_green]
     select = request.GET.get("select", "")
     return render(

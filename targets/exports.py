@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -27,6 +27,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from targets.params import BadParameter
+from targets.rules import Direction, RagResult, round_to
+
+if TYPE_CHECKING:
+    from targets.models import Measure
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A plain number as text: a sign, digits, an optional fraction (no exponent, no thousands).
@@ -145,3 +149,25 @@ def export_query(request: HttpRequest, kind: str) -> str:
     query = request.GET.copy()
     query[EXPORT_PARAM] = kind
     return f"{request.path}?{query.urlencode()}"
+
+
+# Cells of figures as the pages show them: numbers at the measure's decimals, statuses and
+# directions in words (every export of measures' rows reads them from here).
+
+
+def figure_cell(measure: Measure, value: Decimal | None) -> Decimal | None:
+    return None if value is None else round_to(value, measure.decimals)
+
+
+def rag_cell(result: RagResult | None) -> str:
+    return result.label if result is not None else ""
+
+
+def travel_cell(direction: Direction | None) -> str:
+    return direction.label if direction is not None else "Not known"
+
+
+def target_cell(measure: Measure, spec: object) -> str:
+    from targets.templatetags.goldthread import target_text
+
+    return target_text(measure, spec) if spec is not None else ""

@@ -3,6 +3,8 @@ returning in place, its API, and My work naming who did what."""
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -11,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from targets import approvals, services
 from targets.models import ChangeRecord, Measure, Service, User, Value, ValueStatus
@@ -204,6 +207,31 @@ def test_the_page_shows_target_rag_and_who_submitted(
     assert f"Submitted by {alice}" in text
     assert "Corrective action: Extra crews" in rows["WST-C"].get_text(" ", strip=True)
     assert page.title is not None and page.title.get_text().startswith("Approvals")
+
+
+def test_the_queue_exports_the_rows_shown_with_their_filters(
+    queue: dict[str, Value], hannah: User, alice: User
+) -> None:
+    page_codes = [
+        tr.find("th").find("a").get_text()
+        for tr in _page(hannah).select("table.approvals tbody tr")
+    ]
+    response = client_for(hannah).get("/approvals/?export=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, rows = lines[0], lines[1:]
+    assert [r[0] for r in rows] == page_codes  # the page's rows, in its order
+    wst_a = dict(zip(header, rows[page_codes.index("WST-A")], strict=True))
+    assert wst_a["Value"] == "55.6" and wst_a["Target"] == "50.0%"
+    assert wst_a["Status"] == "On target" and wst_a["Since last period"] == "Improving"
+    assert wst_a["Earlier period 3"] == "Sep 2026: 43.5%"
+    assert wst_a["Same period last year"] == "Oct 2025: 39.9%"
+    assert wst_a["Submitted by"] == str(alice)
+
+    red = client_for(hannah).get("/approvals/?rag=red&export=xlsx")
+    sheet = load_workbook(io.BytesIO(red.content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["WST-C"]
 
 
 def test_select_all_green_ticks_exactly_the_greens(queue: dict[str, Value], hannah: User) -> None:
