@@ -73,6 +73,17 @@ def export_url(context: template.Context, kind: str) -> str:
 
 
 @register.filter
+def may_read_action(viewer: object, action: object) -> bool:
+    """Whether a link to `action`'s page would open for `viewer` (no link shown that its viewer
+    cannot follow)."""
+    from targets.models import Action
+
+    if not isinstance(action, Action):
+        return False
+    return permissions.can_read_action(viewer, action)  # type: ignore[arg-type]
+
+
+@register.filter
 def may_see_person(viewer: object, person: object) -> bool:
     """Whether a link to `person`'s golden thread page would open for `viewer` (no link shown
     that its viewer cannot follow)."""
