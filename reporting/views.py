@@ -54,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The corporate dashboard: the first screen after signing in."""
     # The first visit shows the corporate plan; "All" kinds is kind= (present, empty).
     filters, ctx = _filtered(request, fixed={}, defaults={"kind": Measure.Kind.CORPORATE})
-    return _render(request, filters, ctx, "reporting/dashboard.html", {})
+    return _render(request, filters, ctx, "reporting/dashboard.html", {}, what_changed=True)
 
 
 def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
@@ -86,16 +86,20 @@ def _render(
     template: str,
     extra: dict[str, Any],
     sections: Callable[[Scorecard], list[Section]] | None = None,
+    what_changed: bool = False,
 ) -> HttpResponse:
     if filters.form.errors:
         return render(request, template, {"filters": filters, **ctx, **extra}, status=400)
+    rag = filters.form.cleaned_data.get("rag") or None
     card = cached_scorecard(
         filters.qs,
         month=ctx["month"],
-        rag=filters.form.cleaned_data.get("rag") or None,
+        rag=rag,
         internal=ctx["internal"],
         today=ctx["today"],
         key=request.GET.urlencode() + "|" + request.path,
+        # Over every row: not drafted for a status filter, whose rows are a different set.
+        what_changed=what_changed and rag is None,
     )
     if sections is not None:
         extra = {**extra, "sections": sections(card)}
