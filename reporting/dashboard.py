@@ -122,7 +122,8 @@ def scorecard(
     with `flags`, the failed data-quality audits of the rows (the pages show them), and each
     row's last `history` actuals (the sparklines). With `what_changed` (and the trend, whose
     measures span the month before), "what changed" against the month before, from the same
-    load, and the service reviews overrunning (one query)."""
+    load (no query more: the dashboard keeps to issue 18's twelve; the packs also name the
+    service reviews overrunning)."""
     window = periods.last_n(month, TREND_MONTHS) if trend else [month]
     candidates = list(
         measures.active_during(window[0].year, month.year)
@@ -153,7 +154,7 @@ def scorecard(
         narrative = whatchanged.of_rows(
             whatchanged.from_statuses(month.label, statuses),
             whatchanged.from_statuses(before.label, earlier),
-            overrunning=whatchanged.overrunning_reviews(today),
+            overrunning=(),
         )
     return Scorecard(
         month=month,
@@ -210,7 +211,8 @@ def cached_scorecard(
 ) -> Scorecard:
     """`scorecard()`, kept until the data changes: the same figures for everyone who sees alike."""
     digest = hashlib.blake2b(
-        f"{key}|{month.code}|{rag}|{internal}|{today}|{what_changed}|{data_version()}".encode(), digest_size=16
+        f"{key}|{month.code}|{rag}|{internal}|{today}|{what_changed}|{data_version()}".encode(),
+        digest_size=16,
     ).hexdigest()
     cache_key = f"goldthread.scorecard.{digest}"
     card: Scorecard | None = cache.get(cache_key)
