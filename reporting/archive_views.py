@@ -93,7 +93,7 @@ class GenerateForm(forms.Form):
 
 class NarrativeForm(forms.Form):
     text = forms.CharField(
-        label="What changed",
+        label="Summary of what changed",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="One sentence a line. Write a measure's code in square brackets, e.g. "
