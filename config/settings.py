@@ -205,6 +205,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(  # type: igno
         "FactorSourceEnum": "oim.models.scorecard.Factor.Source",
         "SavingsSourceEnum": "fsr.models.SavingsLine.Source",
         "MetricSourceEnum": "benchmarking.models.Metric.Source",
+        "RunStatusEnum": "reporting.models.RunStatus",
     }
 )
 

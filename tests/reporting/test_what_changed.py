@@ -274,3 +274,30 @@ def test_the_dashboard_says_what_changed_since_the_month_before(
     # A status filter shows other rows: no narrative is drafted for them.
     soup = _soup(client_for(carol).get(reverse("home"), {"period": "2026-10", "rag": "red"}))
     assert soup.select_one("section.what-changed") is None
+
+
+def test_the_runs_api_carries_the_narrative_for_those_who_may_see_the_run(
+    council: dict[str, Measure], pat: User, alice: User
+) -> None:
+    run = _draft_run(council)
+    services.run_narrative_edit(run_id=run.pk, user=pat, text="Recycling fell: see [CP01].")
+    body = client_for(pat).get(f"/api/v1/reports/runs/{run.pk}/").json()
+    assert body["schedule"] == "ceb-quarterly" and body["pack_status"] == "draft"
+    found = body["narrative"]
+    assert found["edited"] is True and found["edited_by"] == str(pat)
+    assert found["compared_with"] == {"label": "Q1 2026/27", "source": "figures"}
+    assert found["sentences"] == [
+        {
+            "text": "Recycling fell: see Measure CP01 (CP01).",
+            "parts": [
+                {"text": "Recycling fell: see "},
+                {"code": "CP01", "title": "Measure CP01"},
+                {"text": "."},
+            ],
+        }
+    ]
+    listed = client_for(pat).get("/api/v1/reports/runs/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [r["id"] for r in rows] == [run.pk] and "narrative" not in rows[0]
+    # An officer may not download the executive board's pack: it does not exist for her.
+    assert client_for(alice).get(f"/api/v1/reports/runs/{run.pk}/").status_code == 404
