@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from reporting.api import ObligationsView, ScorecardView
+from reporting.api import ObligationsView, ReportRunViewSet, ScorecardView
 from targets.api.approvals import ApprovalQueueView, ApproveSelectedView
 from targets.api.urls import router as targets_router
 
 router = DefaultRouter()
 router.registry.extend(targets_router.registry)
+router.register("reports/runs", ReportRunViewSet, basename="report-run")
 
 urlpatterns = [
     path("scorecard/", ScorecardView.as_view(), name="api_scorecard"),

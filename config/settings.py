@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined
         "RiskKindEnum": "fsr.governance.models.Risk.Kind",
         "ProgrammeStageEnum": "fsr.governance.models.Stage",
         "ProgrammeRagEnum": "fsr.governance.models.RagStatus",
+        "RunStatusEnum": "reporting.models.RunStatus",
     }
 )
 

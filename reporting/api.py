@@ -1,21 +1,24 @@
-"""/api/v1/scorecard/: the dashboard's figures as JSON."""
+"""/api/v1/scorecard/: the dashboard's figures as JSON; /api/v1/reports/runs/: report runs, each
+with its "what changed" narrative."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reporting import obligations
+from reporting import obligations, whatchanged
 from reporting.dashboard import default_month, latest_month, scorecard
 from reporting.filters import ScorecardFilter
+from reporting.models import ReportRun
 from targets import params, permissions
 from targets.models import Measure, Service
 from targets.rules import RagResult, TargetSpec
@@ -208,3 +211,85 @@ class ObligationsView(APIView):
             services = [found]
         grid = obligations.grid(year, timezone.localdate(), services=services)
         return Response(ObligationsSerializer(grid).data)
+
+
+class NarrativePartSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(required=False, help_text="Words, for a part that is text.")
+    code = serializers.CharField(required=False, help_text="A measure's code, for a measure.")
+    title = serializers.CharField(required=False, help_text="That measure's title.")
+
+
+class NarrativeSentenceSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(
+        help_text='The sentence in plain text, measures as "Title (CODE)".'
+    )
+    parts = NarrativePartSerializer(many=True)
+
+
+class ComparedWithSerializer(serializers.Serializer[Any]):
+    # DRF takes declared fields out of the class, so these do not shadow Field.label/.source.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The period compared with, e.g. Q1 2026/27."
+    )
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=["pack", "figures"],
+        help_text="pack: the previous period's pack as printed; figures: the previous period's "
+        "figures when this pack was made (there was no earlier pack).",
+    )
+
+
+class NarrativeSerializer(serializers.Serializer[Any]):
+    """ "What changed": drafted from the figures, or as the performance team edited it."""
+
+    sentences = NarrativeSentenceSerializer(many=True)
+    compared_with = ComparedWithSerializer(allow_null=True)
+    edited = serializers.BooleanField(help_text="True once the performance team rewrote it.")
+    edited_by = serializers.CharField(allow_null=True)
+    edited_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReportRunSerializer(serializers.ModelSerializer[ReportRun]):
+    schedule: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = ReportRun
+        fields = [
+            "id",
+            "schedule",
+            "period",
+            "version",
+            "status",
+            "pack_status",
+            "internal",
+            "summary_text",
+            "pages",
+            "finished_at",
+        ]
+
+
+class ReportRunDetailSerializer(ReportRunSerializer):
+    narrative = serializers.SerializerMethodField()
+
+    class Meta(ReportRunSerializer.Meta):
+        fields = [*ReportRunSerializer.Meta.fields, "narrative"]
+
+    @extend_schema_field(NarrativeSerializer(allow_null=True))
+    def get_narrative(self, run: ReportRun) -> dict[str, Any] | None:
+        found = whatchanged.of_snapshot(run.snapshot) if run.is_done else None
+        return NarrativeSerializer(found.as_dict()).data if found else None
+
+
+class ReportRunViewSet(viewsets.ReadOnlyModelViewSet[ReportRun]):
+    """Report runs the user may download (`ReportRun.objects.visible_to`). One run carries its
+    "what changed" narrative: the performance team's edited text if any, else the draft."""
+
+    def get_queryset(self) -> QuerySet[ReportRun]:
+        runs = ReportRun.objects.visible_to(self.request.user).select_related("schedule")
+        if self.action == "list":
+            runs = runs.defer("snapshot")
+        return runs
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[ReportRun]]:
+        return ReportRunDetailSerializer if self.action == "retrieve" else ReportRunSerializer

@@ -76,6 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             f"corporate-performance-{ctx['month'].code}",
             sectioned((priority_heading(p), rows) for p, rows in card.by_priority),
         ),
+        what_changed=True,
     )
 
 
@@ -139,17 +140,21 @@ def _render(
     extra: dict[str, Any],
     sections: Callable[[Scorecard], list[Section]] | None = None,
     export: Callable[[Scorecard], tuple[str, Iterable[Any]]] | None = None,
+    what_changed: bool = False,
 ) -> HttpResponse:
     asked = export_format(request)  # a bad ?export= is a 400 before any work
     if filters.form.errors:
         return render(request, template, {"filters": filters, **ctx, **extra}, status=400)
+    rag = filters.form.cleaned_data.get("rag") or None
     card = cached_scorecard(
         filters.qs,
         month=ctx["month"],
-        rag=filters.form.cleaned_data.get("rag") or None,
+        rag=rag,
         internal=ctx["internal"],
         today=ctx["today"],
         key=request.GET.urlencode() + "|" + request.path,
+        # Over every row: not drafted for a status filter, whose rows are a different set.
+        what_changed=what_changed and rag is None,
     )
     if asked and export is not None:
         name, rows = export(card)

@@ -917,6 +917,9 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
     "reporting.services.run_report": lambda w: R.run_report(run_id=w.extra["run"].pk),
     "reporting.services.run_dispatch": lambda w: R.run_dispatch(run_id=w.extra["run"].pk),
     "reporting.services.start_due_runs": lambda w: R.start_due_runs(),
+    "reporting.services.run_narrative_edit": lambda w: R.run_narrative_edit(
+        run_id=w.extra["run"].pk, user=_u(w, PAT), text="Steady on every measure."
+    ),
 }
 
 
@@ -933,6 +936,13 @@ def _requested(w: World) -> None:
     schedule = ReportSchedule.objects.order_by("pk").first()
     assert schedule is not None
     w.extra["run"] = ReportRun.objects.create(schedule=schedule, period=MONTH.code, version=1)
+
+
+def _made_draft(w: World) -> None:
+    _requested(w)
+    run = R.run_report(run_id=w.extra["run"].pk)
+    assert run.status == "done", run.error
+    ReportRun.objects.filter(pk=run.pk).update(pack_status="draft")
 
 
 def _assessed(w: World) -> None:
@@ -1043,6 +1053,7 @@ PREPARE: dict[str, Callable[[World], Any]] = {
     "reporting.services.run_claim": _requested,
     "reporting.services.run_report": _requested,
     "reporting.services.run_dispatch": _requested,
+    "reporting.services.run_narrative_edit": _made_draft,
 }
 
 

@@ -277,6 +277,32 @@ def api_read_rows() -> list[Row]:
     return rows
 
 
+def api_report_run_rows() -> list[Row]:
+    """Report runs: each for those who may download its pack, with its narrative; read only."""
+    refused = Write({"title": "x"}, expect(405, anonymous=403), frozenset(), json=True)
+    one = expect(404, anonymous=403, carol=200, pat=200)
+    rows: list[Row] = []
+    for suffix, tail in [("/", "/$"), (".json", "\\.(?P<format>[a-z0-9]+)/?$")]:
+        rows.append(
+            Row(
+                f"api/v1/^reports/runs{tail}",
+                f"/api/v1/reports/runs{suffix}",
+                API,
+                writes=(refused,),
+            )
+        )
+        rows.append(
+            Row(
+                f"api/v1/^reports/runs/(?P<pk>[^/.]+){tail}",
+                f"/api/v1/reports/runs/{{run_cmt}}{suffix}",
+                one,
+                hide={p: DRAFTS for p in PERSONAS},
+                writes=(refused,),
+            )
+        )
+    return rows
+
+
 ROWS: list[Row] = [
     # The corporate dashboard and service scorecards: staff see submitted values, no drafts.
     Row(
@@ -329,6 +355,19 @@ ROWS: list[Row] = [
         "/reports/runs/{run_cmt}/",
         expect(404, anonymous=LOGIN, carol=200, pat=200),
         show={"carol": (SUBMITTED,)},
+    ),
+    # "What changed": the performance team rewrites a draft pack's narrative (issue 19).
+    Row(
+        "reports/runs/<int:pk>/narrative/",
+        "/reports/runs/{run_cmt}/narrative/",
+        POST_ONLY,
+        writes=(
+            Write(
+                {"text": "Figures as printed."},
+                expect(403, anonymous=LOGIN, pat=REDIRECT),
+                TEAM,
+            ),
+        ),
     ),
     Row(
         "reports/runs/<int:pk>/pack.pdf",
@@ -528,6 +567,7 @@ ROWS: list[Row] = [
         "/api/v1/benchmarks/trend/?metric={metric}&area={authority}&group=all",
         API,
     ),
+    *api_report_run_rows(),
     *api_value_rows(),
     *api_read_rows(),
     Row("api/v1/", "/api/v1/", API),
