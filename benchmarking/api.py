@@ -237,6 +237,9 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
     metrics: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True
     )
+    actions: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Improvement actions raised from the findings."
+    )
 
     class Meta:
         model = Exercise
@@ -253,7 +256,10 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
             "good_practice",
             "results_vary",
             "follow_up",
+            "has_potential",
+            "actions",
             "status",
+            "lginform_uploaded_on",
             "updated_at",
         ]
 

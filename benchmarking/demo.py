@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple, TextIO
@@ -39,8 +40,9 @@ from benchmarking.lginform.client import LGInformClient
 from benchmarking.lginform.demo import ENV18_METRIC_TYPE, PublishedFiguresTransport
 from benchmarking.lginform.fetch import lginform_fetch
 from benchmarking.models import Authority, Exercise, Fetch, GoodPractice, Metric
+from benchmarking.services import exercise_action_add
 from targets import periods
-from targets.models import Measure, Service, User
+from targets.models import Action, Measure, Objective, Service, User
 
 # (code, RO line, title)
 COST_PER_HEAD = (
@@ -221,6 +223,12 @@ EXERCISES = (
 # fmt: on
 
 
+def _uploaded(year: int, status: str) -> date | None:
+    if status != Exercise.Status.COMPLETE:
+        return None
+    return min(date(year, 10, 15), timezone.localdate())
+
+
 def _exercises(stdout: TextIO) -> None:
     this_year = periods.financial_year_of(timezone.localdate())
     services = {s.code: s for s in Service.objects.all()}
@@ -242,8 +250,11 @@ def _exercises(stdout: TextIO) -> None:
                 "scope": f"{ex.title}: the figures, how each partner works, and what it costs.",
                 "findings": ex.findings,
                 "results_vary": bool(ex.follow_up),
+                "has_potential": (ex.service, ex.title) in POTENTIAL,
                 "follow_up": ex.follow_up,
                 "lead": heads.get(f"{ex.service}-head"),
+                # A complete exercise's data went to LG Inform once the year's figures were in.
+                "lginform_uploaded_on": _uploaded(this_year - ex.years_back, ex.status),
             },
         )
         if created:
@@ -266,7 +277,52 @@ def _exercises(stdout: TextIO) -> None:
             },
         )
         added += created
+    added += _findings_into_plans(this_year, heads)
     stdout.write(f"  Exercises and good practice: {added} added.\n")
+
+
+# Outside-sector exercises with potential, and the actions their findings raise in the plans:
+# (service, exercise title, action, months until due).
+POTENTIAL = {("customer-services", "Contact centre call handling")}
+FINDING_ACTIONS = (
+    (
+        "customer-services",
+        "Contact centre call handling",
+        "Offer a call-back to callers queueing more than five minutes",
+        4,
+    ),
+    (
+        "housing",
+        "Repairs and empty homes against other stock-holding districts",
+        "Start void repairs while the outgoing tenant serves notice, as the quickest re-letters do",
+        5,
+    ),
+)
+
+
+def _findings_into_plans(this_year: int, heads: dict[str, User]) -> int:
+    """Raise the findings' actions in the services' plans through the exercises' own service
+    (once)."""
+    added = 0
+    for code, title, action_title, months in FINDING_ACTIONS:
+        exercise = Exercise.objects.filter(service__code=code, title=title, year=this_year).first()
+        head = heads.get(f"{code}-head")
+        if exercise is None or head is None or exercise.actions.exists():
+            continue
+        objective = (
+            Objective.objects.filter(plan__service__code=code, plan__year=this_year)
+            .order_by("order", "pk")
+            .first()
+        )
+        today = timezone.localdate()
+        due = (today.replace(day=1) + timedelta(days=31 * months)).replace(day=28)
+        exercise_action_add(
+            exercise=exercise,
+            action=Action(title=action_title, objective=objective, owner=head, due=due),
+            user=head,
+        )
+        added += 1
+    return added
 
 
 GOOD_PRACTICE = (

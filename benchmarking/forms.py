@@ -113,9 +113,14 @@ class ExerciseForm(forms.ModelForm):
             "good_practice",
             "results_vary",
             "follow_up",
+            "has_potential",
             "status",
+            "lginform_uploaded_on",
         ]
-        widgets = {"metrics": forms.CheckboxSelectMultiple}
+        widgets = {
+            "metrics": forms.CheckboxSelectMultiple,
+            "lginform_uploaded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,16 +4,18 @@ trail), the compliance view, and the council's positions for a measure page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from benchmarking.models import Exercise, GoodPractice, Metric
 from benchmarking.overview import CouncilSummary, council_summaries
 from benchmarking.permissions import can_manage_exercises
 from targets import audit
-from targets.models import ChangeRecord, Measure, Service, User
+from targets.models import Action, ChangeRecord, Measure, Service, User
+from targets.plans import actions
 
 ACTIVE = ~Q(exercises__status=Exercise.Status.CANCELLED)
 
@@ -51,6 +53,24 @@ def exercise_save(*, exercise: Exercise, metric_ids: list[int] | None, user: Use
     return exercise
 
 
+def exercise_action_add(
+    *, exercise: Exercise, action: Action, user: User, source: str = ChangeRecord.Source.FORM
+) -> Action:
+    """Raise an improvement action of the exercise's service from its findings (source
+    "benchmarking", held by the exercise), in the service's plan when an objective is given,
+    through the one Action service and its rules."""
+    if not can_manage_exercises(user, exercise.service):
+        raise PermissionDenied(f"You cannot raise actions for {exercise.service}.")
+    if exercise.status == Exercise.Status.CANCELLED:
+        raise actions.PlanError("The exercise was cancelled: its findings raise no actions.")
+    action.service_id = exercise.service_id
+    action.source = Action.Source.BENCHMARKING
+    action.full_clean()
+    return actions.action_create(
+        action=action, user=user, link=actions.Link(exercise, "actions"), source=source
+    )
+
+
 def good_practice_save(*, entry: GoodPractice, user: User) -> GoodPractice:
     if not can_manage_exercises(user, entry.service):
         raise PermissionDenied(f"You cannot add good practice for {entry.service}.")
@@ -64,6 +84,9 @@ class ComplianceRow:
     within_done: int  # in progress or complete
     within_planned: int
     outside: int
+    shared: int = 0  # exercises of the year whose data was uploaded to LG Inform
+    last_shared: date | None = None
+    with_potential: int = 0
 
     @property
     def status(self) -> str:
@@ -79,22 +102,46 @@ class ComplianceRow:
             "missing": "No within-sector exercise",
         }[self.status]
 
+    @property
+    def has_shared(self) -> bool:
+        """The service shared its benchmark data (an LG Inform upload) in the year."""
+        return self.shared > 0
+
 
 def compliance(year: int) -> list[ComplianceRow]:
     """Every active service's benchmarking in financial year `year`, in one query: the
-    framework asks for at least one within-sector exercise a year (and outside where it can)."""
+    framework asks for at least one within-sector exercise a year (and outside where it can),
+    and that each service shares its benchmark data: an exercise of the year (not cancelled)
+    with the date its data was uploaded to LG Inform."""
     in_year = Q(exercises__year=year)
     within = in_year & Q(exercises__sector=Exercise.Sector.WITHIN)
     done = Q(exercises__status__in=[Exercise.Status.IN_PROGRESS, Exercise.Status.COMPLETE])
+    uploaded = Q(exercises__lginform_uploaded_on__isnull=False)
     services = Service.objects.filter(is_active=True).annotate(
         within_done=Count("exercises", filter=within & done),
         within_planned=Count("exercises", filter=within & Q(exercises__status="planned")),
         outside=Count(
             "exercises", filter=in_year & Q(exercises__sector=Exercise.Sector.OUTSIDE) & ACTIVE
         ),
+        shared=Count("exercises", filter=in_year & uploaded & ACTIVE),
+        last_shared=Max("exercises__lginform_uploaded_on", filter=in_year & uploaded & ACTIVE),
+        with_potential=Count(
+            "exercises",
+            filter=in_year
+            & Q(exercises__sector=Exercise.Sector.OUTSIDE, exercises__has_potential=True)
+            & ACTIVE,
+        ),
     )
     rows = [
-        ComplianceRow(s, s.within_done, s.within_planned, s.outside)  # type: ignore[attr-defined]
+        ComplianceRow(
+            s,
+            s.within_done,  # type: ignore[attr-defined]
+            s.within_planned,  # type: ignore[attr-defined]
+            s.outside,  # type: ignore[attr-defined]
+            s.shared,  # type: ignore[attr-defined]
+            s.last_shared,  # type: ignore[attr-defined]
+            s.with_potential,  # type: ignore[attr-defined]
+        )
         for s in services.order_by("name")
     ]
     order = {"missing": 0, "planned": 1, "met": 2}

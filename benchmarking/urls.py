@@ -18,6 +18,11 @@ urlpatterns = [
     path("exercises/new/", exercise_views.exercise_edit, name="benchmark_exercise_new"),
     path("exercises/<int:pk>/", exercise_views.exercise_detail, name="benchmark_exercise"),
     path("exercises/<int:pk>/edit/", exercise_views.exercise_edit, name="benchmark_exercise_edit"),
+    path(
+        "exercises/<int:pk>/actions/new/",
+        exercise_views.exercise_action_new,
+        name="benchmark_exercise_action_new",
+    ),
     path("compliance/", exercise_views.compliance, name="benchmark_compliance"),
     path("good-practice/", exercise_views.good_practice_list, name="good_practice"),
     path("good-practice/new/", exercise_views.good_practice_new, name="good_practice_new"),

@@ -31,12 +31,22 @@ from benchmarking.models import (
 )
 from benchmarking.overview import council, council_summaries
 from benchmarking.permissions import can_manage_benchmarks
+from targets.exports import Column, export_response
 from targets.periods import financial_year_of
 
 METRICS_PER_PAGE = 50
 FETCHES_PER_PAGE = 50
 # The overview works out positions for unlinked metrics too, up to this many.
 OVERVIEW_MAX = 30
+
+
+METRIC_COLUMNS = [
+    Column("Code", lambda m: m.code),
+    Column("Title", lambda m: m.title),
+    Column("Source", lambda m: m.get_source_display()),
+    Column("Polarity", lambda m: m.get_polarity_display()),
+    Column("Our measure", lambda m: m.measure.code if m.measure else ""),
+]
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -79,6 +89,10 @@ def metric_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filters.qs.order_by("code"), METRICS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    if not filters.errors:
+        exported = export_response(request, page.object_list, METRIC_COLUMNS, "benchmark-metrics")
+        if exported is not None:
+            return exported
     return render(
         request,
         "benchmarking/metric_list.html",

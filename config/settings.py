@@ -205,6 +205,17 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(  # type: igno
         "FactorSourceEnum": "oim.models.scorecard.Factor.Source",
         "SavingsSourceEnum": "fsr.models.SavingsLine.Source",
         "MetricSourceEnum": "benchmarking.models.Metric.Source",
+        "ControlResultEnum": "targets.models.quality.ControlResult",
+    }
+)
+# The risk register and corporate programmes: the same, for their choice sets.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined]
+    {
+        "RiskStatusEnum": "fsr.governance.models.Risk.Status",
+        "RiskKindEnum": "fsr.governance.models.Risk.Kind",
+        "ProgrammeStageEnum": "fsr.governance.models.Stage",
+        "ProgrammeRagEnum": "fsr.governance.models.RagStatus",
+        "RunStatusEnum": "reporting.models.RunStatus",
     }
 )
 

@@ -23,7 +23,27 @@ from feedback.forms import (
     VisitForm,
 )
 from feedback.models import Arrangement, MysteryShop, PanelSurvey, Round
+from targets.exports import Column, export_response
 from targets.models import Action, User
+
+VISIT_COLUMNS = [
+    Column("Visit", lambda v: v.scenario),
+    Column("Service", lambda v: v.service.name),
+    Column("Date", lambda v: v.visited),
+    Column("Channel", lambda v: v.get_channel_display()),
+    Column("Score (%)", lambda v: v.score),
+    Column("Findings shared with staff", lambda v: v.shared_with_staff),
+    Column("Actions", lambda v: len(v.actions.all())),
+]
+ARRANGEMENT_COLUMNS = [
+    Column("Arrangement", lambda a: a.title),
+    Column("In use", lambda a: "yes" if a.is_active else "no"),
+    Column("Service", lambda a: a.service.name),
+    Column("Kind", lambda a: a.get_kind_display()),
+    Column("How often", lambda a: a.get_frequency_display()),
+    Column("Owner", lambda a: str(a.owner or "")),
+    Column("Rounds", lambda a: a.round_count),
+]
 
 
 def _user(request: HttpRequest) -> User:
@@ -62,6 +82,12 @@ def arrangement_list(request: HttpRequest) -> HttpResponse:
         .order_by("service__name", "title")
     )
     filters = ArrangementFilter(request.GET or None, queryset=queryset)
+    if not filters.errors:
+        exported = export_response(
+            request, filters.qs, ARRANGEMENT_COLUMNS, "feedback-arrangements"
+        )
+        if exported is not None:
+            return exported
     return render(
         request,
         "feedback/arrangement_list.html",
@@ -300,6 +326,10 @@ def panel_result_new(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_list(request: HttpRequest) -> HttpResponse:
     queryset = MysteryShop.objects.select_related("service").prefetch_related("actions")
     filters = VisitFilter(request.GET or None, queryset=queryset)
+    if not filters.errors:
+        exported = export_response(request, filters.qs, VISIT_COLUMNS, "mystery-shopping")
+        if exported is not None:
+            return exported
     return render(
         request,
         "feedback/visit_list.html",

@@ -27,6 +27,7 @@ from feedback.models import (
     Round,
 )
 from targets import params, periods
+from targets.exports import Column, export_response
 from targets.models import Action, Service, User
 
 MONTHS_SHOWN = 24
@@ -34,6 +35,28 @@ YEARS_SHOWN = 3
 COMPLAINTS_PER_PAGE = 100
 # The upload page lists this many problems; the command lists them all.
 SHOWN_ERRORS = 1000
+
+
+def _in_time(c: Complaint) -> str:
+    """The list's "In time" column in words."""
+    if c.kind != "complaint" or not c.due:
+        return ""
+    if c.responded:
+        return "Yes" if c.responded <= c.due else "No, late"
+    return "No, overdue" if c.due < timezone.localdate() else "Not yet due"
+
+
+COMPLAINT_COLUMNS = [
+    Column("Reference", lambda c: c.reference),
+    Column("Kind", lambda c: c.get_kind_display()),
+    Column("Service", lambda c: c.service.name),
+    Column("Received", lambda c: c.received),
+    Column("Stage", lambda c: c.get_stage_display()),
+    Column("Due", lambda c: c.due),
+    Column("Responded", lambda c: c.responded),
+    Column("In time", _in_time),
+    Column("Outcome", lambda c: c.outcome),
+]
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -119,6 +142,12 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     queryset = Complaint.objects.select_related("service").order_by("-received", "reference")
     filters = ComplaintFilter(request.GET or None, queryset=queryset)
     page = Paginator(filters.qs, COMPLAINTS_PER_PAGE).get_page(request.GET.get("page"))
+    if not filters.errors:
+        exported = export_response(
+            request, page.object_list, COMPLAINT_COLUMNS, "complaints-and-compliments"
+        )
+        if exported is not None:
+            return exported
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from fsr.models import MarketIntelligence, MarketTest, Milestone, PeerReview, Review, SavingsLine
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
+
+from fsr.models import (
+    MarketIntelligence,
+    MarketTest,
+    Milestone,
+    PeerReview,
+    Review,
+    ReviewRuleSettings,
+    SavingsLine,
+)
+from fsr.services import review_delivery
 from targets.admin import AuditedAdmin, PerformanceTeamMixin
 
 
@@ -22,6 +36,7 @@ class ReviewAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     date_hierarchy = "start"
     raw_id_fields = ("sponsor", "project_manager")
     filter_horizontal = ("actions",)
+    autocomplete_fields = ("comparators",)
     readonly_fields = (
         "baseline_cost",
         "baseline_cost_year",
@@ -39,10 +54,43 @@ class ReviewAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     inlines = [MilestoneInline]
 
 
+class MarketTestAdminForm(forms.ModelForm):
+    """The same rule as the pages and the API: a market test only for a review unable to
+    deliver its agreed plan."""
+
+    class Meta:
+        model = MarketTest
+        fields = ["review", "recommended_on", "in_house_bid", "external_bids", "notes"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        review = cleaned.get("review")
+        if self.instance.pk is None and review is not None:
+            refusal = review_delivery(review, timezone.localdate()).market_test_refusal
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return cleaned
+
+
 @admin.register(MarketTest)
 class MarketTestAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
-    list_display = ("review", "recommended_on", "in_house_bid", "decision", "decision_on")
-    list_filter = ("decision",)
+    form = MarketTestAdminForm
+    list_display = ("review", "recommended_on", "in_house_bid", "approval", "decision_on")
+    list_filter = ("approval", "decision")
+    # CEB's decision is recorded by a CEB member on the review's page, never here.
+    readonly_fields = MarketTest.DECISION_FIELDS
+
+
+@admin.register(ReviewRuleSettings)
+class ReviewRuleSettingsAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
+    list_display = ("__str__", "four_year_kinds", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not ReviewRuleSettings.objects.exists()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.pk = 1  # one row: the council's
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(PeerReview)
@@ -65,3 +113,7 @@ class SavingsLineAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("title", "year", "service", "source", "target", "delivered")
     list_filter = ("year", "source", "service")
     search_fields = ("title", "idea_reference")
+
+
+# The risk register and corporate programmes' admin.
+from fsr.governance import admin as governance_admin  # noqa: E402, F401

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from benchmarking.models import Authority
 from fsr import permissions, programme, rules, services
 from fsr.filters import (
     IntelligenceFilter,
@@ -26,7 +27,15 @@ from fsr.filters import (
     ReviewFilter,
     SavingsLineFilter,
 )
-from fsr.models import MarketIntelligence, MarketTest, Milestone, PeerReview, Review, SavingsLine
+from fsr.models import (
+    MarketIntelligence,
+    MarketTest,
+    Milestone,
+    PeerReview,
+    Review,
+    ReviewRuleSettings,
+    SavingsLine,
+)
 from targets.models import Action, ChangeRecord, Service, User
 from targets.plans.actions import PlanError
 
@@ -130,6 +139,38 @@ class ReviewSerializer(serializers.ModelSerializer[Review]):
     market_test: serializers.PrimaryKeyRelatedField[MarketTest] = (
         serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     )
+    comparators: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text="ONS codes of the authorities."
+    )
+    overrunning = serializers.SerializerMethodField(
+        help_text="Still open (planned or in progress) after start + nine months."
+    )
+    overran = serializers.SerializerMethodField(help_text="Ended after start + nine months.")
+    unable_to_deliver = serializers.SerializerMethodField(
+        help_text="The agreed plan has missed a milestone's or an action's due date: only such "
+        "a review may be market tested."
+    )
+    agreement_missing = serializers.SerializerMethodField(
+        help_text="What must be recorded before the improvement plan can be agreed."
+    )
+
+    def get_overrunning(self, review: Review) -> bool:
+        return review.overrun(timezone.localdate()).overrunning
+
+    def get_overran(self, review: Review) -> bool:
+        return review.overrun(timezone.localdate()).overran
+
+    def get_unable_to_deliver(self, review: Review) -> bool:
+        return review.delivery(timezone.localdate()).unable_to_deliver
+
+    def get_agreement_missing(self, review: Review) -> list[str]:
+        return rules.agreement_missing(
+            comparators=len(review.comparators.all()),
+            other_comparators=review.other_comparators,
+            challenge_evidence=review.challenge_evidence,
+            staff_involvement=review.staff_involvement,
+            future_specification=review.future_specification,
+        )
 
     class Meta:
         model = Review
@@ -156,7 +197,16 @@ class ReviewSerializer(serializers.ModelSerializer[Review]):
             "milestones",
             "actions",
             "missed_dates",
+            "unable_to_deliver",
+            "overrunning",
+            "overran",
             "market_test",
+            "comparators",
+            "other_comparators",
+            "challenge_evidence",
+            "staff_involvement",
+            "future_specification",
+            "agreement_missing",
         ]
 
 
@@ -169,6 +219,13 @@ class ReviewWriteSerializer(serializers.ModelSerializer[Review]):
     )
     project_manager: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.filter(is_active=True)
+    )
+    comparators: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        queryset=Authority.objects.all(),
+        required=False,
+        help_text="ONS codes of the high performers compared with.",
     )
 
     class Meta:
@@ -202,6 +259,8 @@ def _refusals(call: Any) -> Any:
         raise exceptions.ValidationError({"to": [str(exc)]}) from exc
     except PlanError as exc:
         raise exceptions.ValidationError({exc.field or "non_field_errors": [str(exc)]}) from exc
+    except services.MarketTestRefused as exc:
+        raise exceptions.ValidationError({"non_field_errors": [str(exc)]}) from exc
 
 
 class ReviewViewSet(
@@ -227,6 +286,7 @@ class ReviewViewSet(
             .prefetch_related(
                 Prefetch("milestones", queryset=Milestone.objects.select_related("owner")),
                 Prefetch("actions", queryset=Action.objects.select_related("owner")),
+                "comparators",
             )
             .annotate(missed_dates=Exists(missed))
         )
@@ -247,10 +307,15 @@ class ReviewViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         writer = ReviewWriteSerializer(data=request.data)
         writer.is_valid(raise_exception=True)
-        review = Review(**writer.validated_data)
+        data = dict(writer.validated_data)
+        comparators = data.pop("comparators", None)
+        review = Review(**data)
         saved = _refusals(
             lambda: services.review_save(
-                review=review, user=self._user(), source=ChangeRecord.Source.API
+                review=review,
+                comparators=comparators,
+                user=self._user(),
+                source=ChangeRecord.Source.API,
             )
         )
         response = self._read(saved)
@@ -264,11 +329,16 @@ class ReviewViewSet(
             review, data=request.data, partial=kwargs.get("partial", False)
         )
         writer.is_valid(raise_exception=True)
-        for field, value in writer.validated_data.items():
+        data = dict(writer.validated_data)
+        comparators = data.pop("comparators", None)
+        for field, value in data.items():
             setattr(review, field, value)
         _refusals(
             lambda: services.review_save(
-                review=review, user=self._user(), source=ChangeRecord.Source.API
+                review=review,
+                comparators=comparators,
+                user=self._user(),
+                source=ChangeRecord.Source.API,
             )
         )
         return self._read(review)
@@ -327,6 +397,7 @@ class ReviewViewSet(
 
 class MarketTestSerializer(serializers.ModelSerializer[MarketTest]):
     service = serializers.CharField(source="review.service.code", read_only=True)
+    decided_by = username(allow_null=True)
 
     class Meta:
         model = MarketTest
@@ -337,20 +408,96 @@ class MarketTestSerializer(serializers.ModelSerializer[MarketTest]):
             "recommended_on",
             "in_house_bid",
             "external_bids",
-            "decision",
+            "approval",
             "decision_on",
+            "minute_reference",
+            "decided_by",
+            "decision",
             "notes",
         ]
 
 
-class MarketTestViewSet(viewsets.ReadOnlyModelViewSet[MarketTest]):
+class MarketTestWriteSerializer(serializers.ModelSerializer[MarketTest]):
+    """The performance team's recommendation: CEB's decision is never written here."""
+
+    review = serializers.PrimaryKeyRelatedField(queryset=Review.objects.all())
+
+    class Meta:
+        model = MarketTest
+        fields = ["review", "recommended_on", "in_house_bid", "external_bids", "notes"]
+
+
+class MarketTestDecisionSerializer(serializers.Serializer[Any]):
+    approval = serializers.ChoiceField(choices=MarketTest.Approval.choices)
+    decided_on = serializers.DateField()
+    minute_reference = serializers.CharField(max_length=100)
+    decision = serializers.ChoiceField(
+        choices=MarketTest.Decision.choices, required=False, allow_blank=True
+    )
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class MarketTestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[MarketTest]):
+    """Market tests of the reviews the user may read. The performance team recommends one,
+    only for a review unable to deliver its agreed plan (anything else is refused with the
+    reason); a CEB member records the board's decision (`decision/`)."""
+
     serializer_class = MarketTestSerializer
     filterset_class = MarketTestFilter
 
     def get_queryset(self) -> QuerySet[MarketTest]:
-        queryset = MarketTest.objects.select_related("review__service")
+        queryset = MarketTest.objects.select_related("review__service", "decided_by")
         ids = permissions.review_service_ids(self.request.user)
         return queryset if ids is None else queryset.filter(review__service_id__in=ids)
+
+    def _user(self) -> User:
+        assert isinstance(self.request.user, User)
+        return self.request.user
+
+    @extend_schema(request=MarketTestWriteSerializer, responses={201: MarketTestSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not permissions.can_prepare_market_test(request.user):
+            raise exceptions.PermissionDenied(
+                "Only the performance team prepares market-test recommendations."
+            )
+        body = MarketTestWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        review = body.validated_data["review"]
+        if not permissions.can_read_reviews_of(request.user, review.service):
+            raise exceptions.ValidationError({"review": ["No such review."]})
+        if MarketTest.objects.filter(review=review).exists():
+            raise exceptions.ValidationError({"review": ["This review already has a market test."]})
+        saved = _refusals(
+            lambda: services.market_test_save(
+                market_test=MarketTest(**body.validated_data),
+                user=self._user(),
+                source=ChangeRecord.Source.API,
+            )
+        )
+        return Response(MarketTestSerializer(self.get_queryset().get(pk=saved.pk)).data, 201)
+
+    @extend_schema(request=MarketTestDecisionSerializer, responses={200: MarketTestSerializer})
+    @action(detail=True, methods=["post"])
+    def decision(self, request: Request, pk: str | None = None) -> Response:
+        """Record CEB's decision (a CEB member only): approved or rejected, the date, the
+        minute reference; for an approved market test, its outcome."""
+        found = self.get_object()
+        body = MarketTestDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        _refusals(
+            lambda: services.market_test_decide(
+                market_test=found,
+                user=self._user(),
+                approval=data["approval"],
+                decided_on=data["decided_on"],
+                minute_reference=data["minute_reference"],
+                decision=data.get("decision", ""),
+                notes=data.get("notes"),
+                source=ChangeRecord.Source.API,
+            )
+        )
+        return Response(MarketTestSerializer(self.get_queryset().get(pk=found.pk)).data)
 
 
 class PeerReviewSerializer(serializers.ModelSerializer[PeerReview]):
@@ -461,9 +608,21 @@ class ProgrammeRowSerializer(serializers.Serializer[programme.ProgrammeRow]):
         source="check.flagged", help_text="Not reviewed in the last four years (or never)."
     )
     current = serializers.SerializerMethodField(help_text="Planned or in-progress reviews.")
+    overrunning = serializers.SerializerMethodField(
+        help_text="Open reviews past start + nine months."
+    )
+    four_year_kinds = serializers.SerializerMethodField(
+        help_text="The kinds of review the four-year rule counted (the council's setting)."
+    )
 
     def get_current(self, row: programme.ProgrammeRow) -> list[int]:
         return [r.pk for r in row.current]
+
+    def get_overrunning(self, row: programme.ProgrammeRow) -> list[int]:
+        return [r.pk for r in row.overrunning]
+
+    def get_four_year_kinds(self, row: programme.ProgrammeRow) -> list[str]:
+        return list(self.context.get("kinds", []))
 
 
 class ProgrammeView(APIView):
@@ -472,7 +631,15 @@ class ProgrammeView(APIView):
 
     @extend_schema(responses=ProgrammeRowSerializer(many=True))
     def get(self, request: Request) -> Response:
+        kinds = ReviewRuleSettings.current().kinds
         rows = programme.programme(
-            today=timezone.localdate(), service_ids=permissions.review_service_ids(request.user)
+            today=timezone.localdate(),
+            service_ids=permissions.review_service_ids(request.user),
+            kinds=kinds,
         )
-        return Response(ProgrammeRowSerializer(rows, many=True).data)  # type: ignore[arg-type]
+        data = ProgrammeRowSerializer(
+            rows,  # type: ignore[arg-type]
+            many=True,
+            context={"kinds": kinds},
+        ).data
+        return Response(data)

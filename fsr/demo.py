@@ -21,10 +21,14 @@ that exists (same service and title) is left as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TextIO
 
+from django.conf import settings
+from django.utils import timezone
+
+from benchmarking.models import Authority
 from fsr import services
 from fsr.models import MarketIntelligence, MarketTest, Milestone, PeerReview, Review, SavingsLine
 from oim.models import ServiceBudget
@@ -264,6 +268,23 @@ REVIEWS: tuple[DemoReview, ...] = (
         steps=_plan(date(2026, 6, 1), date(2027, 2, 26))[:1],
     ),
     DemoReview(
+        "housing",
+        Review.Kind.BUSINESS_PROCESS,
+        "Business process review of responsive repairs",
+        "Ordering, scheduling and inspecting responsive repairs to council homes, from the "
+        "tenant's call to the invoice.",
+        date(2026, 1, 12),
+        date(2026, 10, 9),
+        findings="",
+        steps=(
+            Step(
+                "Map the repairs process with the trades teams", date(2026, 3, 2), date(2026, 3, 4)
+            ),
+            Step("Tenants' workshop on appointments", date(2026, 5, 29), date(2026, 6, 19)),
+            Step("Options report to the housing board", date(2026, 9, 25)),
+        ),
+    ),
+    DemoReview(
         "planning",
         Review.Kind.FSR,
         "Fundamental review of planning services",
@@ -454,7 +475,7 @@ def load(*, stdout: TextIO) -> None:
             found = _review(definition, service, users, team)
             added += 1
         reviews[definition.title] = found
-    _market_tests(reviews, team)
+    _market_tests(reviews, team, users)
     peers = _peer_reviews(reviews, services_by_code, users, team)
     notes = _intelligence(services_by_code, users)
     lines = _savings(services_by_code, reviews, team)
@@ -462,6 +483,10 @@ def load(*, stdout: TextIO) -> None:
         f"  Service reviews: {added} reviews, {budgets} budgets, {peers} peer reviews, "
         f"{notes} intelligence notes and {lines} savings lines added.\n"
     )
+    # The risk register and corporate programmes link savings lines: after them.
+    from fsr.governance import demo as governance_demo
+
+    governance_demo.load(stdout=stdout)
 
 
 def _budgets(services_by_code: dict[str, Service]) -> int:
@@ -494,6 +519,8 @@ def _review(definition: DemoReview, service: Service, users: dict[str, User], te
         user=team,
         source=SYSTEM,
     )
+    if definition.agreed_on:
+        _challenge(review, service, team)
     officer = users[f"{service.code}-officer"]
     milestones = [
         Milestone(title=s.title, due=s.due, done_on=s.done_on, owner=head)
@@ -534,7 +561,37 @@ def _review(definition: DemoReview, service: Service, users: dict[str, User], te
     return review
 
 
-def _market_tests(reviews: dict[str, Review], team: User) -> None:
+def _challenge(review: Review, service: Service, team: User) -> None:
+    """The external challenge, staff involvement and future specification every agreed plan
+    records: compared with three of the council's nearest neighbours where the register has
+    them."""
+    nearest = list(
+        Authority.objects.filter(group_versions__group__authority__code=settings.COUNCIL_AREA_CODE)
+        .distinct()
+        .order_by("name")[:3]
+    )
+    name = service.name.lower()
+    review.other_comparators = (
+        f"APSE performance network: the top-quartile authorities for {name}\n"
+        "A private-sector provider's published service standards"
+    )
+    review.challenge_evidence = (
+        f"Cost per head and performance of {name} set against the nearest neighbours' and the "
+        "APSE network's figures; site visits to the two best performers; the comparison "
+        "workbook is on the review's SharePoint site."
+    )
+    review.staff_involvement = (
+        "Two workshops with every team, a staff survey (68% responded), Unison represented on "
+        "the review board, and front-line staff on each options working group."
+    )
+    review.future_specification = (
+        f"The future {name}: the service standards, opening hours and response times agreed "
+        "with the portfolio holder, delivered within the budget the review's cost aim sets."
+    )
+    services.review_save(review=review, comparators=nearest, user=team, source=SYSTEM)
+
+
+def _market_tests(reviews: dict[str, Review], team: User, users: dict[str, User]) -> None:
     parks = reviews["Fundamental review of parks and open spaces"]
     if not MarketTest.objects.filter(review=parks).exists():
         services.market_test_save(
@@ -544,26 +601,26 @@ def _market_tests(reviews: dict[str, Review], team: User) -> None:
                 in_house_bid=Decimal("2950000"),
                 external_bids="idverde £3.12m a year; Glendale £3.04m a year; a neighbouring "
                 "district's company £3.21m a year.",
-                decision=MarketTest.Decision.RETAIN,
-                decision_on=date(2026, 10, 14),
-                notes="CEB kept grounds maintenance in-house on the in-house bid, with the "
-                "improvement plan's missed actions to be delivered by March 2027.",
+                notes="Recommended after the mobile-working and allotment actions of the "
+                "agreed plan missed their dates.",
             ),
             user=team,
+            today=date(2026, 7, 16),
             source=SYSTEM,
         )
-    finance = reviews["Market test of the payroll and payments service"]
-    if not MarketTest.objects.filter(review=finance).exists():
-        services.market_test_save(
-            market_test=MarketTest(
-                review=finance,
-                recommended_on=date(2022, 4, 4),
-                in_house_bid=Decimal("2480000"),
-                external_bids="Two bids from shared service centres: £2.61m and £2.55m a year.",
-                decision=MarketTest.Decision.RETAIN,
-                decision_on=date(2022, 12, 16),
-            ),
-            user=team,
+    parks_test = MarketTest.objects.get(review=parks)
+    ceb = users.get("ceb")
+    if ceb is not None and not parks_test.approval:
+        services.market_test_decide(
+            market_test=parks_test,
+            user=ceb,
+            approval=MarketTest.Approval.APPROVED,
+            decided_on=date(2026, 10, 14),
+            minute_reference="CEB 14/10/26 minute 62",
+            decision=MarketTest.Decision.RETAIN,
+            notes="CEB kept grounds maintenance in-house on the in-house bid, with the "
+            "improvement plan's missed actions to be delivered by March 2027.",
+            today=date(2026, 10, 14),
             source=SYSTEM,
         )
 
@@ -610,11 +667,62 @@ def _peer_reviews(
     return added
 
 
+# This year's notes, dated so many days before the day the demo is loaded: some services have
+# gathered their market intelligence for the year, the rest have yet to.
+RECENT_INTELLIGENCE = (
+    (
+        "waste",
+        "LetsRecycle market prices",
+        MarketIntelligence.Sector.PRIVATE,
+        "Reprocessors",
+        35,
+        "Mixed paper and card fetched £25 to £40 a tonne at the gate this quarter, down a fifth "
+        "on last year.",
+    ),
+    (
+        "housing",
+        "HouseMark repairs club",
+        MarketIntelligence.Sector.THIRD,
+        "Housing associations",
+        70,
+        "Two local housing associations have let responsive repairs contracts at a schedule "
+        "of rates about 8% below ours.",
+    ),
+    (
+        "revenues",
+        "IRRV conference",
+        MarketIntelligence.Sector.PRIVATE,
+        "Outsourced revenues",
+        110,
+        "A shared-service provider offers council tax billing and recovery at £11 a "
+        "property a year, with collection guarantees.",
+    ),
+    (
+        "leisure",
+        "Sport England facilities data",
+        MarketIntelligence.Sector.THIRD,
+        "Leisure trusts",
+        150,
+        "Trusts running centres nearby price a monthly membership at £32 to £38; ours is £35.",
+    ),
+)
+
+
+_RECENT_KEYS = {(code, source) for code, source, *_ in RECENT_INTELLIGENCE}
+
+
 def _intelligence(services_by_code: dict[str, Service], users: dict[str, User]) -> int:
     added = 0
-    for code, source, sector, competitor, noted_on, summary in INTELLIGENCE:
+    today = timezone.localdate()
+    recent = [
+        (code, source, sector, competitor, today - timedelta(days=back), summary)
+        for code, source, sector, competitor, back, summary in RECENT_INTELLIGENCE
+    ]
+    for code, source, sector, competitor, noted_on, summary in (*INTELLIGENCE, *recent):
         service = services_by_code[code]
-        if MarketIntelligence.objects.filter(service=service, source=source, noted_on=noted_on):
+        # A recent note is dated from the day of loading: loaded again, it is the same note.
+        same = {"noted_on": noted_on} if (code, source) not in _RECENT_KEYS else {}
+        if MarketIntelligence.objects.filter(service=service, source=source, **same).exists():
             continue
         services.intelligence_save(
             note=MarketIntelligence(

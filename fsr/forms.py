@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from benchmarking.models import Authority, ComparatorGroup
 from fsr import permissions
 from fsr.models import MarketIntelligence, MarketTest, Milestone, PeerReview, Review, SavingsLine
 from targets import periods
@@ -43,7 +45,15 @@ class ReviewForm(forms.ModelForm):
     class Meta:
         model = Review
         fields = Review.EDITABLE_FIELDS
-        widgets = {"start": DateInput(), "planned_end": DateInput()}
+        widgets = {
+            "start": DateInput(),
+            "planned_end": DateInput(),
+            "comparators": forms.CheckboxSelectMultiple,
+            "other_comparators": forms.Textarea(attrs={"rows": 3}),
+            "challenge_evidence": forms.Textarea(attrs={"rows": 4}),
+            "staff_involvement": forms.Textarea(attrs={"rows": 4}),
+            "future_specification": forms.Textarea(attrs={"rows": 4}),
+        }
         help_texts = {
             "planned_end": "At most nine months after the start: a review starting on "
             "31 May may end by 28 February (29 in a leap year).",
@@ -60,6 +70,20 @@ class ReviewForm(forms.ModelForm):
             services.disabled = True
         _people_field(self, "sponsor")
         _people_field(self, "project_manager")
+        comparators = cast(forms.ModelMultipleChoiceField, self.fields["comparators"])
+        comparators.queryset = comparator_choices(self.instance)
+        comparators.required = False
+
+
+def comparator_choices(review: Review) -> QuerySet[Authority]:
+    """The authorities a review may name as high performers: the council's nearest
+    neighbours and the members of named groups, and the ones already chosen (never the whole
+    register of four hundred); others go in the free-text list."""
+    chosen = list(review.comparators.values_list("pk", flat=True)) if review.pk else []
+    ours = Q(group_versions__group__kind=ComparatorGroup.Kind.NAMED) | Q(
+        group_versions__group__authority__code=settings.COUNCIL_AREA_CODE
+    )
+    return Authority.objects.filter(ours | Q(pk__in=chosen)).distinct().order_by("name")
 
 
 class MilestoneForm(forms.ModelForm):
@@ -111,18 +135,51 @@ class StatusForm(forms.Form):
 
 
 class MarketTestForm(forms.ModelForm):
+    """The performance team's recommendation to CEB, with the bids."""
+
     class Meta:
         model = MarketTest
-        fields = [
-            "recommended_on",
-            "in_house_bid",
-            "external_bids",
-            "decision",
-            "decision_on",
-            "notes",
-        ]
-        widgets = {"recommended_on": DateInput(), "decision_on": DateInput()}
-        labels = {"decision": "CEB's decision"}
+        fields = ["recommended_on", "in_house_bid", "external_bids", "notes"]
+        widgets = {"recommended_on": DateInput()}
+
+
+class MarketTestDecisionForm(forms.Form):
+    """CEB's decision, recorded by a member of the executive board."""
+
+    approval = forms.ChoiceField(
+        label="CEB's decision on the recommendation",
+        choices=MarketTest.Approval.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether CEB approved or rejected the market test."},
+    )
+    decided_on = forms.DateField(
+        label="Decided on",
+        widget=DateInput(),
+        error_messages={"required": "Give the date CEB decided."},
+    )
+    minute_reference = forms.CharField(
+        label="CEB minute reference",
+        max_length=100,
+        help_text="e.g. CEB 14/11/26 min. 7",
+        error_messages={"required": "Give the reference of CEB's minute."},
+    )
+    decision = forms.ChoiceField(
+        label="Outcome of the market test",
+        required=False,
+        choices=[("", "Not decided yet"), *MarketTest.Decision.choices],
+        help_text="Once the bids are in, for an approved market test only.",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReviewRulesForm(forms.Form):
+    four_year_kinds = forms.MultipleChoiceField(
+        label="Kinds of review that count for the four-year rule",
+        choices=Review.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A service is within the rule when a review of one of these kinds ended "
+        "in the last four years. The framework counts fundamental service reviews.",
+    )
 
 
 class PeerReviewForm(forms.ModelForm):

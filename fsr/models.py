@@ -13,7 +13,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
+from benchmarking.models import Authority
 from fsr import rules
 from targets.models import Action, Service
 from targets.periods import fy_label
@@ -75,6 +77,11 @@ class Review(models.Model):
         "aim_performance_pct",
         "aim_cost_pct",
         "findings",
+        "comparators",
+        "other_comparators",
+        "challenge_evidence",
+        "staff_involvement",
+        "future_specification",
     ]
 
     class Kind(models.TextChoices):
@@ -138,6 +145,33 @@ class Review(models.Model):
         help_text="Cut the service's net budget by this % of the baseline.",
     )
     findings = models.TextField(blank=True, help_text="What the review found and recommends.")
+    # External challenge, staff involvement and the future service: agreeing the plan needs them.
+    comparators = models.ManyToManyField(
+        Authority,
+        blank=True,
+        related_name="+",
+        verbose_name="high performers compared with",
+        help_text="The authorities from the benchmarking register the service was compared with.",
+    )
+    other_comparators = models.TextField(
+        "other high performers",
+        blank=True,
+        help_text="Others compared with that are not in the register (one a line), e.g. a "
+        "private provider or a council abroad.",
+    )
+    challenge_evidence = models.TextField(
+        "evidence of the external challenge",
+        blank=True,
+        help_text="What the comparison showed, and where the evidence is.",
+    )
+    staff_involvement = models.TextField(
+        blank=True, help_text="How the service's staff and their union took part."
+    )
+    future_specification = models.TextField(
+        "future service specification",
+        blank=True,
+        help_text="What the service will deliver after the review, to what standard and cost.",
+    )
     actions = models.ManyToManyField(
         Action,
         blank=True,
@@ -182,8 +216,17 @@ class Review(models.Model):
             problem = rules.duration_problem(self.start, self.planned_end)
             if problem:
                 raise ValidationError({"planned_end": problem})
-        if self.ended_on and self.start and self.ended_on < self.start:
-            raise ValidationError({"ended_on": "The review cannot end before it starts."})
+        today = timezone.localdate()
+        if self.ended_on and self.start:
+            problem = rules.actual_end_problem(self.start, self.ended_on, today)
+            if problem:
+                raise ValidationError({"ended_on": problem})
+        if self.completed_on and self.start:
+            problem = rules.actual_end_problem(
+                self.ended_on or self.start, self.completed_on, today, what="completion"
+            )
+            if problem:
+                raise ValidationError({"completed_on": problem})
 
     @property
     def is_ended(self) -> bool:
@@ -201,6 +244,35 @@ class Review(models.Model):
     @property
     def latest_planned_end(self) -> date:
         return rules.latest_planned_end(self.start)
+
+    def overrun(self, today: date) -> rules.Overrun:
+        """The nine months against the actual end, or today while the review is open."""
+        still_open = self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS)
+        return rules.Overrun(self.start, self.ended_on, still_open, today)
+
+    def delivery(self, today: date) -> rules.Delivery:
+        """Whether the agreed plan is delivered by its dates (milestones and actions are read
+        from the prefetch cache when there is one)."""
+        return rules.Delivery(
+            plan_agreed=self.is_ended and self.ended_on is not None,
+            late_milestones=sum(1 for m in self.milestones.all() if m.is_overdue(today)),
+            late_actions=sum(
+                1
+                for a in self.actions.all()
+                if a.status in Action.OPEN_STATUSES and a.due is not None and a.due < today
+            ),
+        )
+
+    def agreement_missing(self) -> list[str]:
+        """What must be recorded before the plan is agreed (the comparators are counted in the
+        database: save the review first)."""
+        return rules.agreement_missing(
+            comparators=self.comparators.count() if self.pk else 0,
+            other_comparators=self.other_comparators,
+            challenge_evidence=self.challenge_evidence,
+            staff_involvement=self.staff_involvement,
+            future_specification=self.future_specification,
+        )
 
     @property
     def baseline_percent(self) -> Decimal | None:
@@ -255,6 +327,10 @@ class MarketTest(models.Model):
     """Testing a service against the market: the recommendation to CEB, the in-house
     comparator bid, the external bids and CEB's decision."""
 
+    class Approval(models.TextChoices):
+        APPROVED = "approved", "Approved: market test the service"
+        REJECTED = "rejected", "Rejected: no market test"
+
     class Decision(models.TextChoices):
         RETAIN = "retain", "Retain in-house"
         OUTSOURCE = "outsource", "Outsource"
@@ -273,8 +349,29 @@ class MarketTest(models.Model):
     external_bids = models.TextField(
         "external bids", blank=True, help_text="Who bid, and for how much a year."
     )
-    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    # CEB's: whether to market test, when, under which minute; then the market test's outcome.
+    approval = models.CharField(
+        "CEB's decision on the recommendation",
+        max_length=10,
+        choices=Approval.choices,
+        blank=True,
+    )
     decision_on = models.DateField("decided on", null=True, blank=True)
+    minute_reference = models.CharField(
+        "CEB minute reference", max_length=100, blank=True, help_text="e.g. CEB 14/11/26 min. 7"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The executive board member who recorded the decision.",
+    )
+    decision = models.CharField(
+        "outcome", max_length=10, choices=Decision.choices, blank=True,
+        help_text="What CEB decided once the bids were in: only for an approved market test.",
+    )  # fmt: skip
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -284,15 +381,72 @@ class MarketTest(models.Model):
     def __str__(self) -> str:
         return f"Market test: {self.review}"
 
+    # The fields only CEB's decision sets.
+    DECISION_FIELDS = ("approval", "decision_on", "minute_reference", "decided_by", "decision")
+
     def clean(self) -> None:
-        if self.decision and not self.decision_on:
+        if self.approval and not self.decision_on:
             raise ValidationError({"decision_on": "Give the date CEB decided."})
-        if self.decision_on and not self.decision:
-            raise ValidationError({"decision": "Choose what CEB decided, or clear the date."})
+        if self.approval and not self.minute_reference.strip():
+            raise ValidationError({"minute_reference": "Give the reference of CEB's minute."})
+        if self.decision_on and not self.approval:
+            raise ValidationError(
+                {"approval": "Choose whether CEB approved or rejected it, or clear the date."}
+            )
+        if self.decision and self.approval != self.Approval.APPROVED:
+            raise ValidationError(
+                {"decision": "Only a market test CEB approved has an outcome to record."}
+            )
         if self.decision_on and self.recommended_on and self.decision_on < self.recommended_on:
             raise ValidationError(
                 {"decision_on": "CEB cannot decide before market testing was recommended."}
             )
+
+
+class ReviewRuleSettings(models.Model):
+    """The council's choices for the review programme's rules (one row): which kinds of review
+    count for the four-year rule. Fundamental service reviews count by default."""
+
+    four_year_kinds = models.JSONField(
+        "kinds that count for the four-year rule",
+        default=list,
+        help_text="The kinds of review that keep a service within the four-year rule.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "review rules"
+        verbose_name_plural = "review rules"
+
+    def __str__(self) -> str:
+        return "Review rules"
+
+    def clean(self) -> None:
+        known = set(Review.Kind.values)
+        kinds = self.four_year_kinds
+        if not isinstance(kinds, list) or not kinds:
+            raise ValidationError({"four_year_kinds": "Choose at least one kind of review."})
+        unknown = [k for k in kinds if k not in known]
+        if unknown:
+            raise ValidationError(
+                {"four_year_kinds": f"Unknown kinds of review: {', '.join(map(str, unknown))}."}
+            )
+
+    @classmethod
+    def current(cls) -> ReviewRuleSettings:
+        """The council's row, or the defaults (not saved) when it has none."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1, four_year_kinds=[Review.Kind.FSR])
+
+    @property
+    def kinds(self) -> list[str]:
+        return [k for k in Review.Kind.values if k in self.four_year_kinds] or [Review.Kind.FSR]
+
+    @property
+    def kinds_text(self) -> str:
+        """e.g. "fundamental service reviews and peer reviews"."""
+        labels = dict(Review.Kind.choices)
+        names = [f"{labels[k].lower()}s" for k in self.kinds]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class PeerReview(models.Model):
@@ -425,3 +579,13 @@ class SavingsLine(models.Model):
             and self.review.service_id != self.service_id
         ):
             raise ValidationError({"review": "Choose a review of the same service."})
+
+
+# The risk register and corporate programmes live in their own module (same app label).
+from fsr.governance.models import (  # noqa: E402, F401
+    Programme,
+    ProgrammeMilestone,
+    Project,
+    Risk,
+    RiskMatrix,
+)

@@ -1,9 +1,10 @@
 """Who may see and change what in service reviews; built on `targets.permissions`, which decides
 roles.
 
-The programme, market tests and the savings plan are the performance team's; heads of service
-edit their own service's reviews, peer reviews and market intelligence; CMT, CEB and scrutiny read
-them all; officers read their own service's.
+The programme, market-test recommendations and the savings plan are the performance team's;
+the decision to market test is the executive board's (CEB); heads of service edit their own
+service's reviews, peer reviews and market intelligence; CMT, CEB, scrutiny and elected members
+read them all; officers read their own service's.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def reads_all_reviews(user: AnyUser) -> bool:
         CorporateRole.CMT,
         CorporateRole.CEB,
         CorporateRole.SCRUTINY,
+        CorporateRole.MEMBER,
     }
 
 
@@ -46,6 +48,22 @@ def can_read_reviews_of(user: AnyUser, service: Service | None) -> bool:
 
 def can_manage_review_programme(user: AnyUser) -> bool:
     """Plan reviews, record market tests and keep the savings plan."""
+    return is_performance_team(user)
+
+
+def can_prepare_market_test(user: AnyUser) -> bool:
+    """Recommend a market test to CEB and record the bids: the performance team."""
+    return is_performance_team(user)
+
+
+def can_decide_market_test(user: AnyUser) -> bool:
+    """Record CEB's decision (approve or reject, the date, the minute, the outcome): a member of
+    the executive board, never the performance team on its behalf."""
+    return corporate_role(user) == CorporateRole.CEB
+
+
+def can_set_review_rules(user: AnyUser) -> bool:
+    """Which kinds of review count for the four-year rule: the performance team."""
     return is_performance_team(user)
 
 

@@ -1,10 +1,13 @@
 """The review programme: every priority service, when it was last reviewed, and the four-year
 rule (no service left unreviewed for four years).
 
-"Priority services" are all active services. Which kinds of review satisfy the rule: every kind
-(fundamental service review, business process review, peer review, market test) once it has
-ended — its improvement plan agreed, or complete — dated by the day it ended. Planned, in
+"Priority services" are all active services. Which kinds of review satisfy the rule is the
+council's setting (`ReviewRuleSettings`, fundamental service reviews by default), once a review
+has ended — its improvement plan agreed, or complete — dated by the day it ended. Planned, in
 progress and abandoned reviews do not count.
+
+Reporting's packs call `overrunning(today=…)` and `unable_to_deliver(today=…)` for the reviews
+overrunning the nine months and those due for a market-testing recommendation.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from fsr import rules
-from fsr.models import Review
+from fsr.models import Review, ReviewRuleSettings
 from oim.vfm import fsr_priority_list
 from targets import periods
 from targets.models import Service
@@ -43,10 +46,16 @@ class ProgrammeRow:
     current: list[Review] = field(default_factory=list)  # planned or in progress
     reviews: list[Review] = field(default_factory=list)  # all but abandoned, oldest first
     fsr_priority: int | None = None  # place in the value-for-money FSR priority list
+    overrunning: list[Review] = field(default_factory=list)  # open past start + nine months
 
 
-def programme(*, today: date, service_ids: set[int] | None) -> list[ProgrammeRow]:
-    """One row per active service the reader may see (`service_ids` None: all), in two queries."""
+def programme(
+    *, today: date, service_ids: set[int] | None, kinds: list[str] | None = None
+) -> list[ProgrammeRow]:
+    """One row per active service the reader may see (`service_ids` None: all), in three
+    queries; the four-year rule counts the reviews of `kinds` (None: the council's setting)."""
+    if kinds is None:
+        kinds = ReviewRuleSettings.current().kinds
     services = Service.objects.filter(is_active=True)
     if service_ids is not None:
         services = services.filter(pk__in=service_ids)
@@ -63,8 +72,12 @@ def programme(*, today: date, service_ids: set[int] | None) -> list[ProgrammeRow
     for service in ordered:
         reviews = by_service[service.pk]
         ended = [r for r in reviews if r.is_ended and r.ended_on is not None]
-        last = max(ended, key=lambda r: (r.ended_on, r.pk), default=None)
-        last_ended = last.ended_on if last else None
+        last_ended = rules.last_counted_end(((r.kind, r.ended_on) for r in ended), kinds)
+        last = max(
+            (r for r in ended if r.kind in kinds),
+            key=lambda r: (r.ended_on, r.pk),
+            default=None,
+        )
         rows.append(
             ProgrammeRow(
                 service=service,
@@ -74,12 +87,47 @@ def programme(*, today: date, service_ids: set[int] | None) -> list[ProgrammeRow
                 current=[r for r in reviews if r.status in _CURRENT],
                 reviews=reviews,
                 fsr_priority=ranks.get(service.pk),
+                overrunning=[r for r in reviews if r.overrun(today).overrunning],
             )
         )
     return rows
 
 
 _CURRENT = (Review.Status.PLANNED, Review.Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class FlaggedReview:
+    review: Review
+    text: str  # why it is flagged, in words
+
+
+def overrunning(*, today: date, service_ids: set[int] | None = None) -> list[FlaggedReview]:
+    """Reviews still open after start + nine months, longest over first, in one query."""
+    found = (
+        Review.objects.for_service_ids(service_ids)
+        .filter(status__in=_CURRENT, start__lt=today)
+        .select_related("service")
+    )
+    flagged = [(r, r.overrun(today)) for r in found]
+    return [
+        FlaggedReview(r, check.text)
+        for r, check in sorted(flagged, key=lambda p: (-p[1].days_over, p[0].pk))
+        if check.overrunning
+    ]
+
+
+def unable_to_deliver(*, today: date, service_ids: set[int] | None = None) -> list[FlaggedReview]:
+    """Reviews whose agreed plan has missed a date (due for a market-testing recommendation, or
+    with one recorded), by service, in three queries."""
+    found = (
+        Review.objects.for_service_ids(service_ids)
+        .with_missed_dates(today)
+        .select_related("service")
+        .prefetch_related("milestones", "actions")
+        .order_by("service__name", "pk")
+    )
+    return [FlaggedReview(r, r.delivery(today).text) for r in found]
 
 
 def timeline(rows: list[ProgrammeRow], today: date) -> dict[str, Any]:

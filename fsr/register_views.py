@@ -7,15 +7,27 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from fsr import permissions, savings, services
+from fsr.compliance import intelligence_compliance
 from fsr.filters import IntelligenceFilter, PeerReviewFilter
 from fsr.forms import ActionForm, IntelligenceForm, PeerReviewForm, SavingsLineForm
 from fsr.models import MarketIntelligence, PeerReview, SavingsLine
 from fsr.views import _user
 from targets import periods
+from targets.exports import Column, export_response
 from targets.params import this_year, year_choices, year_param
 from targets.plans.actions import PlanError
+
+PEER_REVIEW_COLUMNS = [
+    Column("Reviewer", lambda p: p.reviewer_organisation),
+    Column("Reviewer's name", lambda p: p.reviewer_name),
+    Column("Service", lambda p: p.service.name),
+    Column("Start", lambda p: p.started_on),
+    Column("End", lambda p: p.ended_on),
+    Column("Part of", lambda p: p.review.title if p.review else ""),
+]
 
 
 def _can_add(request: HttpRequest) -> bool:
@@ -30,6 +42,10 @@ def peer_review_list(request: HttpRequest) -> HttpResponse:
         permissions.review_service_ids(request.user)
     ).select_related("service", "review")
     filters = PeerReviewFilter(request.GET or None, queryset=queryset)
+    if not filters.errors:
+        exported = export_response(request, filters.qs, PEER_REVIEW_COLUMNS, "peer-reviews")
+        if exported is not None:
+            return exported
     return render(
         request,
         "fsr/peer_review_list.html",
@@ -115,6 +131,8 @@ def intelligence_list(request: HttpRequest) -> HttpResponse:
     ).select_related("service", "added_by")
     filters = IntelligenceFilter(request.GET or None, queryset=queryset)
     editable = permissions.review_editable_service_ids(request.user)
+    today = timezone.localdate()
+    year = periods.financial_year_of(today)
     return render(
         request,
         "fsr/intelligence_list.html",
@@ -123,6 +141,11 @@ def intelligence_list(request: HttpRequest) -> HttpResponse:
             "notes": filters.qs,
             "can_add": editable != set(),
             "editable": editable,
+            # Every service gathers market intelligence each year (the framework's Appendix 2).
+            "compliance": intelligence_compliance(
+                year, today, service_ids=permissions.review_service_ids(request.user)
+            ),
+            "year_label": periods.fy_label(year),
         },
         status=400 if filters.errors else 200,
     )

@@ -5,12 +5,21 @@
 - The four-year rule: no service goes four years without a review. A service whose last review
   ended on D is due for another by D + four years (29 February + four years = 28 February when
   that year is not a leap year) and is flagged the day after; a service never reviewed is flagged.
+- A review still open (planned or in progress) after its start + nine months is overrunning;
+  one that ended after that day overran. Its actual end can be neither before its start nor
+  in the future.
+- Unable to deliver: a review whose improvement plan was agreed, and which has since missed a
+  milestone or an improvement action's due date, is due for a market-testing recommendation.
+  Only such a review may be market tested.
+- Agreeing a review's plan needs its external challenge (the high performers it was compared
+  with, and the evidence), the staff's involvement and the future service specification.
 - Aims: a review aims to raise performance (the % of the service's measures on target) by a
   percentage of its baseline and to cut cost by a percentage of its baseline budget.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -48,6 +57,152 @@ def duration_problem(start: date, planned_end: date) -> str | None:
             f"must be planned to end by {long_date(latest)}, not {long_date(planned_end)}."
         )
     return None
+
+
+def actual_end_problem(
+    start: date, ended_on: date, today: date, *, what: str = "end"
+) -> str | None:
+    """Why a review cannot be recorded as having ended (or completed: `what`) on `ended_on`."""
+    if ended_on > today:
+        return (
+            f"The actual {what} ({long_date(ended_on)}) is in the future: record it on the day "
+            f"it happened, today ({long_date(today)}) at the latest."
+        )
+    if ended_on < start:
+        return (
+            f"The actual {what} ({long_date(ended_on)}) is before the review started "
+            f"({long_date(start)})."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Overrun:
+    """A review against the nine months, by its actual end (or today, while it is open)."""
+
+    start: date
+    ended_on: date | None
+    is_open: bool
+    today: date
+
+    @property
+    def limit(self) -> date:
+        return latest_planned_end(self.start)
+
+    @property
+    def overrunning(self) -> bool:
+        """Still open after the last day of its nine months."""
+        return self.is_open and self.today > self.limit
+
+    @property
+    def overran(self) -> bool:
+        """Ended after the last day of its nine months."""
+        return self.ended_on is not None and self.ended_on > self.limit
+
+    @property
+    def flagged(self) -> bool:
+        return self.overrunning or self.overran
+
+    @property
+    def days_over(self) -> int:
+        end = self.today if self.overrunning else self.ended_on
+        return max(0, (end - self.limit).days) if end else 0
+
+    @property
+    def text(self) -> str:
+        if self.overrunning:
+            return (
+                f"Overrunning: still open {self.days_over} days after its nine months ended on "
+                f"{long_date(self.limit)}"
+            )
+        if self.overran:
+            return (
+                f"Overran: ended {self.days_over} days after its nine months ended on "
+                f"{long_date(self.limit)}"
+            )
+        return f"Within nine months (by {long_date(self.limit)})"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Whether a review's agreed improvement plan is being delivered by its dates."""
+
+    plan_agreed: bool
+    late_milestones: int
+    late_actions: int
+
+    @property
+    def unable_to_deliver(self) -> bool:
+        return self.plan_agreed and (self.late_milestones > 0 or self.late_actions > 0)
+
+    @property
+    def market_test_refusal(self) -> str | None:
+        """Why no market test may be recorded for the review, or None when one may."""
+        if not self.plan_agreed:
+            return (
+                "A market test may be recorded only for a review unable to deliver its agreed "
+                "improvement plan: this review's plan has not been agreed yet."
+            )
+        if not self.unable_to_deliver:
+            return (
+                "A market test may be recorded only for a review unable to deliver its agreed "
+                "improvement plan: this review is delivering (no milestone or improvement "
+                "action is past its due date)."
+            )
+        return None
+
+    @property
+    def text(self) -> str:
+        if not self.unable_to_deliver:
+            return "Delivering its agreed plan" if self.plan_agreed else "Plan not agreed yet"
+        parts = []
+        if self.late_milestones:
+            parts.append(_count(self.late_milestones, "milestone"))
+        if self.late_actions:
+            parts.append(_count(self.late_actions, "improvement action"))
+        return f"Unable to deliver: {' and '.join(parts)} past due"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def agreement_missing(
+    *,
+    comparators: int,
+    other_comparators: str,
+    challenge_evidence: str,
+    staff_involvement: str,
+    future_specification: str,
+) -> list[str]:
+    """What a review must record before its improvement plan is agreed, in words."""
+    missing = []
+    if comparators == 0 and not other_comparators.strip():
+        missing.append("the high performers it was compared with (external challenge)")
+    if not challenge_evidence.strip():
+        missing.append("the evidence of the external challenge")
+    if not staff_involvement.strip():
+        missing.append("how staff were involved")
+    if not future_specification.strip():
+        missing.append("the future service specification")
+    return missing
+
+
+def agreement_problem(missing: list[str]) -> str | None:
+    if not missing:
+        return None
+    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+    return f"Record {listed} before agreeing the improvement plan."
+
+
+def last_counted_end(
+    reviews: Iterable[tuple[str, date | None]], kinds: Iterable[str]
+) -> date | None:
+    """The latest end of the ended reviews (kind, ended on) whose kind counts for the
+    four-year rule."""
+    counted = set(kinds)
+    ends = [ended for kind, ended in reviews if kind in counted and ended is not None]
+    return max(ends, default=None)
 
 
 class RuleStatus(StrEnum):

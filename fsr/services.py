@@ -15,13 +15,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
-from fsr import measurement, permissions
+from benchmarking.models import Authority
+from fsr import measurement, permissions, rules
 from fsr.models import (
     MarketIntelligence,
     MarketTest,
     Milestone,
     PeerReview,
     Review,
+    ReviewRuleSettings,
     SavingsLine,
 )
 from targets import audit
@@ -46,6 +48,10 @@ REVIEW_FIELDS = [
     "aim_performance_pct",
     "aim_cost_pct",
     "findings",
+    "other_comparators",
+    "challenge_evidence",
+    "staff_involvement",
+    "future_specification",
 ]
 
 
@@ -63,12 +69,21 @@ def _before(model: type[models.Model], pk: int | None) -> tuple[models.Model | N
 # Reviews
 
 
-def review_save(*, review: Review, user: User, source: str = Source.FORM) -> Review:
-    """Create a review (the performance team) or change one (the team, or the service's head).
+def review_save(
+    *,
+    review: Review,
+    user: User,
+    comparators: Iterable[Authority] | None = None,
+    source: str = Source.FORM,
+) -> Review:
+    """Create a review (the performance team) or change one (the team, or the service's head);
+    `comparators`, when given, become the high performers it was compared with.
 
     The status is changed only by `review_transition`.
     """
-    stored, before = _before(Review, review.pk)
+    fields = audit.fields_of(Review, many=True)
+    stored = Review.objects.filter(pk=review.pk).first() if review.pk else None
+    before = audit.snapshot(stored, fields) if stored is not None else {}
     if stored is None:
         if not permissions.can_manage_review_programme(user):
             raise PermissionDenied("Only the performance team plans reviews.")
@@ -87,12 +102,15 @@ def review_save(*, review: Review, user: User, source: str = Source.FORM) -> Rev
     review.full_clean()
     with transaction.atomic():
         review.save()
+        if comparators is not None:
+            review.comparators.set(comparators)
         audit.record(
             user=user,
             action=Act.CREATE if stored is None else Act.UPDATE,
             source=source,
             obj=review,
             before=before,
+            fields=fields,
         )
     return review
 
@@ -125,18 +143,22 @@ def review_transition(
         if to == Review.Status.IN_PROGRESS:
             _capture_baseline(review)
         elif to == Review.Status.AGREED:
-            if when < review.start:
-                raise TransitionError("The review cannot end before it started.")
+            if problem := rules.actual_end_problem(review.start, when, today):
+                raise TransitionError(problem)
             if not review.milestones.exists() and not review.actions.exists():
                 raise TransitionError(
                     "Add the improvement plan (milestones or improvement actions) before "
                     "recording it as agreed."
                 )
+            if problem := rules.agreement_problem(review.agreement_missing()):
+                raise TransitionError(problem)
             review.ended_on = when
         elif to == Review.Status.COMPLETE:
             assert review.ended_on is not None
             if when < review.ended_on:
                 raise TransitionError("The review cannot be completed before it ended.")
+            if problem := rules.actual_end_problem(review.ended_on, when, today, what="completion"):
+                raise TransitionError(problem)
             review.completed_on = when
             _measure_outcome(review, today)
         review.status = to
@@ -253,14 +275,49 @@ def review_action_save(
 # Market tests
 
 
+class MarketTestRefused(ValueError):
+    """A market test the rules do not allow: the reason is the message."""
+
+
+def review_delivery(review: Review, today: date) -> rules.Delivery:
+    """The review's delivery of its agreed plan, read afresh from the database."""
+    fresh = Review.objects.prefetch_related("milestones", "actions").get(pk=review.pk)
+    return fresh.delivery(today)
+
+
 def market_test_save(
-    *, market_test: MarketTest, user: User, source: str = Source.FORM
+    *,
+    market_test: MarketTest,
+    user: User,
+    today: date | None = None,
+    source: str = Source.FORM,
 ) -> MarketTest:
-    if not permissions.can_manage_review_programme(user):
-        raise PermissionDenied("Only the performance team records market tests.")
-    market_test.full_clean()
-    stored, before = _before(MarketTest, market_test.pk)
+    """Recommend market testing to CEB, or change the recommendation and the bids: the
+    performance team, and only for a review unable to deliver its agreed plan. CEB's decision
+    is never set here (`market_test_decide` sets it)."""
+    today = today or timezone.localdate()
+    if not permissions.can_prepare_market_test(user):
+        raise PermissionDenied("Only the performance team prepares market-test recommendations.")
     with transaction.atomic():
+        Review.objects.select_for_update().get(pk=market_test.review_id)
+        stored = (
+            MarketTest.objects.select_for_update().filter(pk=market_test.pk).first()
+            if market_test.pk
+            else None
+        )
+        before = audit.snapshot(stored) if stored is not None else {}
+        for name in MarketTest.DECISION_FIELDS:
+            kept = (
+                getattr(stored, name)
+                if stored is not None
+                else MarketTest._meta.get_field(name).get_default()  # type: ignore[union-attr]
+            )
+            setattr(market_test, name, kept)
+        if stored is None and (
+            refusal := review_delivery(market_test.review, today).market_test_refusal
+        ):
+            raise MarketTestRefused(refusal)
+        market_test.full_clean()
         market_test.save()
         audit.record(
             user=user,
@@ -270,6 +327,81 @@ def market_test_save(
             before=before,
         )
     return market_test
+
+
+def market_test_decide(
+    *,
+    market_test: MarketTest,
+    user: User,
+    approval: str,
+    decided_on: date,
+    minute_reference: str,
+    decision: str = "",
+    notes: str | None = None,
+    today: date | None = None,
+    source: str = Source.FORM,
+) -> MarketTest:
+    """Record CEB's decision on a market-test recommendation: approved or rejected, the date
+    and the minute; for an approved one, the outcome once the bids are in. Only a CEB member.
+    Approving, or any outcome, needs the review to be unable to deliver still; a rejection is
+    always possible."""
+    today = today or timezone.localdate()
+    if not permissions.can_decide_market_test(user):
+        raise PermissionDenied(
+            "The decision to market test is the executive board's: only a CEB member records it."
+        )
+    with transaction.atomic():
+        found = (
+            MarketTest.objects.select_for_update().select_related("review").get(pk=market_test.pk)
+        )
+        before = audit.snapshot(found)
+        if approval not in MarketTest.Approval.values:
+            raise MarketTestRefused("Choose whether CEB approved or rejected the market test.")
+        if decided_on > today:
+            raise MarketTestRefused(
+                f"CEB's decision cannot be dated in the future ({rules.long_date(decided_on)})."
+            )
+        if approval == MarketTest.Approval.APPROVED or decision:
+            refusal = review_delivery(found.review, today).market_test_refusal
+            if refusal:
+                raise MarketTestRefused(refusal)
+        found.approval = approval
+        found.decision_on = decided_on
+        found.minute_reference = minute_reference.strip()
+        found.decision = decision
+        found.decided_by = user
+        if notes is not None:
+            found.notes = notes
+        found.full_clean()
+        found.save()
+        audit.record(user=user, action=Act.UPDATE, source=source, obj=found, before=before)
+    return found
+
+
+# The review programme's rules
+
+
+def review_rules_save(
+    *, kinds: Iterable[str], user: User, source: str = Source.FORM
+) -> ReviewRuleSettings:
+    """Choose which kinds of review count for the four-year rule: the performance team."""
+    if not permissions.can_set_review_rules(user):
+        raise PermissionDenied("Only the performance team sets the review programme's rules.")
+    with transaction.atomic():
+        found = ReviewRuleSettings.objects.select_for_update().filter(pk=1).first()
+        before = audit.snapshot(found) if found is not None else {}
+        settings_ = found or ReviewRuleSettings(pk=1)
+        settings_.four_year_kinds = [k for k in Review.Kind.values if k in set(kinds)]
+        settings_.full_clean()
+        settings_.save()
+        audit.record(
+            user=user,
+            action=Act.CREATE if found is None else Act.UPDATE,
+            source=source,
+            obj=settings_,
+            before=before,
+        )
+    return settings_
 
 
 # Peer reviews and market intelligence

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from fsr import register_views, views
 
@@ -23,6 +23,12 @@ urlpatterns = [
     path("reviews/<int:pk>/outcome/", views.review_outcome, name="fsr_review_outcome"),
     path("reviews/<int:pk>/savings/", views.review_savings, name="fsr_review_savings"),
     path("reviews/<int:pk>/market-test/", views.market_test, name="fsr_market_test"),
+    path(
+        "reviews/<int:pk>/market-test/decision/",
+        views.market_test_decision,
+        name="fsr_market_test_decision",
+    ),
+    path("rules/", views.review_rules, name="fsr_review_rules"),
     path("peer-reviews/", register_views.peer_review_list, name="fsr_peer_reviews"),
     path("peer-reviews/new/", register_views.peer_review_edit, name="fsr_peer_review_new"),
     path("peer-reviews/<int:pk>/", register_views.peer_review_detail, name="fsr_peer_review"),
@@ -51,4 +57,5 @@ urlpatterns = [
     path("savings/", register_views.savings_plan, name="fsr_savings"),
     path("savings/new/", register_views.savings_line_edit, name="fsr_savings_new"),
     path("savings/<int:pk>/edit/", register_views.savings_line_edit, name="fsr_savings_edit"),
+    path("", include("fsr.governance.urls")),
 ]

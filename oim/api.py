@@ -19,6 +19,7 @@ from oim.forms import accepted_years
 from oim.models import Accreditation, Factor, Idea, KeyProcess
 from targets import params
 from targets.models import Service, User
+from targets.permissions import sees_internal_values
 
 
 class CanViewOim(BasePermission):
@@ -26,6 +27,18 @@ class CanViewOim(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return permissions.can_view_oim(request.user)
+
+
+class CanViewRanking(BasePermission):
+    message = "The improvement model is for council staff and councillors."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return permissions.can_view_ranking(request.user)
+
+
+def _internal(request: Request) -> bool:
+    """Figures from internal values for staff; from published values only for councillors."""
+    return sees_internal_values(request.user)
 
 
 def _figure(help_text: str = "") -> serializers.DecimalField:
@@ -150,15 +163,16 @@ def _assessment(a: assessments.ServiceAssessment) -> dict[str, Any]:
 
 class AssessmentViewSet(viewsets.ViewSet):
     """Every active service's OIM assessment for a year, ranked (ranked services first), with
-    each factor's raw figure, score and source; missing figures are null, never 0."""
+    each factor's raw figure, score and source; missing figures are null, never 0.
+    Councillors (scrutiny, all members) get it worked out from published values only."""
 
-    permission_classes = [CanViewOim]
+    permission_classes = [CanViewRanking]
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     @extend_schema(parameters=[YEAR], responses=AssessmentSerializer(many=True))
     def list(self, request: Request) -> Response:
-        ranking = assessments.assess(_year(request))
+        ranking = assessments.assess(_year(request), internal=_internal(request))
         return Response(
             AssessmentSerializer([_assessment(a) for a in ranking.services], many=True).data
         )
@@ -169,10 +183,13 @@ class AssessmentViewSet(viewsets.ViewSet):
     )
     def retrieve(self, request: Request, code: str | None = None) -> Response:
         service = get_object_or_404(Service, code=code)
-        ranking = assessments.assess(_year(request))
+        internal = _internal(request)
+        ranking = assessments.assess(_year(request), internal=internal)
         found = ranking.for_service(service)
         if found is None:
-            found = assessments.assess(ranking.year, services=[service]).services[0]
+            found = assessments.assess(
+                ranking.year, services=[service], internal=internal
+            ).services[0]
             found.rank = None
         return Response(AssessmentSerializer(_assessment(found)).data)
 
@@ -189,8 +206,22 @@ class VfmRowSerializer(serializers.Serializer[Any]):
     against_median = _figure("Cost per head as % of the nearest neighbours' median.")
     cost_rank = serializers.CharField(allow_null=True, help_text="1 = lowest cost.")
     cost_quartile = serializers.IntegerField(allow_null=True, help_text="1 = lowest cost.")
+    all_group = serializers.CharField(
+        allow_null=True, help_text="The all-district group: every authority of our type."
+    )
+    all_median = _figure("The all-district group's median cost per head.")
+    all_against_median = _figure("Cost per head as % of the all-district group's median.")
+    all_cost_rank = serializers.CharField(allow_null=True, help_text="1 = lowest cost.")
+    all_cost_quartile = serializers.IntegerField(allow_null=True, help_text="1 = lowest cost.")
     percent_on_target = _figure()
     performance_quartile = serializers.IntegerField(allow_null=True, help_text="1 = best.")
+    performance_quartile_source = serializers.ChoiceField(
+        choices=["benchmark", "own_ranking", ""],
+        help_text="benchmark: the linked benchmark metrics' quartiles against the nearest "
+        "neighbours; own_ranking: the council's own ranking of % on target (only when no "
+        "linked metric has a quartile); empty: none.",
+    )
+    performance_basis = serializers.CharField(help_text="Which figures, in words.")
     need = serializers.IntegerField(allow_null=True)
     budget_share = _figure()
     priority_score = _figure()
@@ -212,8 +243,15 @@ def _vfm(row: vfm.VfmRow) -> dict[str, Any]:
         "against_median": cost.against_median if cost else None,
         "cost_rank": cost.rank_text if cost else None,
         "cost_quartile": row.cost_quartile,
+        "all_group": row.cost_all.group_label if row.cost_all else None,
+        "all_median": row.cost_all.median if row.cost_all else None,
+        "all_against_median": row.cost_all.against_median if row.cost_all else None,
+        "all_cost_rank": row.cost_all.rank_text if row.cost_all else None,
+        "all_cost_quartile": row.cost_all.quartile if row.cost_all else None,
         "percent_on_target": row.performance.on_target,
         "performance_quartile": row.performance_quartile,
+        "performance_quartile_source": row.performance_source,
+        "performance_basis": row.performance_basis,
         "need": row.need,
         "budget_share": row.budget_share,
         "priority_score": row.priority_score,
@@ -224,9 +262,9 @@ def _vfm(row: vfm.VfmRow) -> dict[str, Any]:
 
 class VfmView(APIView):
     """Value for money per service for a year, in FSR priority order (services without a
-    priority last)."""
+    priority last). Councillors get it from published values only."""
 
-    permission_classes = [CanViewOim]
+    permission_classes = [CanViewRanking]
 
     @extend_schema(
         parameters=[
@@ -236,7 +274,7 @@ class VfmView(APIView):
         responses=VfmRowSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        rows = vfm.vfm_rows(_year(request))
+        rows = vfm.vfm_rows(_year(request), internal=_internal(request))
         if request.query_params.get("prioritised") in {"true", "1", "True"}:
             rows = [r for r in rows if r.priority is not None]
         return Response(VfmRowSerializer([_vfm(r) for r in rows], many=True).data)

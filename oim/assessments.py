@@ -133,14 +133,19 @@ def _line(
 
 
 def assess(
-    year: int, *, today: date | None = None, services: list[Service] | None = None
+    year: int,
+    *,
+    today: date | None = None,
+    services: list[Service] | None = None,
+    internal: bool = True,
 ) -> Ranking:
-    """Every active service's assessment for `year`, ranked, with the candidates named."""
+    """Every active service's assessment for `year`, ranked, with the candidates named
+    (`internal` False: performance from published values only, for elected members)."""
     today = today or timezone.localdate()
     chosen = services if services is not None else list(Service.objects.filter(is_active=True))
     factors = list(Factor.objects.active())
     weights = QuadrantWeight.as_dict()
-    data = sources.load(chosen, year, today)
+    data = sources.load(chosen, year, today, internal=internal)
     hand = {
         (a.factor_id, a.service_id): a
         for a in FactorAssessment.objects.filter(

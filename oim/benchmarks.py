@@ -1,4 +1,5 @@
-"""The council's benchmark positions against its nearest neighbours, as they stood in a financial
+"""The council's benchmark positions against its nearest neighbours (or another comparison set, such
+as every authority of its own type), as they stood in a financial
 year: for each metric, its latest period that falls in or before that year and in which the
 council has a value.
 
@@ -36,20 +37,29 @@ def _in_or_before(code: str, year: int) -> bool:
     return benchmark_periods.parse(code).year <= year
 
 
-def council_positions(metrics: Sequence[Metric], year: int) -> CouncilPositions:
+# The council's own kind of authority (all shire districts, for a district council).
+OWN_TYPE = "own-type"
+
+
+def council_positions(
+    metrics: Sequence[Metric], year: int, group: str = "nearest"
+) -> CouncilPositions:
+    """`group` is a comparison key (`nearest` by default), or OWN_TYPE: every authority of the
+    council's own type in the register."""
     area = council()
     if area is None:
         return CouncilPositions(None, None, {}, "The council is not in the register.")
+    key = f"type:{area.type}" if group == OWN_TYPE else group
     try:
-        nearest = comparison_for("nearest", area)
+        comparison = comparison_for(key, area)
     except ComparisonError as exc:
         return CouncilPositions(area, None, {}, str(exc))
     if not metrics:
-        return CouncilPositions(area, nearest, {})
+        return CouncilPositions(area, comparison, {})
     rows: dict[int, list[Row]] = defaultdict(list)
     for metric_id, *row in (
         BenchmarkValue.objects.filter(metric__in=metrics)
-        .filter(nearest.authority_filter(area))
+        .filter(comparison.authority_filter(area))
         .values_list(
             "metric_id",
             "period",
@@ -64,9 +74,9 @@ def council_positions(metrics: Sequence[Metric], year: int) -> CouncilPositions:
     found: dict[int, Position | None] = {}
     for metric in metrics:
         wanted = [r for r in rows[metric.pk] if _in_or_before(r[0], year)]
-        built = build(metric, nearest, area, wanted, {})
+        built = build(metric, comparison, area, wanted, {})
         usable = [p for p in built.values() if p.stats["value"] is not None]
         found[metric.pk] = max(
             usable, key=lambda p: benchmark_periods.sort_key(p.period), default=None
         )
-    return CouncilPositions(area, nearest, found)
+    return CouncilPositions(area, comparison, found)

@@ -94,9 +94,10 @@ DIRECTED = {rules.Direction.IMPROVING, rules.Direction.WORSENING, rules.Directio
 
 
 def service_performance(
-    services: Iterable[Service], year: int, today: date
+    services: Iterable[Service], year: int, today: date, *, internal: bool = True
 ) -> dict[int, Performance]:
-    """Performance by service id, in a fixed number of queries."""
+    """Performance by service id, in a fixed number of queries (`internal` False: from
+    published values only, for elected members)."""
     services = list(services)
     month = month_for(year, today)
     found = {s.pk: Performance(s, month) for s in services}
@@ -105,7 +106,7 @@ def service_performance(
     measures = list(
         Measure.objects.active_in(year).filter(service__in=services).order_by("service_id", "code")
     )
-    for status in measure_statuses(measures, month, internal=True, today=today):
+    for status in measure_statuses(measures, month, internal=internal, today=today):
         perf = found[status.measure.service_id]
         perf.measures += 1
         if status.rag.rag in RATED:

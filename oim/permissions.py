@@ -1,8 +1,9 @@
 """Who may see and change what in the OIM; built on `targets.permissions`, which decides roles.
 
-- The scorecard, ranking, value for money, key processes and accreditations are internal:
-  staff and management (everyone who sees internal values), not scrutiny members or people with
-  no role.
+- The factors, key processes and accreditations are internal: staff and management (everyone
+  who sees internal values), not councillors or people with no role. The ranking, each
+  service's assessment and value for money are read by councillors too (scrutiny and all
+  members), worked out from published values only.
 - The ideas board is open to everyone signed in: anyone may read it and submit an idea.
 - The performance team configures the factors and weights, assesses factors by hand, enters
   budgets, runs the board (moves ideas on, awards spend-to-save funding) and sets its budget.
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from targets.models import Service
+from targets.models import CorporateRole, Service
 from targets.permissions import (
     can_manage_service,
+    corporate_role,
     is_performance_team,
     managed_services,
     sees_internal_values,
@@ -30,6 +32,16 @@ if TYPE_CHECKING:
 
 def can_view_oim(user: AnyUser) -> bool:
     return sees_internal_values(user)
+
+
+def can_view_ranking(user: AnyUser) -> bool:
+    """The OIM ranking, each service's assessment and value for money: staff and management,
+    and councillors (scrutiny and all members), who see them worked out from published values
+    only."""
+    return can_view_oim(user) or corporate_role(user) in {
+        CorporateRole.SCRUTINY,
+        CorporateRole.MEMBER,
+    }
 
 
 def can_configure_oim(user: AnyUser) -> bool:

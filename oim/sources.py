@@ -46,8 +46,10 @@ class SourceData:
         return _FIGURES[Source(source)](self, service)
 
 
-def load(services: Sequence[Service], year: int, today: date) -> SourceData:
-    performance = service_performance(services, year, today)
+def load(
+    services: Sequence[Service], year: int, today: date, *, internal: bool = True
+) -> SourceData:
+    performance = service_performance(services, year, today, internal=internal)
     vfm = {
         r.service.pk: r
         for r in vfm_rows(year, services=services, today=today, performance=performance)

@@ -31,6 +31,7 @@ from oim.models import (
 from targets import params
 from targets.models import Service, User
 from targets.periods import fy_label
+from targets.permissions import sees_internal_values
 
 
 def _user(request: HttpRequest) -> User:
@@ -40,6 +41,13 @@ def _user(request: HttpRequest) -> User:
 def _viewer(request: HttpRequest) -> None:
     if not permissions.can_view_oim(request.user):
         raise PermissionDenied("The improvement model is for council staff and management.")
+
+
+def _ranking_reader(request: HttpRequest) -> bool:
+    """May read the ranking and value for money; True when from internal values."""
+    if not permissions.can_view_ranking(request.user):
+        raise PermissionDenied("The improvement model is for council staff and councillors.")
+    return sees_internal_values(request.user)
 
 
 def _configurer(request: HttpRequest) -> None:
@@ -57,17 +65,20 @@ def _year_context(request: HttpRequest) -> tuple[int, dict[str, Any]]:
 
 
 def ranking(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_view_oim(request.user):
-        # Scrutiny members and people with no role: the ideas board is theirs too.
+    if not permissions.can_view_ranking(request.user):
+        # People with no role: the ideas board is theirs too.
         return redirect("oim_ideas")
+    internal = sees_internal_values(request.user)
     year, context = _year_context(request)
-    result = assessments.assess(year)
+    result = assessments.assess(year, internal=internal)
     context.update(
         ranking=result,
         chart=charts.quadrant_chart(result),
         quadrants=scoring.QUADRANTS,
         rules=_rules(),
         can_configure=permissions.can_configure_oim(request.user),
+        published_only=not internal,
+        sees_registers=permissions.can_view_oim(request.user),
     )
     return render(request, "oim/ranking.html", context)
 
@@ -82,14 +93,14 @@ def _rules() -> dict[str, Any]:
 
 
 def service_assessment(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    _viewer(request)
+    internal = _ranking_reader(request)
     service = get_object_or_404(Service, code=code)
     if year not in dict(accepted_years()):
         raise Http404("No such financial year here.")
-    result = assessments.assess(year)
+    result = assessments.assess(year, internal=internal)
     found = result.for_service(service)
     if found is None:  # an inactive service: assessed alone, not ranked
-        found = assessments.assess(year, services=[service]).services[0]
+        found = assessments.assess(year, services=[service], internal=internal).services[0]
         found.rank = None
     return render(
         request,
@@ -103,6 +114,8 @@ def service_assessment(request: HttpRequest, code: str, year: int) -> HttpRespon
             "ranked_count": len(result.ranked),
             "rules": _rules(),
             "can_configure": permissions.can_configure_oim(request.user),
+            "published_only": not internal,
+            "sees_registers": permissions.can_view_oim(request.user),
         },
     )
 
@@ -257,9 +270,9 @@ def budgets(request: HttpRequest) -> HttpResponse:
 
 
 def value_for_money(request: HttpRequest) -> HttpResponse:
-    _viewer(request)
+    internal = _ranking_reader(request)
     year, context = _year_context(request)
-    rows = vfm.vfm_rows(year)
+    rows = vfm.vfm_rows(year, internal=internal)
     cells = vfm.grid(rows)
     context.update(
         rows=rows,
@@ -267,6 +280,9 @@ def value_for_money(request: HttpRequest) -> HttpResponse:
         left_out=[r for r in rows if r.priority is None],
         grid=[(q, cells[q - 1]) for q in range(1, 5)],
         chart=charts.vfm_chart(rows),
+        all_label=next((r.cost_all.group_label for r in rows if r.cost_all), ""),
         can_configure=permissions.can_configure_oim(request.user),
+        published_only=not internal,
+        sees_registers=permissions.can_view_oim(request.user),
     )
     return render(request, "oim/vfm.html", context)

@@ -1,22 +1,27 @@
-"""/api/v1/scorecard/: the dashboard's figures as JSON."""
+"""/api/v1/scorecard/: the dashboard's figures as JSON; /api/v1/reports/runs/: report runs, each
+with its "what changed" narrative and the addresses of its PDF, board slides and figures."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from reporting import obligations, whatchanged
 from reporting.dashboard import default_month, latest_month, scorecard
 from reporting.filters import ScorecardFilter
-from targets import permissions
-from targets.models import Measure
+from reporting.models import ReportRun
+from targets import params, permissions
+from targets.models import Measure, Service
 from targets.rules import RagResult, TargetSpec
 from targets.scorecard import MeasureStatus
 
@@ -157,3 +162,163 @@ class ScorecardView(APIView):
             "rows": [row(s) for s in card.statuses],
         }
         return Response(ScorecardSerializer(body).data)
+
+
+class ObligationSerializer(serializers.Serializer[Any]):
+    key = serializers.ChoiceField(choices=[k for k, _ in obligations.OBLIGATIONS])
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=[s.value for s in obligations.Status])
+    on = serializers.DateField(allow_null=True)
+    detail = serializers.CharField()
+    url = serializers.CharField()
+
+
+class ServiceObligationsSerializer(serializers.Serializer[Any]):
+    service = serializers.CharField(source="service.code")
+    service_name = serializers.CharField(source="service.name")
+    obligations = ObligationSerializer(many=True, source="items")
+
+
+class ObligationsSerializer(serializers.Serializer[Any]):
+    year = serializers.CharField(source="year_label")
+    on = serializers.DateField()
+    services = ServiceObligationsSerializer(many=True, source="rows")
+
+
+class ObligationsView(APIView):
+    """What every service must deliver in a financial year (the framework's Appendix 2), each
+    obligation with its status (met, not_met, not_applicable, due), its date and the page that
+    records it: the same figures as `/obligations/` and `/services/<code>/obligations/`. For
+    council staff."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year", str, description="Financial year, e.g. 2026/27 (default: this one)."
+            ),
+            OpenApiParameter("service", str, description="One service's code, e.g. waste."),
+        ],
+        responses=ObligationsSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        if not permissions.sees_obligations(request.user):
+            raise PermissionDenied("What services must deliver is for council staff.")
+        year = params.year_param(request.query_params, default=params.this_year())
+        services = None
+        if code := str(request.query_params.get("service") or "").strip():
+            found = Service.objects.filter(code=code).first()
+            if found is None:
+                raise ValidationError({"service": [f"There is no service with the code {code}."]})
+            services = [found]
+        grid = obligations.grid(year, timezone.localdate(), services=services)
+        return Response(ObligationsSerializer(grid).data)
+
+
+class NarrativePartSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(required=False, help_text="Words, for a part that is text.")
+    code = serializers.CharField(required=False, help_text="A measure's code, for a measure.")
+    title = serializers.CharField(required=False, help_text="That measure's title.")
+
+
+class NarrativeSentenceSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(
+        help_text='The sentence in plain text, measures as "Title (CODE)".'
+    )
+    parts = NarrativePartSerializer(many=True)
+
+
+class ComparedWithSerializer(serializers.Serializer[Any]):
+    # DRF takes declared fields out of the class, so these do not shadow Field.label/.source.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The period compared with, e.g. Q1 2026/27."
+    )
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=["pack", "figures"],
+        help_text="pack: the previous period's pack as printed; figures: the previous period's "
+        "figures when this pack was made (there was no earlier pack).",
+    )
+
+
+class NarrativeSerializer(serializers.Serializer[Any]):
+    """ "What changed": drafted from the figures, or as the performance team edited it."""
+
+    sentences = NarrativeSentenceSerializer(many=True)
+    compared_with = ComparedWithSerializer(allow_null=True)
+    edited = serializers.BooleanField(help_text="True once the performance team rewrote it.")
+    edited_by = serializers.CharField(allow_null=True)
+    edited_at = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class DownloadField(serializers.Field):  # type: ignore[type-arg]
+    """The absolute address of one of a finished run's files; null until the run is done."""
+
+    def __init__(self, url_name: str, **kwargs: Any) -> None:
+        self.url_name = url_name
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, run: ReportRun) -> str | None:
+        if not run.is_done:
+            return None
+        path = reverse(self.url_name, args=[run.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ReportRunSerializer(serializers.ModelSerializer[ReportRun]):
+    schedule: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    pdf_url = DownloadField("report_run_pdf", help_text="The PDF pack; null until done.")
+    pptx_url = DownloadField(
+        "report_run_pptx",
+        help_text="The board slides (PowerPoint, application/vnd.openxmlformats-"
+        "officedocument.presentationml.presentation); null until done.",
+    )
+    csv_url = DownloadField("report_run_csv", help_text="The pack's figures as CSV.")
+    xlsx_url = DownloadField("report_run_xlsx", help_text="The pack's figures as XLSX.")
+
+    class Meta:
+        model = ReportRun
+        fields = [
+            "id",
+            "schedule",
+            "period",
+            "version",
+            "status",
+            "pack_status",
+            "internal",
+            "summary_text",
+            "pages",
+            "finished_at",
+            "pdf_url",
+            "pptx_url",
+            "csv_url",
+            "xlsx_url",
+        ]
+
+
+class ReportRunDetailSerializer(ReportRunSerializer):
+    narrative = serializers.SerializerMethodField()
+
+    class Meta(ReportRunSerializer.Meta):
+        fields = [*ReportRunSerializer.Meta.fields, "narrative"]
+
+    @extend_schema_field(NarrativeSerializer(allow_null=True))
+    def get_narrative(self, run: ReportRun) -> dict[str, Any] | None:
+        found = whatchanged.of_snapshot(run.snapshot) if run.is_done else None
+        return NarrativeSerializer(found.as_dict()).data if found else None
+
+
+class ReportRunViewSet(viewsets.ReadOnlyModelViewSet[ReportRun]):
+    """Report runs the user may download (`ReportRun.objects.visible_to`). One run carries its
+    "what changed" narrative: the performance team's edited text if any, else the draft."""
+
+    def get_queryset(self) -> QuerySet[ReportRun]:
+        runs = ReportRun.objects.visible_to(self.request.user).select_related("schedule")
+        if self.action == "list":
+            runs = runs.defer("snapshot")
+        return runs
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[ReportRun]]:
+        return ReportRunDetailSerializer if self.action == "retrieve" else ReportRunSerializer

@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from reporting import services
-from reporting.models import ReportRun, ReportSchedule, RunStatus
+from reporting import narrative, services
+from reporting.models import PackStatus, ReportRun, ReportSchedule, RunStatus
 from reporting.packs import deck, exports
 from reporting.packs.snapshot import Pack, restore
 from targets import permissions
@@ -89,6 +89,25 @@ class GenerateForm(forms.Form):
 
     def cleaned_period(self) -> Period:
         return self.periods[self.cleaned_data["period"]]
+
+
+class NarrativeForm(forms.Form):
+    text = forms.CharField(
+        label="Summary of what changed",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One sentence a line. Write a measure's code in square brackets, e.g. "
+        "[CP10], to link to it.",
+    )
+
+
+def _may_edit_narrative(request: HttpRequest, run: ReportRun) -> bool:
+    return (
+        permissions.is_performance_team(request.user)
+        and run.status == RunStatus.DONE
+        and run.pack_status != PackStatus.FINAL
+        and bool((run.snapshot or {}).get("narrative"))
+    )
 
 
 @require_safe
@@ -164,11 +183,43 @@ def generate(request: HttpRequest, code: str) -> HttpResponse:
 def run_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The run's pack as a dashboard, from its own snapshot: it never changes after the event."""
     run = _visible_run(request, pk, done=False)
+    return _run_page(request, run, form=None)
+
+
+def _run_page(
+    request: HttpRequest, run: ReportRun, *, form: NarrativeForm | None, status: int = 200
+) -> HttpResponseBase:
     context: dict[str, Any] = {"run": run, "is_team": permissions.is_performance_team(request.user)}
     if run.status == RunStatus.DONE and run.snapshot:
         pack = restore(run.snapshot)
         context |= _dashboard(pack)
-    return _private(render(request, "reporting/archive/run.html", context), run)
+        if form is None and _may_edit_narrative(request, run) and pack.narrative:
+            form = NarrativeForm(initial={"text": pack.narrative.text})
+        context["narrative_form"] = form
+    response = render(request, "reporting/archive/run.html", context, status=status)
+    return _private(response, run)
+
+
+@require_POST
+def run_narrative(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The performance team rewrites a draft pack's "what changed"."""
+    if not permissions.is_performance_team(request.user):
+        raise PermissionDenied("Only the performance team can edit a pack's summary.")
+    run = _visible_run(request, pk, done=True)
+    form = NarrativeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.run_narrative_edit(
+                run_id=run.pk,
+                user=request.user,  # type: ignore[arg-type]
+                text=form.cleaned_data["text"],
+            )
+        except narrative.NarrativeError as exc:
+            form.add_error("text", str(exc))
+        else:
+            messages.success(request, "The summary of what changed is saved, and the PDF remade.")
+            return redirect(reverse("report_run", args=[run.pk]) + "#what-changed-title")
+    return _run_page(request, run, form=form, status=400)
 
 
 def _dashboard(pack: Pack) -> dict[str, Any]:

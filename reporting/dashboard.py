@@ -12,6 +12,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Subquery
 
+from reporting import whatchanged
 from targets import periods, rules
 from targets.models import (
     ChangeRecord,
@@ -50,6 +51,8 @@ class Scorecard:
     turned_red: list[MeasureStatus]
     # {measure id: the failed audit, actions still open, whose sample includes the row's period}
     dq_flags: dict[int, DataQualityAudit] = field(default_factory=dict)
+    # "What changed since" the month before, over the same measures (`scorecard(what_changed=…)`)
+    what_changed: whatchanged.Narrative | None = None
 
     @property
     def by_priority(self) -> list[tuple[Priority | None, list[MeasureStatus]]]:
@@ -112,11 +115,15 @@ def scorecard(
     trend: bool = True,
     flags: bool = True,
     history: int = SPARKLINE_PERIODS,
+    what_changed: bool = False,
 ) -> Scorecard:
     """The rows of the measures chosen for `month` (`targets.scorecard` rule), the RAG filter
     applied, the counts of exactly those rows, and the trend, loaded together in four queries;
     with `flags`, the failed data-quality audits of the rows (the pages show them), and each
-    row's last `history` actuals (the sparklines)."""
+    row's last `history` actuals (the sparklines). With `what_changed` (and the trend, whose
+    measures span the month before), "what changed" against the month before, from the same
+    load (no query more: the dashboard keeps to issue 18's twelve; the packs also name the
+    service reviews overrunning)."""
     window = periods.last_n(month, TREND_MONTHS) if trend else [month]
     candidates = list(
         measures.active_during(window[0].year, month.year)
@@ -130,11 +137,25 @@ def scorecard(
     if trend:
         trend_codes, trend_years = needed_for_trend(candidates, window)
         codes, years = codes | trend_codes, years | trend_years
+    before = month.previous()
+    compared = [m for m in candidates if m.is_active_in(before.year)]
+    what_changed = what_changed and trend
+    if what_changed:
+        before_codes, before_years = needed_for_rows(row_period(m, before) for m in compared)
+        codes, years = codes | before_codes, years | before_years
     data = ScorecardData.load(candidates, codes, years)
     statuses = measure_statuses(
         chosen, month, internal=internal, today=today, history=history, data=data
     )
     shown = [s for s in statuses if matches(s, rag)]
+    narrative = None
+    if what_changed:
+        earlier = measure_statuses(compared, before, internal=internal, today=today, data=data)
+        narrative = whatchanged.of_rows(
+            whatchanged.from_statuses(month.label, statuses),
+            whatchanged.from_statuses(before.label, earlier),
+            overrunning=(),
+        )
     return Scorecard(
         month=month,
         statuses=shown,
@@ -146,6 +167,7 @@ def scorecard(
         else [],
         turned_red=[s for s in shown if s.turned_red],
         dq_flags=dq_flags(shown) if flags else {},
+        what_changed=narrative,
     )
 
 
@@ -185,15 +207,24 @@ def cached_scorecard(
     internal: bool,
     today: date,
     key: str,
+    what_changed: bool = False,
 ) -> Scorecard:
     """`scorecard()`, kept until the data changes: the same figures for everyone who sees alike."""
     digest = hashlib.blake2b(
-        f"{key}|{month.code}|{rag}|{internal}|{today}|{data_version()}".encode(), digest_size=16
+        f"{key}|{month.code}|{rag}|{internal}|{today}|{what_changed}|{data_version()}".encode(),
+        digest_size=16,
     ).hexdigest()
     cache_key = f"goldthread.scorecard.{digest}"
     card: Scorecard | None = cache.get(cache_key)
     if card is None:
-        card = scorecard(measures, month=month, rag=rag, internal=internal, today=today)
+        card = scorecard(
+            measures,
+            month=month,
+            rag=rag,
+            internal=internal,
+            today=today,
+            what_changed=what_changed,
+        )
         cache.set(cache_key, card, CACHE_SECONDS)
         return card
     # Audits and their actions change outside the audit trail the key follows: flags are fresh.

@@ -8,7 +8,6 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from reporting.models import ReportRun, RunStatus
 from targets import periods
 from targets.models import Measure, Priority, Service
 
@@ -71,17 +70,3 @@ class ScorecardFilter(django_filters.FilterSet):
     class Meta:
         model = Measure
         fields = ["period", "kind", "service", "priority", "rag"]
-
-
-class ReportRunFilter(django_filters.FilterSet):
-    """The report runs' API list: by schedule, period and status."""
-
-    schedule = django_filters.CharFilter(
-        field_name="schedule__code", help_text="e.g. cmt-bimonthly"
-    )
-    period = django_filters.CharFilter(help_text="Period code, e.g. 2026/27-Q2.")
-    status = django_filters.ChoiceFilter(choices=RunStatus.choices)
-
-    class Meta:
-        model = ReportRun
-        fields = ["schedule", "period", "status"]

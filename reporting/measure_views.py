@@ -25,5 +25,6 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "chart": measure_chart(measure, rows),
             "internal": internal,
             "can_edit": permissions.can_edit_value(request.user, measure),
+            "can_publish": permissions.can_publish(request.user),
         },
     )

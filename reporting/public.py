@@ -328,10 +328,10 @@ def open_data(today: date) -> OpenData:
                 pairs.append((measure, period))
     pairs.sort(key=lambda pair: (pair[0].code, pair[1].start))
     rows = period_statuses(pairs, internal=False, today=today, data=data)
-    return OpenData(figures_to=month, rows=[_open_data_row(s) for s in rows])
+    return OpenData(figures_to=month, rows=[open_data_row(s) for s in rows])
 
 
-def _open_data_row(status: MeasureStatus) -> dict[str, Cell]:
+def open_data_row(status: MeasureStatus) -> dict[str, Cell]:
     measure, period, value = status.measure, status.period, status.value
     assert value is not None  # only published periods are asked for
 

@@ -23,14 +23,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from reporting.models import ReportRun, ReportSchedule, RunStatus
+from reporting import narrative
+from reporting.models import PackStatus, ReportRun, ReportSchedule, RunStatus
 from reporting.packs import deck, pdf, snapshot
+from targets import permissions
 from targets.models import User
 from targets.periods import Period
 
@@ -274,3 +277,46 @@ def start_due_runs(*, today: date | None = None, now: datetime | None = None) ->
     ids = list(waiting.order_by("requested_at").values_list("pk", flat=True))
     published = sum(run_dispatch(run_id=pk) for pk in ids)
     return Sweep(created=len(new), published=published, given_up=given_up)
+
+
+def run_narrative_edit(
+    *, run_id: int, user: User, text: str, now: datetime | None = None
+) -> ReportRun:
+    """The performance team's own words for a pack's "what changed", while the pack is a draft:
+    kept in the run's snapshot beside the drafted text, with who and when (runs are their own
+    log, `audit.NOT_AUDITED`), and the PDF and the board slides made again so that they carry
+    them.
+
+    `text` is one sentence a line, a measure of the pack written `[CODE]`
+    (`narrative.parse`: an unknown code is refused, naming it). A final pack is read only.
+    """
+    if not permissions.is_performance_team(user):
+        raise PermissionDenied("Only the performance team can edit a pack's summary.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().select_related("schedule").get(pk=run_id)
+        data = run.snapshot or {}
+        if run.status != RunStatus.DONE or not data.get("narrative"):
+            raise narrative.NarrativeError("This pack has no summary of what changed to edit.")
+        if run.pack_status == PackStatus.FINAL:
+            raise narrative.NarrativeError(
+                "This pack is final: its summary of what changed can no longer be edited."
+            )
+        titles = {r["code"]: r["title"] for r in data.get("rows", [])}
+        edited = {
+            "sentences": narrative.parse(text, titles),
+            "by": str(user),
+            "by_id": user.pk,
+            "at": now.isoformat(),
+        }
+        data = {**data, "narrative": {**data["narrative"], "edited": edited}}
+        name = run.pdf_name()
+        pack = snapshot.restore(data)
+        pages, size = _write_pdf(pack, name, version=run.version)
+        # The board slides carry the same words as the PDF.
+        _write_file(run.pptx_name(), lambda path: deck.write_pptx(pack, path, version=run.version))
+        ReportRun.objects.filter(pk=run.pk).update(
+            snapshot=data, pdf=name, pages=pages, pdf_bytes=size
+        )
+    run.refresh_from_db()
+    return run

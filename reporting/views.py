@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from fsr.governance import permissions as risk_permissions
 from reporting.dashboard import (
     Scorecard,
     Section,
@@ -20,7 +22,14 @@ from reporting.dashboard import (
     plan_sections,
 )
 from reporting.filters import ScorecardFilter
+from reporting.page_exports import (
+    SCORECARD_COLUMNS,
+    SERVICE_COLUMNS,
+    priority_heading,
+    sectioned,
+)
 from targets import periods, permissions
+from targets.exports import export_format, export_response
 from targets.models import Measure, Service
 
 
@@ -54,7 +63,47 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The corporate dashboard: the first screen after signing in."""
     # The first visit shows the corporate plan; "All" kinds is kind= (present, empty).
     filters, ctx = _filtered(request, fixed={}, defaults={"kind": Measure.Kind.CORPORATE})
-    return _render(request, filters, ctx, "reporting/dashboard.html", {})
+    # Risks and programmes come from their own page, loaded into this one (fsr/governance),
+    # so that the dashboard's own queries stay as few as they are.
+    extra = {"shows_governance": risk_permissions.sees_risks(request.user)}
+    return _render(
+        request,
+        filters,
+        ctx,
+        "reporting/dashboard.html",
+        extra,
+        export=lambda card: (
+            f"corporate-performance-{ctx['month'].code}",
+            sectioned((priority_heading(p), rows) for p, rows in card.by_priority),
+        ),
+        what_changed=True,
+    )
+
+
+def service_list(request: HttpRequest) -> HttpResponse:
+    """Every active service, each linking to its scorecard (every signed-in viewer may open
+    any scorecard: it shows each viewer the values they may see)."""
+    year = periods.financial_year_of(timezone.localdate())
+    services = (
+        Service.objects.filter(is_active=True)
+        .select_related("head")
+        .annotate(
+            measure_count=Count(
+                "measures",
+                filter=Q(measures__active_from__lte=year)
+                & (Q(measures__active_to__isnull=True) | Q(measures__active_to__gte=year)),
+            )
+        )
+        .order_by("name")
+    )
+    exported = export_response(request, services, SERVICE_COLUMNS, "services")
+    if exported is not None:
+        return exported
+    return render(
+        request,
+        "reporting/service_list.html",
+        {"services": services, "year_label": periods.fy_label(year)},
+    )
 
 
 def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
@@ -76,6 +125,10 @@ def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
         "reporting/service_scorecard.html",
         extra,
         sections=lambda card: plan_sections(card.statuses, plan),
+        export=lambda card: (
+            f"{service.code}-scorecard-{ctx['month'].code}",
+            sectioned((s.title, s.rows) for s in plan_sections(card.statuses, plan)),
+        ),
     )
 
 
@@ -86,17 +139,28 @@ def _render(
     template: str,
     extra: dict[str, Any],
     sections: Callable[[Scorecard], list[Section]] | None = None,
+    export: Callable[[Scorecard], tuple[str, Iterable[Any]]] | None = None,
+    what_changed: bool = False,
 ) -> HttpResponse:
+    asked = export_format(request)  # a bad ?export= is a 400 before any work
     if filters.form.errors:
         return render(request, template, {"filters": filters, **ctx, **extra}, status=400)
+    rag = filters.form.cleaned_data.get("rag") or None
     card = cached_scorecard(
         filters.qs,
         month=ctx["month"],
-        rag=filters.form.cleaned_data.get("rag") or None,
+        rag=rag,
         internal=ctx["internal"],
         today=ctx["today"],
         key=request.GET.urlencode() + "|" + request.path,
+        # Over every row: not drafted for a status filter, whose rows are a different set.
+        what_changed=what_changed and rag is None,
     )
+    if asked and export is not None:
+        name, rows = export(card)
+        exported = export_response(request, rows, SCORECARD_COLUMNS, name)
+        if exported is not None:
+            return exported
     if sections is not None:
         extra = {**extra, "sections": sections(card)}
     return render(

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from targets import audit, formatting
 from targets.models import (
     ChangeRecord,
+    ControlCheck,
     DataQualityAudit,
     DataQualityProcedure,
     Measure,
@@ -382,6 +383,29 @@ class DataQualityProcedureAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore
     readonly_fields = ("updated_by", "updated_at")
 
 
+class ControlCheckInline(PerformanceTeamMixin, admin.TabularInline):  # type: ignore[misc]
+    """The audit's controls checklist, read only here: it is recorded on the audit's page (or
+    the API), where a control not working raises its action."""
+
+    model = ControlCheck
+    extra = 0
+    fields = ("position", "control", "tested", "result", "evidence", "raised")
+    readonly_fields = fields
+
+    @admin.display(description="actions raised")
+    def raised(self, obj: ControlCheck) -> str:
+        return "; ".join(a.title for a in obj.actions.all()) or "–"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(DataQualityAudit)
 class DataQualityAuditAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     # The measure's code, not its long title, so that the status stays in view at 1366 px.
@@ -396,10 +420,12 @@ class DataQualityAuditAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[mis
     autocomplete_fields = ["measure", "auditor"]
     filter_horizontal = ("actions",)
     list_select_related = ("measure", "auditor")
+    inlines = [ControlCheckInline]
 
 
 # Registered by their own modules, which need the mixins above: the notifications' notices and
 # digests; plans, actions and the planning calendar; single sign-on's mapping and identities.
 import targets.notify.admin  # noqa: E402, F401, I001
 import targets.plans.admin  # noqa: E402, F401
+import targets.proposals.admin  # noqa: E402, F401
 import targets.sso.admin  # noqa: E402, F401

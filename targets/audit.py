@@ -18,7 +18,6 @@ Some tables are not audited, each for a reason (`NOT_AUDITED`).
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any

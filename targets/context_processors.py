@@ -17,4 +17,7 @@ def goldthread(request: HttpRequest) -> dict[str, Any]:
         "can_upload": lambda: bool(upload_kinds(request.user)),
         "sees_data_quality": lambda: permissions.sees_data_quality(request.user),
         "sees_plans": lambda: permissions.sees_plans(request.user),
+        "has_approval_queue": lambda: permissions.shows_approval_queue(request.user),
+        "reads_plans": lambda: permissions.reads_signed_off_plans(request.user),
+        "sees_internal": lambda: permissions.sees_internal_values(request.user),
     }

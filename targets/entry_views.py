@@ -256,31 +256,18 @@ def value_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
         elif action == "approve":
             services.value_approve(value, user=user, expected_version=version)
             messages.success(request, f"{label} approved.")
-        elif action == "publish":
-            services.value_publish(value, user=user, expected_version=version)
-            messages.success(request, f"{label} published.")
         elif action == "return":
             form = ReturnForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
             services.value_return(value, user=user, reason=reason, expected_version=version)
-            messages.success(request, f"{label} returned to draft.")
+            officer = value.submitted_by or value.entered_by
+            to = f" to {officer}" if officer and officer != user else ""
+            messages.success(request, f"You returned {label}{to} as a draft, with your reason.")
         else:
             raise Http404
     except WorkflowError as exc:
         messages.error(request, f"{label}: {exc}")
     return redirect(_local(request, request.POST.get("next", "")) or "my_work")
-
-
-@require_POST
-def publish_period(request: HttpRequest) -> HttpResponse:
-    try:
-        period = periods.parse_period(request.POST.get("period", ""))
-    except periods.PeriodError as exc:
-        messages.error(request, str(exc))
-        return redirect("my_work")
-    count = services.period_publish(period=period, user=_user(request))
-    messages.success(request, f"Published {count} approved values for {period.label}.")
-    return redirect("my_work")
 
 
 def measure_history(request: HttpRequest, code: str) -> HttpResponse:

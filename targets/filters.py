@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django import forms
 
+from targets import periods
 from targets.models import Measure, Service, Value
 
 
@@ -49,3 +50,56 @@ class ValueFilter(django_filters.FilterSet):
     class Meta:
         model = Value
         fields = ["status"]
+
+
+class PeriodField(forms.CharField):
+    """A period code of any frequency (2026-10, 2026/27-Q2, 2026/27), cleaned to a Period."""
+
+    def clean(self, value: Any) -> periods.Period | None:
+        code = (super().clean(value) or "").strip()
+        if not code:
+            return None
+        try:
+            return periods.parse_period(code)
+        except periods.PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class PeriodFilter(django_filters.Filter):
+    field_class = PeriodField
+
+    def filter(self, qs: Any, value: periods.Period | None) -> Any:
+        return qs if value is None else qs.filter(period=value.code)
+
+
+APPROVAL_RAG_CHOICES = [
+    ("green", "Green: on target"),
+    ("amber", "Amber: within tolerance"),
+    ("red", "Red: off target"),
+    ("grey", "Grey: no target or data only"),
+]
+
+
+def _after_rating(queryset: Any, name: str, value: Any) -> Any:
+    """The RAG is worked out after loading (`targets.approvals`): the query is left alone."""
+    return queryset
+
+
+class ApprovalFilter(django_filters.FilterSet):
+    """The approval queue's filters: the page, its API and its export."""
+
+    service = django_filters.ModelChoiceFilter(
+        field_name="measure__service",
+        queryset=Service.objects.filter(is_active=True).order_by("name"),
+        to_field_name="code",
+        label="Service",
+        empty_label="All services",
+    )
+    period = PeriodFilter(label="Period", help_text="A period code, e.g. 2026-10 or 2026/27-Q2")
+    rag = django_filters.ChoiceFilter(
+        choices=APPROVAL_RAG_CHOICES, method=_after_rating, label="Status", empty_label="Any"
+    )
+
+    class Meta:
+        model = Value
+        fields = ["service", "period", "rag"]

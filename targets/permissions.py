@@ -161,9 +161,46 @@ def can_update_dq_action(user: AnyUser, action: Action) -> bool:
 # Service improvement plans, actions and the golden thread.
 
 
-def sees_plans(user: AnyUser) -> bool:
-    """Plans, actions and the golden thread are internal: staff and management, not scrutiny."""
+def sees_champions(user: AnyUser) -> bool:
+    """The champions' network (names, job titles, e-mail addresses): council staff only."""
     return sees_internal_values(user)
+
+
+def sees_obligations(user: AnyUser) -> bool:
+    """What each service must deliver (plans, procedures, audits, feedback, benchmarking, market
+    intelligence, reviews): council staff, as the pages each obligation links to."""
+    return sees_internal_values(user)
+
+
+def sees_plans(user: AnyUser) -> bool:
+    """Every plan (drafts too), actions and the golden thread: staff and management."""
+    return sees_internal_values(user)
+
+
+def is_councillor(user: AnyUser) -> bool:
+    """An elected member with no staff role: scrutiny panel members and all members."""
+    return corporate_role(user) in {CorporateRole.SCRUTINY, CorporateRole.MEMBER}
+
+
+def reads_signed_off_plans(user: AnyUser) -> bool:
+    """Plans once signed off, with their objectives and actions: staff and management, and
+    councillors (scrutiny and all members), who scrutinise improvement actions as well as the
+    figures (never a draft)."""
+    return sees_plans(user) or is_councillor(user)
+
+
+def can_read_plan(user: AnyUser, plan: ServicePlan) -> bool:
+    """This plan: every one for staff; a signed-off one for councillors."""
+    return sees_plans(user) or (is_councillor(user) and plan.is_signed_off)
+
+
+def can_read_action(user: AnyUser, action: Action) -> bool:
+    """An action's page: staff and its owner; councillors when it is in a signed-off plan
+    (`action.objective.plan` loaded)."""
+    if sees_plans(user) or (user.is_authenticated and action.owner_id == user.pk):
+        return True
+    objective = action.objective
+    return is_councillor(user) and objective is not None and objective.plan.is_signed_off
 
 
 def can_edit_plan(user: AnyUser, service: Service) -> bool:
@@ -208,7 +245,8 @@ def can_see_person(user: AnyUser, person: User) -> bool:
     ):
         return True
     headed = {sid for sid, roles in service_roles(user).items() if "head" in roles}
-    return bool(headed & set(service_roles(person)))
+    # Only a head needs the person's roles: no query for anyone else's links (lists of owners).
+    return bool(headed) and bool(headed & set(service_roles(person)))
 
 
 def can_export_appraisal_targets(user: AnyUser) -> bool:
@@ -217,3 +255,65 @@ def can_export_appraisal_targets(user: AnyUser) -> bool:
 
 def can_manage_milestones(user: AnyUser) -> bool:
     return is_performance_team(user)
+
+
+# Targets proposed by heads of service.
+
+
+def sees_target_proposals(user: AnyUser) -> bool:
+    """Proposed targets are internal: staff and management, not scrutiny or the public."""
+    return sees_internal_values(user)
+
+
+def can_propose_targets(user: AnyUser, service: Service) -> bool:
+    """Propose a service's measures' targets: its head of service (with their staff)."""
+    return "head" in service_roles(user).get(service.pk, set())
+
+
+def can_decide_target_proposal(user: AnyUser, measure: Measure, proposed_by: int | None) -> bool:
+    """Approve or return a proposal: the corporate management team for a corporate measure, the
+    performance team for any other; never one's own proposal."""
+    if not user.is_authenticated or user.pk == proposed_by:
+        return False
+    if measure.kind == Measure.Kind.CORPORATE:
+        return corporate_role(user) == CorporateRole.CMT
+    return is_performance_team(user)
+
+
+def proposable_services(user: AnyUser) -> QuerySet[Service]:
+    """The active services whose targets the user may propose."""
+    return Service.objects.filter(
+        is_active=True, pk__in=[s for s, roles in service_roles(user).items() if "head" in roles]
+    )
+
+
+def lands_on_my_work(user: AnyUser) -> bool:
+    """Where signing in leads: officers, heads of service and data-quality champions work from
+    "My work"; the performance team, management, scrutiny and people without a service role
+    start at the corporate dashboard."""
+    if not user.is_authenticated or is_performance_team(user) or is_scrutiny(user):
+        return False
+    return bool(service_roles(user))
+
+
+def approves_values(user: AnyUser) -> bool:
+    """Has an approval queue: the performance team, heads and approvers of a service, and the
+    named approvers of measures (each value is still checked with `can_approve_value`)."""
+    if is_performance_team(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if any(ServiceRole.Role.APPROVER in roles for roles in service_roles(user).values()):
+        return True
+    return Measure.objects.filter(approver=user).exists()
+
+
+def shows_approval_queue(user: AnyUser) -> bool:
+    """The navigation's "Approvals": the performance team and services' approvers. Management
+    and scrutiny start at the dashboard (their roles are not read for the menu); a measure's
+    named approver reaches the queue from My work."""
+    if is_performance_team(user):
+        return True
+    if not user.is_authenticated or corporate_role(user):
+        return False
+    return any(ServiceRole.Role.APPROVER in roles for roles in service_roles(user).values())

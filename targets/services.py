@@ -7,6 +7,7 @@ message that says what is wrong.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
@@ -268,6 +269,7 @@ _DONE: dict[str, str] = {
     Action.APPROVE: "approved",
     Action.RETURN: "returned",
     Action.PUBLISH: "published",
+    Action.WITHDRAW: "withdrawn",
 }
 
 
@@ -412,8 +414,17 @@ def value_publish(
     )
 
 
-def period_publish(*, period: Period, user: User, source: str = Source.FORM) -> int:
-    """Publish every approved value of the period at once; return how many."""
+def period_publish(
+    *,
+    period: Period,
+    user: User,
+    expected: Mapping[int, int] | None = None,
+    source: str = Source.FORM,
+) -> int:
+    """Publish every approved value of the period at once; return how many.
+
+    `expected` is the set the person previewed ({value id: version}): if the approved values
+    are not exactly those, at those versions, nothing is published (`PreviewOutdated`)."""
     if not permissions.can_publish(user):
         raise PermissionDenied("Only the performance team publishes values.")
     now = timezone.now()
@@ -423,6 +434,13 @@ def period_publish(*, period: Period, user: User, source: str = Source.FORM) -> 
             .select_related("measure")
             .filter(period=period.code, status=ValueStatus.APPROVED)
         )
+        if expected is not None:
+            current = {value.pk: value.version for value in approved}
+            changed = {
+                pk for pk in set(current) | set(expected) if current.get(pk) != expected.get(pk)
+            }
+            if changed:
+                raise PreviewOutdated(len(changed))
         for value in approved:
             value.status = ValueStatus.PUBLISHED
             value.published_by = user
@@ -445,3 +463,94 @@ def period_publish(*, period: Period, user: User, source: str = Source.FORM) -> 
             for value in approved
         )
     return len(approved)
+
+
+class PreviewOutdated(WorkflowError):
+    """The values to publish are not those the person previewed."""
+
+    def __init__(self, changed: int) -> None:
+        noun = "value" if changed == 1 else "values"
+        super().__init__(
+            f"{changed} {noun} changed since your preview: nothing was published. "
+            "Check the new preview before publishing."
+        )
+        self.changed = changed
+
+
+class ValuesRefused(WorkflowError):
+    """A bulk action the rules refuse for some values; nothing was changed. `errors`: the
+    refusal by value ("WST01 Oct 2026": reason)."""
+
+    def __init__(self, errors: dict[str, str], total: int, verb: str) -> None:
+        super().__init__(
+            f"{len(errors)} of the {total} values could not be {verb}, so none was: "
+            + "; ".join(f"{label}: {reason}" for label, reason in errors.items())
+        )
+        self.errors = errors
+
+
+def values_approve(
+    *,
+    selected: Sequence[tuple[int, int | None]],
+    user: User,
+    source: str = Source.FORM,
+) -> list[Value]:
+    """Approve every selected value ((value id, version read) pairs), or none: each by the
+    rules of `value_approve` (the approver's right on its measure, never one's own, still
+    submitted, unchanged since read). ValuesRefused says which were refused and why."""
+    if not selected:
+        raise WorkflowError("Choose the values to approve.", "values")
+    errors: dict[str, str] = {}
+    done: list[Value] = []
+    with transaction.atomic():
+        found = Value.objects.select_related("measure").in_bulk([pk for pk, _ in selected])
+        for pk, version in selected:
+            value = found.get(pk)
+            if value is None:
+                errors[f"Value {pk}"] = "it does not exist (it may have been deleted)."
+                continue
+            label = f"{value.measure.code} {value.period_obj.label}"
+            try:
+                done.append(
+                    value_approve(value, user=user, expected_version=version, source=source)
+                )
+            except ConflictError:
+                errors[label] = "it was changed after you read it."
+            except (WorkflowError, PermissionDenied) as exc:
+                errors[label] = str(exc)
+        if errors:
+            raise ValuesRefused(errors, len(selected), "approved")  # rolls every approval back
+    return done
+
+
+def value_withdraw(
+    value: Value,
+    *,
+    user: User,
+    reason: str,
+    expected_version: int | None = None,
+    source: str = Source.FORM,
+) -> Value:
+    """Take a published value off the public page, the open data and scrutiny's view, saying
+    why: it goes back to approved (the performance team may then return it to draft or
+    publish it again), and the audit trail keeps who withdrew it, when and why."""
+    if not permissions.can_publish(user):
+        raise PermissionDenied("Only the performance team withdraws published values.")
+    if not reason.strip():
+        raise WorkflowError("Say why the value is being withdrawn.", "reason")
+
+    def apply(v: Value) -> None:
+        v.status = ValueStatus.APPROVED
+        v.published_by = None
+        v.published_at = None
+
+    return _transition(
+        value,
+        user=user,
+        expected_version=expected_version,
+        allowed_from={ValueStatus.PUBLISHED},
+        action=Action.WITHDRAW,
+        source=source,
+        reason=reason.strip(),
+        apply=apply,
+    )

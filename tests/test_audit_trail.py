@@ -33,6 +33,8 @@ from benchmarking.models import Exercise, GoodPractice, Metric
 from feedback import services as feedback_services
 from feedback.models import Arrangement, MysteryShop, PanelResult, PanelSurvey, Round
 from fsr import services as fsr_services
+from fsr.governance import services as governance_services
+from fsr.governance.models import Programme, ProgrammeMilestone, Risk, RiskMatrix
 from fsr.models import (
     MarketIntelligence,
     MarketTest,
@@ -60,6 +62,7 @@ from targets.models import (
     ChangeRecord,
     CorporateRole,
     DataQualityAudit,
+    DataQualityProcedure,
     GroupRoleMapping,
     Measure,
     Objective,
@@ -77,6 +80,7 @@ from targets.notify import services as notify_services
 from targets.periods import parse_period
 from targets.plans import actions, cycle
 from targets.plans import services as plan_services
+from targets.proposals import services as proposal_services
 from targets.quality import services as quality_services
 from targets.sso import services as sso_services
 from tests.factories import MeasureFactory, TargetFactory, UserFactory
@@ -89,6 +93,7 @@ ALSO_SERVICES = ("targets.plans.cycle",)
 # Service functions that only read: their code must hold no write (checked below).
 READS = {
     "benchmarking.services.compliance",
+    "fsr.services.review_delivery",
     "benchmarking.services.positions_for_measure",
     "feedback.services.plan_objectives",
     "feedback.services.satisfaction_of",
@@ -102,6 +107,7 @@ READS = {
     "targets.plans.cycle.my_plan_work",
     "targets.plans.services.check_plan_measures",
     "targets.plans.services.sign_off_window",
+    "targets.quality.services.audit_controls",
     "targets.quality.services.audit_facts",
     "targets.services.check_period",
     "targets.services.derived_actual",
@@ -401,6 +407,12 @@ def _approved(w: World) -> Value:
     return w.value
 
 
+def _published(w: World) -> Value:
+    w.value.status = ValueStatus.PUBLISHED
+    w.value.save()
+    return w.value
+
+
 def _signed(w: World) -> ServicePlan:
     w.plan.status = ServicePlan.Status.SIGNED_OFF
     w.plan.signed_off_by = w.users["hannah"]
@@ -441,12 +453,34 @@ def _quality_input(w: World, *, finished: bool) -> quality_services.AuditInput:
 
 
 PAT, HANNAH, ALICE = "pat", "hannah", "alice"
+
+
+def _months(w: World) -> dict[str, str]:
+    from targets.periods import periods_in_year
+
+    return {p.code: "5" for p in periods_in_year(2026, "monthly")}
+
+
+def _proposed(w: World, profile: dict[str, str]) -> Any:
+    from targets.models import TargetProposal
+
+    return TargetProposal.objects.create(
+        measure=w.measure,
+        year=2026,
+        value=D(60),
+        profile=profile,
+        rationale="Stretch",
+        proposed_by=_u(w, HANNAH),
+    )
+
+
 V = value_services
 P = plan_services
 A = actions
 Q = quality_services
 OIM = oim_services
 F = fsr_services
+G = governance_services
 FB = feedback_services
 B = benchmarking_services
 R = reporting_services
@@ -506,6 +540,22 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
     "targets.services.value_publish": lambda w: V.value_publish(w.value, user=_u(w, PAT)),
     "targets.services.period_publish": lambda w: V.period_publish(
         period=parse_period("2026-09"), user=_u(w, PAT)
+    ),
+    # Targets proposed by heads of service
+    "targets.proposals.services.proposal_create": lambda w: proposal_services.proposal_create(
+        user=_u(w, HANNAH), measure=w.measure, year=2026, value=D(60), rationale="Stretch"
+    ),
+    "targets.proposals.services.proposal_approve": lambda w: proposal_services.proposal_approve(
+        user=_u(w, PAT), proposal=_proposed(w, {"2026-04": "1", **_months(w)})
+    ),
+    "targets.proposals.services.proposal_return": lambda w: proposal_services.proposal_return(
+        user=_u(w, PAT), proposal=_proposed(w, {}), reason="Too low"
+    ),
+    "targets.services.values_approve": lambda w: V.values_approve(
+        selected=[(w.value.pk, w.value.version)], user=_u(w, HANNAH)
+    ),
+    "targets.services.value_withdraw": lambda w: V.value_withdraw(
+        w.value, user=_u(w, PAT), reason="The source was revised"
     ),
     # Plans
     "targets.plans.services.plan_create": lambda w: P.plan_create(
@@ -616,6 +666,14 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
         actions=[Q.ActionInput("Second check", w.users["alice"], date(2027, 1, 31))],
         user=_u(w, PAT),
     ),
+    "targets.quality.services.audit_controls_save": lambda w: Q.audit_controls_save(
+        audit_row=w.dq_audit,
+        checks=[
+            Q.ControlInput(1, True, "working", "Seen"),
+            Q.ControlInput(2, True, "not_working", "Not done", date(2027, 1, 31)),
+        ],
+        user=_u(w, PAT),
+    ),
     "targets.quality.services.action_update": lambda w: Q.action_update(
         action=w.dq_action, status="cancelled", progress="Moot", user=_u(w, ALICE)
     ),
@@ -625,6 +683,17 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
             service=w.waste, year=2026, title="Fleet", sector="within", scope="Costs"
         ),
         metric_ids=[w.metric.pk],
+        user=_u(w, HANNAH),
+    ),
+    "benchmarking.services.exercise_action_add": lambda w: B.exercise_action_add(
+        exercise=B.exercise_save(
+            exercise=Exercise(
+                service=w.waste, year=2026, title="Fleet", sector="outside", scope="Costs"
+            ),
+            metric_ids=None,
+            user=_u(w, HANNAH),
+        ),
+        action=Action(title="Share the fleet", objective=w.objective, due=date(2027, 2, 1)),
         user=_u(w, HANNAH),
     ),
     "benchmarking.services.good_practice_save": lambda w: B.good_practice_save(
@@ -764,6 +833,16 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
         market_test=MarketTest(review=w.review, recommended_on=date(2026, 11, 1)),
         user=_u(w, PAT),
     ),
+    "fsr.services.market_test_decide": lambda w: F.market_test_decide(
+        market_test=w.extra["market_test"],
+        user=w.extra["ceb"],
+        approval=MarketTest.Approval.APPROVED,
+        decided_on=date(2026, 11, 20),
+        minute_reference="CEB 20/11/26 minute 4",
+    ),
+    "fsr.services.review_rules_save": lambda w: F.review_rules_save(
+        kinds=["fsr", "peer_review"], user=_u(w, PAT)
+    ),
     "fsr.services.peer_review_save": lambda w: F.peer_review_save(
         peer_review=_retitled(w.peer, field="scope"), user=_u(w, HANNAH)
     ),
@@ -796,6 +875,39 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
     "fsr.services.savings_from_review": lambda w: F.savings_from_review(
         review=w.review, user=_u(w, PAT)
     ),
+    # The risk register and corporate programmes (issue 17, item 8)
+    "fsr.governance.services.risk_save": lambda w: G.risk_save(
+        risk=_governance_risk(w), measures=[w.measure], user=_u(w, HANNAH)
+    ),
+    "fsr.governance.services.risk_action_save": lambda w: G.risk_action_save(
+        risk=w.extra["risk"],
+        action=Action(title="Brief the crews", due=date(2027, 1, 31)),
+        user=_u(w, HANNAH),
+    ),
+    "fsr.governance.services.matrix_save": lambda w: G.matrix_save(
+        matrix=RiskMatrix(size=4, medium_from=4, high_from=9), user=_u(w, PAT)
+    ),
+    "fsr.governance.services.programme_save": lambda w: G.programme_save(
+        programme=Programme(
+            title="Fit for the Future",
+            aims="Smaller",
+            sponsor=_u(w, HANNAH),
+            board="CMT",
+            start=date(2026, 4, 1),
+            planned_end=date(2028, 3, 31),
+        ),
+        risks=[w.extra["risk"]],
+        savings=[w.extra["line"]],
+        user=_u(w, PAT),
+    ),
+    "fsr.governance.services.programme_progress": lambda w: G.programme_progress(
+        programme=w.extra["programme"], changes={"rag_cost": "red"}, user=_u(w, HANNAH)
+    ),
+    "fsr.governance.services.programme_milestones_save": lambda w: G.programme_milestones_save(
+        programme=w.extra["programme"],
+        changed=[ProgrammeMilestone(title="Homes handed over", due=date(2027, 3, 1))],
+        user=_u(w, HANNAH),
+    ),
     # Report runs: only their own log (audit.NOT_AUDITED), checked all the same
     "reporting.services.request_run": lambda w: R.request_run(
         schedule=ReportSchedule.objects.order_by("pk").first(),
@@ -807,6 +919,9 @@ SCENARIOS: dict[str, Callable[[World], Any]] = {
     "reporting.services.run_report": lambda w: R.run_report(run_id=w.extra["run"].pk),
     "reporting.services.run_dispatch": lambda w: R.run_dispatch(run_id=w.extra["run"].pk),
     "reporting.services.start_due_runs": lambda w: R.start_due_runs(),
+    "reporting.services.run_narrative_edit": lambda w: R.run_narrative_edit(
+        run_id=w.extra["run"].pk, user=_u(w, PAT), text="Steady on every measure."
+    ),
 }
 
 
@@ -825,6 +940,13 @@ def _requested(w: World) -> None:
     w.extra["run"] = ReportRun.objects.create(schedule=schedule, period=MONTH.code, version=1)
 
 
+def _made_draft(w: World) -> None:
+    _requested(w)
+    run = R.run_report(run_id=w.extra["run"].pk)
+    assert run.status == "done", run.error
+    ReportRun.objects.filter(pk=run.pk).update(pack_status="draft")
+
+
 def _assessed(w: World) -> None:
     w.extra["assessment"] = FactorAssessment.objects.create(
         factor=w.factor,
@@ -840,26 +962,100 @@ def _budgeted(w: World) -> None:
     w.extra["budget"] = ServiceBudget.objects.create(service=w.waste, year=2026, net_budget=D(1))
 
 
+def _unable_review(w: World) -> Review:
+    """The review's plan agreed, and a milestone of it missed: unable to deliver."""
+    review = w.review
+    review.status = Review.Status.AGREED
+    review.ended_on = date(2026, 8, 31)
+    review.save()
+    Milestone.objects.create(review=review, title="New rota", due=date(2026, 10, 1))
+    return review
+
+
+def _recommended(w: World) -> None:
+    w.extra["market_test"] = MarketTest.objects.create(
+        review=_unable_review(w), recommended_on=date(2026, 11, 1)
+    )
+    w.extra["ceb"] = UserFactory(username="helen", corporate_role=CorporateRole.CEB)
+
+
 def _linked(w: World) -> None:
     w.extra["link"] = ServiceCostMetric.objects.create(service=w.waste, metric=w.metric)
 
 
+def _governance_risk(w: World) -> Risk:
+    return Risk(
+        kind=Risk.Kind.SERVICE,
+        service=w.waste,
+        title="Missed collections",
+        cause="New rounds",
+        effect="Complaints",
+        owner=w.users["alice"],
+        inherent_likelihood=4,
+        inherent_impact=3,
+        controls="Briefings",
+        residual_likelihood=2,
+        residual_impact=3,
+        review_date=date(2027, 1, 31),
+    )
+
+
+def _risked(w: World) -> None:
+    risk = _governance_risk(w)
+    risk.reference = "WASTE-R01"
+    risk.save()
+    w.extra["risk"] = risk
+    w.extra["line"] = SavingsLine.objects.create(
+        year=2026, source="other", title="Floor", target=D(1000)
+    )
+    w.extra["programme"] = Programme.objects.create(
+        title="Homes",
+        aims="More homes",
+        sponsor=w.users["hannah"],
+        board="CEB",
+        start=date(2026, 4, 1),
+        planned_end=date(2029, 3, 31),
+    )
+
+
 # What a scenario needs arranged first, outside the watch.
+def _procedure(w: World) -> None:
+    DataQualityProcedure.objects.create(
+        measure=w.dq_audit.measure,
+        collection="Tickets",
+        calculation="Tonnes",
+        source_system="Weighbridge",
+        controls="Reconciled monthly\nSecond check of ten tickets",
+        last_reviewed=date(2026, 5, 1),
+        next_review_due=date(2027, 5, 1),
+    )
+
+
 PREPARE: dict[str, Callable[[World], Any]] = {
+    "targets.quality.services.audit_controls_save": _procedure,
     "targets.sso.services.sso_sign_in": _sso_mapped,
     "targets.services.value_approve": _submitted,
     "targets.services.value_return": _submitted,
     "targets.services.value_publish": _approved,
     "targets.services.period_publish": _approved,
+    "targets.services.values_approve": _submitted,
+    "targets.services.value_withdraw": _published,
     "targets.plans.services.plan_reopen": _signed,
     "fsr.services.review_measure_outcome": _completed_review,
     "fsr.services.savings_from_review": _completed_review,
+    "fsr.governance.services.risk_action_save": _risked,
+    "fsr.governance.services.programme_save": _risked,
+    "fsr.governance.services.programme_progress": _risked,
+    "fsr.governance.services.programme_milestones_save": _risked,
+    "fsr.services.market_test_save": _unable_review,
+    "fsr.services.market_test_decide": _recommended,
     "oim.services.assessment_delete": _assessed,
     "oim.services.budget_delete": _budgeted,
     "oim.services.cost_metric_delete": _linked,
     "reporting.services.run_claim": _requested,
     "reporting.services.run_report": _requested,
     "reporting.services.run_dispatch": _requested,
+    "reporting.services.run_narrative_edit": _made_draft,
 }
 
 

@@ -6,7 +6,7 @@ tables, facts in text frames); only the charts are pictures, the PDF's matplotli
 as PNG, each with its alternative text in the picture's `descr`. Figures are formatted as the
 PDF formats them (`Measure.format`, the `target_text` tag, the statuses' words).
 
-The slides: the title; "What changed" when the summary is given (`what_changed`); the summary
+The slides: the title; "What changed" (the snapshot's narrative, or `what_changed`); the summary
 with the trend; each priority's scorecard table with its status chart (a priority of more than
 ROWS_PER_SLIDE measures continues on further slides); one slide per Red measure.
 """
@@ -104,14 +104,23 @@ def priority_name(priority: Priority | None) -> str:
 
 
 def build(pack: Pack, *, version: int = 1, what_changed: Sequence[str] | None = None) -> Deck:
-    """The deck of a pack. `what_changed`: the "what changed" summary's sentences (plain
-    strings), given once the run keeps them; without them there is no such slide."""
+    """The deck of a pack. `what_changed`: "what changed" sentences (plain strings) to show
+    instead of the snapshot's own narrative; a pack made before narratives has none."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDE, HIGH
     _properties(deck, pack)
     _title_slide(deck, pack, version)
-    # HOOK (issue 19 point 1): the coordinator passes the run's narrative sentences here.
-    if what_changed:
+    # Issue 19 point 1: the snapshot's "what changed" (as the team edited it, else the draft),
+    # unless the caller gives its own sentences.
+    found = pack.narrative
+    if what_changed is None and found is not None:
+        note = (
+            f"Edited by {found.edited_by} on {found.edited_at:%-d %B %Y}."
+            if found.is_edited and found.edited_at
+            else "Drafted from the figures alone."
+        )
+        what_changed_slides(deck, pack, found.plain, title=found.title, note=note)
+    elif what_changed:
         what_changed_slides(deck, pack, what_changed)
     _summary_slide(deck, pack)
     for priority, rows in pack.card.by_priority:
@@ -251,23 +260,30 @@ def _title_slide(deck: Deck, pack: Pack, version: int) -> None:
         paragraph.alignment = PP_ALIGN.LEFT
 
 
-def what_changed_slides(deck: Deck, pack: Pack, sentences: Sequence[str], per: int = 8) -> None:
-    """The "what changed" summary, one bullet per sentence, continued beyond `per` sentences.
-
-    Wiring point for issue 19 point 1: `reporting/narrative.py` drafts the sentences (and the
-    performance team edits them); pass the run's kept text to `build(…, what_changed=…)`.
-    """
+def what_changed_slides(
+    deck: Deck,
+    pack: Pack,
+    sentences: Sequence[str],
+    *,
+    title: str = "What changed",
+    note: str = "",
+    per: int = 8,
+) -> None:
+    """The "what changed" summary (`reporting/narrative.py`'s sentences, as plain strings), one
+    bullet per sentence, continued beyond `per` sentences; `note` says who wrote it."""
     parts = [sentences[i : i + per] for i in range(0, len(sentences), per)]
     for n, part in enumerate(parts, start=1):
-        title = "What changed" + (f" ({n} of {len(parts)})" if len(parts) > 1 else "")
-        slide = _slide(deck, pack, title)
+        heading = title + (f" ({n} of {len(parts)})" if len(parts) > 1 else "")
+        slide = _slide(deck, pack, heading)
+        if note:
+            _text(slide, note, MARGIN, Inches(6.5), WIDE - 2 * MARGIN, Inches(0.4), size=12)
         _text(
             slide,
             list(part),
             MARGIN,
             Inches(1.4),
             WIDE - 2 * MARGIN,
-            Inches(5.4),
+            Inches(5.0),
             size=20,
             bullets=True,
         )

@@ -67,6 +67,7 @@ def context(pack: Pack, *, version: int = 1) -> dict[str, Any]:
         "red": [Line(s, _chart(s, small=False)) for s in pack.red],
         "data_quality": pack.data_quality,
         "benchmarks": pack.benchmarks,
+        "improvement": pack.improvement,
         "trend_chart": Chart(charts.data_uri(charts.trend_svg(trend)), charts.trend_alt(trend))
         if trend
         else None,

@@ -18,9 +18,12 @@ from django.conf import settings
 from benchmarking.models import Metric
 from benchmarking.overview import council_summaries
 from benchmarking.positions import Position
+from reporting import whatchanged
 from reporting.api import ScorecardRowSerializer, row
 from reporting.dashboard import Scorecard, scorecard
-from reporting.models import PackStatus, ReportSchedule
+from reporting.models import PackStatus, ReportRun, ReportSchedule, RunStatus, Scope
+from reporting.narrative import Figures
+from reporting.packs import improvement
 from targets import periods
 from targets.models import DataQuality, Measure, Priority, Service, Value, ValueStatus
 from targets.periods import Period
@@ -44,6 +47,7 @@ def build(
         schedule.measures(), month=month, rag=None, internal=internal, today=today, flags=False
     )
     rows = ScorecardRowSerializer([row(s) for s in card.statuses], many=True).data
+    benchmarks = _benchmarks([s.measure for s in card.statuses])
     priorities = {s.measure.priority for s in card.statuses if s.measure.priority}
     # Final once nothing in it can still change: every row has its value, and every value
     # shown is published. Otherwise a draft (a later version may differ).
@@ -76,11 +80,61 @@ def build(
         ],
         "rows": [dict(r) for r in rows],
         "details": {s.measure.code: _details(s) for s in card.statuses},
-        "benchmarks": _benchmarks([s.measure for s in card.statuses]),
+        "benchmarks": benchmarks,
+        "narrative": _narrative(
+            schedule,
+            period,
+            whatchanged.from_statuses(
+                period.label, card.statuses, whatchanged.quartiles(benchmarks)
+            ),
+            internal=internal,
+            today=today,
+        ),
         "data_quality": _data_quality([s.measure for s in card.statuses], today)
         if internal
         else {},
+        "improvement": improvement.for_pack(schedule, month=month, today=today),
     }
+
+
+def _narrative(
+    schedule: ReportSchedule,
+    period: Period,
+    current: Figures,
+    *,
+    internal: bool,
+    today: date,
+) -> dict[str, Any]:
+    """ "What changed" against the previous period's pack, as it was printed (its latest
+    version); without one, against the previous period's figures as they stand today."""
+    before = period.previous()
+    earlier = (
+        ReportRun.objects.filter(schedule=schedule, period=before.code, status=RunStatus.DONE)
+        .exclude(snapshot=None)
+        .order_by("-version")
+        .first()
+    )
+    if earlier is not None and earlier.snapshot:
+        previous, source = whatchanged.from_snapshot(earlier.snapshot), "pack"
+    else:
+        card = scorecard(
+            schedule.measures(),
+            month=before.months()[-1],
+            rag=None,
+            internal=internal,
+            today=today,
+            trend=False,
+            flags=False,
+            history=0,
+        )
+        previous, source = whatchanged.from_statuses(before.label, card.statuses), "figures"
+    services = [schedule.service] if schedule.scope == Scope.SERVICE and schedule.service else None
+    return whatchanged.stored(
+        current,
+        previous,
+        source=source,
+        overrunning=whatchanged.overrunning_reviews(today, services),
+    )
 
 
 def _data_quality(measures: list[Measure], today: date) -> dict[str, Any]:
@@ -210,6 +264,11 @@ class Pack:
         return bool(self.data["status"] == PackStatus.FINAL)
 
     @property
+    def narrative(self) -> whatchanged.Narrative | None:
+        """ "What changed": the team's edited text if any, else the draft."""
+        return whatchanged.of_snapshot(self.data)
+
+    @property
     def internal(self) -> bool:
         return bool(self.data["internal"])
 
@@ -249,6 +308,11 @@ class Pack:
     def dq_failures(self) -> list[dict[str, Any]]:
         """Failed audits of the pack's measures with actions still open, when it was made."""
         return list(self.data.get("data_quality", {}).get("failures", []))
+
+    @property
+    def improvement(self) -> dict[str, Any] | None:
+        """The improvement programme's section (CMT and CEB packs), when it was made."""
+        return improvement.restore(self.data.get("improvement"))
 
     @property
     def priority_summaries(self) -> list[tuple[Priority | None, OnTargetSummary]]:

@@ -126,5 +126,10 @@ class ReturnSerializer(serializers.Serializer[Value]):
     version = serializers.IntegerField(required=False)
 
 
+class WithdrawSerializer(serializers.Serializer[Value]):
+    reason = serializers.CharField(help_text="Why the published value is withdrawn.")
+    version = serializers.IntegerField(required=False)
+
+
 class ValueVersionSerializer(serializers.Serializer[Value]):
     version = serializers.IntegerField(required=False)

@@ -19,6 +19,7 @@ from targets.api.serializers import (
     ValueSerializer,
     ValueVersionSerializer,
     ValueWriteSerializer,
+    WithdrawSerializer,
 )
 from targets.filters import MeasureFilter, ServiceFilter, ValueFilter
 from targets.models import ChangeRecord, Measure, Service, User, Value
@@ -187,6 +188,26 @@ class ValueViewSet(
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._transition(request, services.value_publish)
+
+    @extend_schema(request=WithdrawSerializer, responses={200: ValueSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Take a published value off the public page and open data, with a reason (the
+        performance team): it goes back to approved."""
+        value = self.get_object()
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        done = _run(
+            lambda: services.value_withdraw(
+                value,
+                user=self._user,
+                reason=data["reason"],
+                expected_version=data.get("version"),
+                source=ChangeRecord.Source.API,
+            )
+        )
+        return Response(ValueSerializer(done).data)
 
     @extend_schema(request=ReturnSerializer, responses={200: ValueSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="return")

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from targets import periods
-from targets.demo import corporate, frontline, plans, support
+from targets.demo import corporate, frontline, plans, proposals, support
 from targets.demo import quality as data_quality
 from targets.demo.organisation import CORPORATE_PEOPLE, PRIORITIES, SERVICES, Person
 from targets.demo.series import profile_targets, series
@@ -80,6 +80,7 @@ def load_demo(*, today: date | None = None) -> DemoResult:
         plans.load(
             services=services, priorities=priorities, users=users, today=today, created=created
         )
+        proposals.load(users=users, today=today, created=created)
     totals = {
         "services": Service.objects.count(),
         "measures": Measure.objects.count(),
@@ -158,6 +159,18 @@ def _load_services(users: dict[str, User], created: Counter[str]) -> dict[str, S
             service=service, role=ServiceRole.Role.DQ_CHAMPION, defaults={"user": officer}
         )
         created["service roles"] += was_created
+        # The innovation champion is the head, the Unison champion the officer; a few services
+        # have yet to name theirs, as in any council (the champions' page shows the gaps).
+        place = len(services)
+        for role, user, unnamed in (
+            (ServiceRole.Role.INNOVATION_CHAMPION, head, place % 7 == 3),
+            (ServiceRole.Role.UNISON_CHAMPION, officer, place % 5 == 4),
+        ):
+            if not unnamed:
+                _, was_created = ServiceRole.objects.get_or_create(
+                    service=service, role=role, defaults={"user": user}
+                )
+                created["service roles"] += was_created
     return services
 
 

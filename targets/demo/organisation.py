@@ -67,6 +67,7 @@ CORPORATE_PEOPLE: tuple[Person, ...] = (
     Person(
         "scrutiny", "Gareth", "Lloyd", "Chair of the Scrutiny Committee (Councillor)", "scrutiny"
     ),
+    Person("member", "Amira", "Shah", "Councillor for Carfax and Jericho", "member"),
 )
 
 # Front-line services first; support services (finance, HR, ICT, legal) serve the council itself.

@@ -21,6 +21,7 @@ from targets.models import (
     Action,
     AuditResult,
     ChangeRecord,
+    ControlResult,
     DataQualityAudit,
     DataQualityProcedure,
     Measure,
@@ -31,6 +32,9 @@ from targets.periods import Frequency, Period
 from targets.quality.services import (
     ActionInput,
     AuditInput,
+    ControlInput,
+    audit_controls,
+    audit_controls_save,
     audit_record,
     audits_propose,
 )
@@ -42,12 +46,16 @@ OPEN_FAILURE = (1, 0)
 CLOSED_FAILURE = (8, 1)
 
 _CONTROLS = (
-    "Figures reconciled each month with the system's own report before they are entered; "
-    "the head of service checks the commentary.",
-    "A second officer re-counts a sample of ten cases each quarter; differences are logged.",
-    "The extract is run by a saved query, never by hand; the query is version controlled.",
-    "Totals are compared with the same month last year; a change over 20% is queried.",
-    "The contractor's return is checked against our own records before it is accepted.",
+    "Figures reconciled each month with the system's own report before they are entered\n"
+    "The head of service checks the commentary before the value is submitted",
+    "A second officer re-counts a sample of ten cases each quarter\n"
+    "Differences found by the re-count are logged and explained",
+    "The extract is run by a saved query, never by hand\n"
+    "The query is version controlled and changes to it are signed off",
+    "Totals are compared with the same month last year; a change over 20% is queried\n"
+    "The updater keeps the working papers with the return",
+    "The contractor's return is checked against our own records before it is accepted\n"
+    "Missing returns are chased within five working days",
 )
 _FINDINGS = {
     AuditResult.PASS: "The sample matched the source records; the procedure is followed.",
@@ -134,6 +142,34 @@ def _scores(measure: Measure, month: Period, failed: bool) -> dict[str, str]:
     return scores
 
 
+def _checklist(row: DataQualityAudit, *, failed: bool, done_on: date, performance: User) -> None:
+    controls = audit_controls(row)
+    if not controls:
+        return
+    checks = [
+        ControlInput(
+            position=n,
+            tested=True,
+            result=ControlResult.NOT_WORKING if failed and n == 1 else ControlResult.WORKING,
+            evidence=(
+                "Three sampled cases were counted twice after the system upgrade; this check "
+                "did not catch them."
+                if failed and n == 1
+                else f"Seen for each sampled period ({row.sample_label})."
+            ),
+            action_due=done_on + timedelta(days=75) if failed and n == 1 else None,
+        )
+        for n in range(1, len(controls) + 1)
+    ]
+    saved = audit_controls_save(audit_row=row, checks=checks, user=performance, today=done_on)
+    ChangeRecord.objects.filter(
+        object_type="controlcheck", object_id__in=[c.pk for c in saved]
+    ).update(
+        at=timezone.make_aware(datetime.combine(done_on, time(10))),
+        source=ChangeRecord.Source.SYSTEM,
+    )
+
+
 def _history(performance: User, today: date) -> int:
     this_month = periods.period_containing(today, Frequency.MONTHLY)
     made = 0
@@ -146,15 +182,6 @@ def _history(performance: User, today: date) -> int:
             scores = _scores(measure, month, failed)
             first, last = _sample(measure, month)
             done_on = min(month.start + timedelta(days=13 + 7 * place), today)
-            actions = []
-            if failed:
-                actions = [
-                    ActionInput(
-                        title=f"Add a duplicate check to the {measure.code} extract",
-                        owner=measure.updater,
-                        due=done_on + timedelta(days=75),
-                    )
-                ]
             result = overall_result(list(scores.values()))
             saved = audit_record(
                 audit_row=row,
@@ -166,9 +193,21 @@ def _history(performance: User, today: date) -> int:
                     findings=_FINDINGS[AuditResult(result)],
                     completed_on=done_on,
                 ),
-                actions=actions,
+                # Without a procedure to check, a failure's action is recorded by hand.
+                actions=[
+                    ActionInput(
+                        title=f"Add a duplicate check to the {measure.code} extract",
+                        owner=measure.updater,
+                        due=done_on + timedelta(days=75),
+                    )
+                ]
+                if failed and not audit_controls(row)
+                else [],
                 user=performance,
             )
+            # The auditor tests each control of the procedure; a failure's first control did
+            # not work, which raises its action.
+            _checklist(saved, failed=failed, done_on=done_on, performance=performance)
             if (back, place) == CLOSED_FAILURE:
                 saved.actions.update(
                     status=Action.Status.DONE,

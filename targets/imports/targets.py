@@ -164,7 +164,7 @@ def _check_figures(cells: RowCells, measure: Measure, fields: dict[str, Any]) ->
 
 
 def _existing(
-    rows: list[_Row], *, lock: bool
+    rows: list[_Row], *, lock: bool, with_profiles: bool = False
 ) -> tuple[dict[tuple[int, int], Target], dict[tuple[int, str], TargetProfile]]:
     measure_ids = sorted({row.measure.pk for row in rows})
     targets: dict[tuple[int, int], Target] = {}
@@ -174,7 +174,7 @@ def _existing(
     for ids in chunked(measure_ids):
         for target in target_query.filter(measure_id__in=ids):
             targets[(target.measure_id, target.year)] = target
-        if any(row.period for row in rows):
+        if with_profiles or any(row.period for row in rows):
             for profile in profile_query.filter(target__measure_id__in=ids):
                 profiles[(profile.target_id, profile.period)] = profile
     return targets, profiles
@@ -228,7 +228,49 @@ def _plan(
     return changes
 
 
-def _write(changes: list[_Change], *, user: User | None) -> str:
+def set_year_target(
+    measure: Measure,
+    year: int,
+    *,
+    figures: dict[str, Any],
+    profile: dict[str, Any],
+    user: User | None,
+    source: str = ChangeRecord.Source.FORM,
+) -> str:
+    """Make `figures` (value, lower, upper, note) the measure's target for the year and `profile`
+    ({period code: figure}) its whole profile, through the same plan and audited writes as an
+    import; periods profiled before but not in `profile` are removed, each recorded. The caller
+    has validated the figures and checked the user's right. Returns the batch."""
+    rows = [_Row(0, measure, year, "", dict(figures))]
+    rows += [_Row(0, measure, year, code, {"value": figure}) for code, figure in profile.items()]
+    report = ImportReport(kind="targets")
+    with transaction.atomic():
+        targets, profiles = _existing(rows, lock=True, with_profiles=True)
+        changes = _plan(rows, targets, profiles, report)
+        if not report.ok:
+            raise ValueError("; ".join(report.lines()))
+        batch = _write(changes, user=user, source=source)
+        target = targets[(measure.pk, year)]
+        stale = [
+            p for (tid, code), p in profiles.items() if tid == target.pk and code not in profile
+        ]
+        for old in stale:
+            audit.record(
+                user=user,
+                action=Action.DELETE,
+                source=source,
+                obj=old,
+                fields=PROFILE_FIELDS,
+                measure=measure,
+                period=old.period,
+            )
+            old.delete()
+    return batch
+
+
+def _write(
+    changes: list[_Change], *, user: User | None, source: str = ChangeRecord.Source.IMPORT
+) -> str:
     if not changes:
         return ""
     batch = new_batch()
@@ -244,7 +286,7 @@ def _write(changes: list[_Change], *, user: User | None) -> str:
             audit.change_record(
                 user=user,
                 action=c.action,
-                source=ChangeRecord.Source.IMPORT,
+                source=source,
                 obj=c.obj,
                 measure=c.measure,
                 period=c.period,

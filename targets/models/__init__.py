@@ -19,9 +19,12 @@ from targets.models.plans import (
     PlanningMilestone,
     ServicePlan,
 )
+from targets.models.proposals import TargetProposal, TargetProposalQuerySet
 from targets.models.quality import (
     DIMENSIONS,
     AuditResult,
+    ControlCheck,
+    ControlResult,
     DataQualityAudit,
     DataQualityProcedure,
 )
@@ -51,6 +54,8 @@ __all__ = [
     "ServiceRole",
     "Target",
     "TargetProfile",
+    "TargetProposal",
+    "TargetProposalQuerySet",
     "User",
     "Value",
     "ValueQuerySet",
@@ -60,6 +65,8 @@ __all__ = [
     "DataQualityAudit",
     "DataQualityProcedure",
     "AuditResult",
+    "ControlCheck",
+    "ControlResult",
     "Digest",
     "Notice",
     "NotificationPreference",

@@ -22,6 +22,7 @@ class ChangeRecord(models.Model):
         RETURN = "return", "Returned"
         PUBLISH = "publish", "Published"
         RESTATE = "restate", "Restated"
+        WITHDRAW = "withdraw", "Withdrawn"
 
     class Source(models.TextChoices):
         FORM = "form", "Form"
@@ -43,9 +44,11 @@ class ChangeRecord(models.Model):
         MEASURE = "measure", "measure"
         TARGET = "target", "target"
         PROFILE = "profile", "target profile"
+        TARGET_PROPOSAL = "targetproposal", "target proposal"
         VALUE = "value", "value"
         DQ_PROCEDURE = "dq_procedure", "data-quality procedure"
         DQ_AUDIT = "dq_audit", "data-quality audit"
+        CONTROL_CHECK = "controlcheck", "audit control check"
         SERVICE_PLAN = "serviceplan", "service improvement plan"
         OBJECTIVE = "objective", "objective"
         ACTION = "action", "improvement action"
@@ -86,6 +89,12 @@ class ChangeRecord(models.Model):
         PEER_REVIEW = "peerreview", "peer review"
         MARKET_INTELLIGENCE = "marketintelligence", "market intelligence"
         SAVINGS_LINE = "savingsline", "savings line"
+        RISK_MATRIX = "riskmatrix", "risk matrix"
+        RISK = "risk", "risk"
+        PROGRAMME = "programme", "corporate programme"
+        PROJECT = "project", "programme's project"
+        PROGRAMME_MILESTONE = "programmemilestone", "programme milestone"
+        REVIEW_RULE_SETTINGS = "reviewrulesettings", "review rules"
         # reporting
         REPORT_SCHEDULE = "reportschedule", "report schedule"
 

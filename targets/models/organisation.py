@@ -12,6 +12,7 @@ class CorporateRole(models.TextChoices):
     CMT = "cmt", "Corporate management team"
     CEB = "ceb", "Executive board"
     SCRUTINY = "scrutiny", "Scrutiny panel"
+    MEMBER = "member", "Elected member (councillor)"
 
 
 class User(AbstractUser):
@@ -61,6 +62,11 @@ class ServiceRole(models.Model):
         UPDATER = "updater", "Officer (updater)"
         APPROVER = "approver", "Approver"
         DQ_CHAMPION = "dq_champion", "Data quality champion"
+        INNOVATION_CHAMPION = "innovation_champion", "Innovation champion"
+        UNISON_CHAMPION = "unison_champion", "Unison champion"
+
+    # The framework's champions: one of each kind per service.
+    CHAMPIONS = (Role.DQ_CHAMPION, Role.INNOVATION_CHAMPION, Role.UNISON_CHAMPION)
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="service_roles")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="roles")
@@ -73,6 +79,16 @@ class ServiceRole(models.Model):
             # The framework names one data quality champion per service.
             models.UniqueConstraint(
                 fields=["service"], condition=Q(role="dq_champion"), name="one_champion_per_service"
+            ),
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(role="innovation_champion"),
+                name="one_innovation_champion_per_service",
+            ),
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(role="unison_champion"),
+                name="one_unison_champion_per_service",
             ),
         ]
 

@@ -136,6 +136,8 @@ class Action(models.Model):
         PEER_REVIEW = "peer_review", "Peer review"
         DATA_QUALITY = "data_quality", "Data-quality audit"
         REVIEW = "review", "Service review"
+        BENCHMARKING = "benchmarking", "Benchmarking exercise"
+        RISK = "risk", "Risk register"
         OTHER = "other", "Other"
 
     OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)

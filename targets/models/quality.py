@@ -247,3 +247,53 @@ class DataQualityAudit(models.Model):
         if self.completed_on is not None:
             return periods.period_containing(self.completed_on, periods.Frequency.MONTHLY)
         return self.month_period
+
+
+class ControlResult(models.TextChoices):
+    WORKING = "working", "Working"
+    NOT_WORKING = "not_working", "Not working"
+
+
+class ControlCheck(models.Model):
+    """One line of an audit's checklist: a control of the measure's own procedure, whether the
+    auditor tested it, whether it works, and the evidence. A control found not working raises an
+    improvement action (kept in `actions`, and among the audit's actions) unless one it raised
+    is still open."""
+
+    audit = models.ForeignKey(
+        DataQualityAudit, on_delete=models.CASCADE, related_name="control_checks"
+    )
+    position = models.PositiveSmallIntegerField(help_text="The control's place in the procedure.")
+    control = models.TextField(help_text="The control as the procedure worded it when checked.")
+    tested = models.BooleanField(default=False)
+    result = models.CharField(max_length=12, choices=ControlResult.choices, blank=True)
+    evidence = models.TextField(blank=True, help_text="What the auditor saw: records, samples.")
+    actions = models.ManyToManyField(Action, blank=True, related_name="control_checks")
+
+    class Meta:
+        ordering = ["audit", "position"]
+        verbose_name = "audit control check"
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "position"], name="one_check_per_control"),
+            # An untested control has no result; a tested one has one.
+            models.CheckConstraint(
+                condition=Q(tested=False, result="") | (Q(tested=True) & ~Q(result="")),
+                name="control_result_only_when_tested",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Control {self.position} of {self.audit}"
+
+    @property
+    def is_failing(self) -> bool:
+        return self.result == ControlResult.NOT_WORKING
+
+    @property
+    def open_action(self) -> Action | None:
+        """The open action it raised, if any (from prefetched actions)."""
+        return next((a for a in self.actions.all() if a.is_open), None)
+
+    @property
+    def latest_action(self) -> Action | None:
+        return max(self.actions.all(), key=lambda a: a.pk, default=None)

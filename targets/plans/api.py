@@ -105,32 +105,42 @@ class PlanningMilestoneSerializer(serializers.ModelSerializer[PlanningMilestone]
 
 
 class ServicePlanViewSet(viewsets.ReadOnlyModelViewSet[ServicePlan]):
-    """Service improvement plans with their service targets and objectives."""
+    """Service improvement plans with their service targets and objectives (councillors:
+    signed-off plans only)."""
 
     serializer_class = ServicePlanSerializer
     filterset_class = ServicePlanFilter
 
     def get_queryset(self) -> QuerySet[ServicePlan]:
-        if not permissions.sees_plans(self.request.user):
+        user = self.request.user
+        if not permissions.reads_signed_off_plans(user):
             return ServicePlan.objects.none()
+        plans = ServicePlan.objects.all()
+        if not permissions.sees_plans(user):
+            plans = plans.filter(status=ServicePlan.Status.SIGNED_OFF)
         objectives = Objective.objects.select_related("priority").prefetch_related("measures")
         return (
-            ServicePlan.objects.select_related("service", "signed_off_by")
+            plans.select_related("service", "signed_off_by")
             .prefetch_related("measures", Prefetch("objectives", queryset=objectives))
             .order_by("service__name", "-year")
         )
 
 
 class ActionViewSet(viewsets.ReadOnlyModelViewSet[Action]):
-    """Improvement actions: in plans, or from feedback, audits and reviews."""
+    """Improvement actions: in plans, or from feedback, audits and reviews (councillors: the
+    actions of signed-off plans only)."""
 
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
 
     def get_queryset(self) -> QuerySet[Action]:
-        if not permissions.sees_plans(self.request.user):
+        user = self.request.user
+        if not permissions.reads_signed_off_plans(user):
             return Action.objects.none()
-        return Action.objects.select_related("service", "owner", "objective__priority").order_by(
+        actions = Action.objects.all()
+        if not permissions.sees_plans(user):
+            actions = actions.filter(objective__plan__status=ServicePlan.Status.SIGNED_OFF)
+        return actions.select_related("service", "owner", "objective__priority").order_by(
             "due", "pk"
         )
 

@@ -37,6 +37,11 @@ def _require_sees_plans(request: HttpRequest) -> None:
         raise PermissionDenied("Service improvement plans are for council staff.")
 
 
+def _require_reads_plans(request: HttpRequest) -> None:
+    if not permissions.reads_signed_off_plans(request.user):
+        raise PermissionDenied("Service improvement plans are for council staff and councillors.")
+
+
 def _plan(code: str, year: int) -> ServicePlan:
     return get_object_or_404(
         ServicePlan.objects.select_related("service", "signed_off_by", "copied_from"),
@@ -50,13 +55,16 @@ def _refuse(request: HttpRequest, exc: PlanError) -> None:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    _require_sees_plans(request)
+    _require_reads_plans(request)
     this_year = params.this_year()
     year = params.year_param(request.GET, default=this_year)
     today = timezone.localdate()
+    readable = ServicePlan.objects.filter(year=year)
+    if not permissions.sees_plans(request.user):  # councillors: signed-off plans only
+        readable = readable.filter(status=ServicePlan.Status.SIGNED_OFF)
     plans = {
         p.service_id: p
-        for p in ServicePlan.objects.filter(year=year).annotate(
+        for p in readable.annotate(
             n_measures=Count("measures", distinct=True),
             n_objectives=Count("objectives", distinct=True),
             n_actions=Count("objectives__actions", distinct=True),
@@ -85,12 +93,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "signed_off": sum(1 for _, p in rows if p and p.is_signed_off),
             "draft": sum(1 for _, p in rows if p and not p.is_signed_off),
             "missing": sum(1 for _, p in rows if p is None),
+            "signed_off_only": not permissions.sees_plans(request.user),
         },
     )
 
 
 def plan_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    _require_sees_plans(request)
+    _require_reads_plans(request)
     service = get_object_or_404(Service, code=code)
     user = _user(request)
     today = timezone.localdate()
@@ -100,8 +109,13 @@ def plan_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
         .first()
     )
     can_edit = permissions.can_edit_plan(user, service)
+    if plan is not None and not permissions.can_read_plan(user, plan):
+        plan = None  # a draft, which councillors do not read: as if there were none yet
     if plan is None:
-        previous = ServicePlan.objects.filter(service=service, year=year - 1).first()
+        previous_plans = ServicePlan.objects.filter(service=service, year=year - 1)
+        if not permissions.sees_plans(user):
+            previous_plans = previous_plans.filter(status=ServicePlan.Status.SIGNED_OFF)
+        previous = previous_plans.first()
         return render(
             request,
             "targets/plans/plan_missing.html",
@@ -111,9 +125,11 @@ def plan_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 "year_label": periods.fy_label(year),
                 "previous": previous,
                 "can_edit": can_edit,
+                "signed_off_only": not permissions.sees_plans(user),
             },
         )
     page = plan_overview(plan, user, today)
+    staff = permissions.sees_plans(user)
     return render(
         request,
         "targets/plans/plan_detail.html",
@@ -122,7 +138,10 @@ def plan_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "service": service,
             "measures": page.measures,
             "objectives": page.objectives,
-            "unattached": page.unattached,
+            # Councillors read the plan itself: not the service's other actions, nor the
+            # golden thread of its people.
+            "unattached": page.unattached if staff else None,
+            "sees_thread": staff,
             "attach_form": AttachForm(plan=plan) if page.can_attach else None,
             "can_edit": page.can_edit,
             "can_sign_off": page.can_sign_off,
@@ -131,7 +150,9 @@ def plan_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "window": page.window,
             "sign_off_open": page.sign_off_open,
             "today": today,
-            "other_years": page.other_years,
+            "other_years": page.other_years
+            if staff
+            else page.other_years.filter(status=ServicePlan.Status.SIGNED_OFF),
         },
     )
 
@@ -359,8 +380,10 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """An action with its thread upwards, and its progress form for its owner and managers."""
     action = _action(pk)
     user = _user(request)
-    if not (permissions.sees_plans(user) or action.owner_id == user.pk):
-        raise PermissionDenied("Service improvement plans are for council staff.")
+    if not permissions.can_read_action(user, action):
+        raise PermissionDenied(
+            "Service improvement plans are for council staff, and councillors once signed off."
+        )
     can_update = permissions.can_update_action_progress(user, action)
     form = ProgressForm(request.POST or None, instance=action) if can_update else None
     if request.method == "POST":
@@ -391,6 +414,7 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "can_edit": permissions.can_edit_plan(user, action.service)
             and not (plan and plan.is_signed_off),
+            "sees_thread": permissions.sees_plans(user),
         },
         status=400 if request.method == "POST" else 200,
     )

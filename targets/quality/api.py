@@ -18,6 +18,8 @@ from targets import permissions
 from targets.models import (
     Action,
     ChangeRecord,
+    ControlCheck,
+    ControlResult,
     DataQualityAudit,
     DataQualityProcedure,
     Measure,
@@ -64,6 +66,38 @@ class AuditActionSerializer(serializers.ModelSerializer[Action]):
         fields = ["id", "title", "owner", "due", "status", "completed_on"]
 
 
+class ControlCheckSerializer(serializers.ModelSerializer[ControlCheck]):
+    actions: serializers.PrimaryKeyRelatedField[Action] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="The actions it raised (a control not working)."
+    )
+
+    class Meta:
+        model = ControlCheck
+        fields = ["position", "control", "tested", "result", "evidence", "actions"]
+
+
+class ControlCheckInputSerializer(serializers.Serializer[Any]):
+    position = serializers.IntegerField(min_value=1, help_text="The control's place, from 1.")
+    tested = serializers.BooleanField()
+    result = serializers.ChoiceField(
+        choices=ControlResult.choices,
+        allow_blank=True,
+        default="",
+        help_text="working or not_working for a tested control; blank for one not tested.",
+    )
+    evidence = serializers.CharField(allow_blank=True, default="")
+    action_due = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For a control not working that has no action yet: when the action is due.",
+    )
+
+
+class ChecklistInputSerializer(serializers.Serializer[Any]):
+    checks = ControlCheckInputSerializer(many=True)
+
+
 class ActionProgressSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=Action.Status.choices)
     progress = serializers.CharField(required=False, allow_blank=True, default="")
@@ -84,6 +118,7 @@ class AuditSerializer(serializers.ModelSerializer[DataQualityAudit]):
         slug_field="username", read_only=True, allow_null=True
     )
     actions = AuditActionSerializer(many=True, read_only=True)
+    control_checks = ControlCheckSerializer(many=True, read_only=True)
 
     class Meta:
         model = DataQualityAudit
@@ -108,6 +143,7 @@ class AuditSerializer(serializers.ModelSerializer[DataQualityAudit]):
             "completed_on",
             "note",
             "actions",
+            "control_checks",
         ]
 
 
@@ -139,9 +175,50 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet[DataQualityAudit]):
         actions: Any = Prefetch("actions", queryset=Action.objects.select_related("owner"))
         return (
             DataQualityAudit.objects.select_related("measure", "measure__service", "auditor")
-            .prefetch_related(actions)
+            .prefetch_related(actions, "control_checks__actions")
             .order_by("-month", "measure__code")
         )
+
+    @extend_schema(
+        request=ChecklistInputSerializer, responses={200: ControlCheckSerializer(many=True)}
+    )
+    @action(detail=True, methods=["post"], url_path="controls")
+    def controls(
+        self, request: Request, pk: str | None = None, format: str | None = None
+    ) -> Response:
+        """Record the audit's checklist against the measure's own procedure: one line for each
+        of its controls (the performance team). A control not working raises an action."""
+        audit_row = self.get_object()
+        body = ChecklistInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        checks = [
+            services.ControlInput(
+                position=c["position"],
+                tested=c["tested"],
+                result=c["result"],
+                evidence=c["evidence"],
+                action_due=c["action_due"],
+            )
+            for c in body.validated_data["checks"]
+        ]
+        try:
+            saved = services.audit_controls_save(
+                audit_row=audit_row,
+                checks=checks,
+                user=cast(User, request.user),
+                source=ChangeRecord.Source.API,
+            )
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except services.ChecklistError as exc:
+            raise exceptions.ValidationError(
+                {"checks": [f"Control {n}: {why}" for n, why in sorted(exc.problems.items())]}
+            ) from exc
+        except services.AuditStateError as exc:
+            raise exceptions.ValidationError({"checks": [str(exc)]}) from exc
+        except PlanError as exc:
+            raise exceptions.ValidationError({"checks": [str(exc)]}) from exc
+        return Response(ControlCheckSerializer(saved, many=True).data)
 
     @extend_schema(request=ActionProgressSerializer, responses={200: AuditActionSerializer})
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_pk>[0-9]+)")

@@ -14,13 +14,14 @@ from targets.models import (
     DIMENSIONS,
     Action,
     AuditResult,
+    ControlCheck,
     CorporateRole,
     DataQualityAudit,
     Measure,
     User,
 )
 from targets.periods import Frequency, Period
-from targets.quality.services import ActionInput, AuditInput, ProcedureInput
+from targets.quality.services import ActionInput, AuditInput, ControlInput, ProcedureInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what type=date reads
 
@@ -63,7 +64,10 @@ class ProcedureForm(forms.Form):
         error_messages={"required": "Enter the source system"},
     )
     controls = _text(
-        "Controls", "The checks that catch mistakes: reconciliations, second checks, sign-off."
+        "Controls",
+        "The checks that catch mistakes (reconciliations, second checks, sign-off), one a line: "
+        "each is a line of the audits' checklist.",
+        rows=4,
     )
     last_reviewed = forms.DateField(
         label="Date last reviewed",
@@ -310,3 +314,48 @@ class QuarterForm(forms.Form):
         if period.frequency != Frequency.QUARTERLY:
             raise forms.ValidationError(f"{text} is not a quarter: enter e.g. 2026/27-Q1")
         return period
+
+
+VERDICTS = [
+    ("untested", "Not tested"),
+    ("working", "Tested: working"),
+    ("not_working", "Tested: not working"),
+]
+
+
+class ControlCheckForm(forms.Form):
+    """One control of the procedure on the audit's checklist."""
+
+    verdict = forms.ChoiceField(
+        label="Result", choices=VERDICTS, widget=forms.RadioSelect, initial="untested"
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the control was tested on: the records, the sample, who was asked.",
+    )
+    action_due = forms.DateField(
+        label="Action due",
+        required=False,
+        widget=DATE,
+        help_text="For a control not working: when the action to fix it is due.",
+        error_messages={"invalid": "Enter a real date, e.g. 2026-06-30"},
+    )
+
+    def __init__(self, *args: Any, control: str, position: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.control = control
+        self.position = position
+        self.held_check: ControlCheck | None = None  # the line as last saved
+
+    def to_input(self) -> ControlInput:
+        data = self.cleaned_data
+        verdict = data["verdict"]
+        return ControlInput(
+            position=self.position,
+            tested=verdict != "untested",
+            result="" if verdict == "untested" else verdict,
+            evidence=data.get("evidence", ""),
+            action_due=data.get("action_due"),
+        )

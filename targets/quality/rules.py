@@ -19,6 +19,7 @@ exhaustively. The rule, for a month M:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -91,3 +92,31 @@ def propose(
         return []
     chosen = [f for f in candidates(facts, month) if f.id not in exclude]
     return chosen[:count]
+
+
+# The controls checklist ------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\(?\d{1,2}[.)])\s*")
+
+
+def procedure_controls(text: str) -> list[str]:
+    """The controls a procedure lists, one per line (bullets and numbers dropped; blank lines
+    skipped), in its order: what an audit's checklist tests."""
+    controls = []
+    for line in text.splitlines():
+        control = _BULLET.sub("", line, count=1).strip()
+        if control:
+            controls.append(control)
+    return controls
+
+
+def control_check_problem(*, tested: bool, result: str, evidence: str) -> str | None:
+    """Why one line of a checklist cannot be saved as given (None: it can). A tested control
+    says whether it works, with the evidence; an untested one has neither result nor verdict."""
+    if not tested:
+        return "Mark the control tested before saying whether it works" if result else None
+    if result not in ("working", "not_working"):
+        return "Say whether the control is working or not working"
+    if not evidence.strip():
+        return "Give the evidence the control was tested on"
+    return None

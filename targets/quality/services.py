@@ -15,12 +15,15 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from targets import audit, periods, permissions
 from targets.models import (
     Action,
     AuditResult,
     ChangeRecord,
+    ControlCheck,
+    ControlResult,
     DataQualityAudit,
     DataQualityProcedure,
     Measure,
@@ -29,7 +32,13 @@ from targets.models import (
 from targets.models.quality import DIMENSION_FIELDS, overall_result
 from targets.periods import Period
 from targets.plans.actions import Link, action_cancel, action_create, action_progress
-from targets.quality.rules import AUDITS_PER_MONTH, MeasureFacts, propose
+from targets.quality.rules import (
+    AUDITS_PER_MONTH,
+    MeasureFacts,
+    control_check_problem,
+    procedure_controls,
+    propose,
+)
 
 PROCEDURE_FIELDS = (
     "collection",
@@ -53,6 +62,14 @@ AUDIT_FIELDS = (
 
 class AuditStateError(Exception):
     """The audit cannot do that in its present state (e.g. cancel one that is done)."""
+
+
+class ChecklistError(AuditStateError):
+    """Lines of a controls checklist that cannot be saved: {position: why}."""
+
+    def __init__(self, problems: dict[int, str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"control {n}: {why}" for n, why in sorted(problems.items())))
 
 
 @dataclass(frozen=True)
@@ -378,5 +395,143 @@ def action_update(
         completed_on=completed_on,
         user=user,
         link=link,
+        source=source,
+    )
+
+
+# The controls checklist -------------------------------------------------------------------------
+
+CHECK_FIELDS = ("position", "control", "tested", "result", "evidence", "actions")
+
+
+@dataclass(frozen=True)
+class ControlInput:
+    position: int  # the control's place in the procedure, from 1
+    tested: bool
+    result: str  # working, not_working or ""
+    evidence: str
+    action_due: date | None = None  # when the action a control not working raises is due
+
+
+def audit_controls(audit_row: DataQualityAudit) -> list[str]:
+    """The controls of the audited measure's procedure, in order (none without a procedure)."""
+    procedure = DataQualityProcedure.objects.filter(measure_id=audit_row.measure_id).first()
+    return procedure_controls(procedure.controls) if procedure is not None else []
+
+
+def audit_controls_save(
+    *,
+    audit_row: DataQualityAudit,
+    checks: Sequence[ControlInput],
+    user: User,
+    today: date | None = None,
+    source: str = ChangeRecord.Source.FORM,
+) -> list[ControlCheck]:
+    """Record the audit's checklist against the measure's own procedure: for each of its controls,
+    whether it was tested, whether it works, and the evidence. A control found not working raises
+    an improvement action of the service (owned by the measure's updater, who owns the procedure,
+    due on the date given) unless an action it raised is still open: the action stays linked to
+    the check and joins the audit's actions."""
+    if not permissions.can_manage_dq_audits(user):
+        raise PermissionDenied("Only the performance team records audits.")
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        row = _locked(audit_row)
+        if row.status == DataQualityAudit.Status.CANCELLED:
+            raise AuditStateError("A cancelled audit cannot be recorded.")
+        controls = audit_controls(row)
+        if not controls:
+            raise AuditStateError(
+                f"{row.measure.code} has no data-quality procedure with controls to check: "
+                "write its procedure first, one control a line."
+            )
+        given = {c.position: c for c in checks}
+        if sorted(given) != list(range(1, len(controls) + 1)) or len(given) != len(checks):
+            raise AuditStateError(
+                f"The procedure of {row.measure.code} lists {len(controls)} controls: give one "
+                "line for each (it may have changed since the page was opened)."
+            )
+        existing = {
+            c.position: c
+            for c in ControlCheck.objects.select_for_update()
+            .filter(audit=row)
+            .prefetch_related("actions")
+        }
+        problems: dict[int, str] = {}
+        for position, entry in given.items():
+            problem = control_check_problem(
+                tested=entry.tested, result=entry.result, evidence=entry.evidence
+            )
+            held = existing.get(position)
+            raises = entry.result == ControlResult.NOT_WORKING and (
+                held is None or held.open_action is None
+            )
+            if problem is None and raises:
+                if entry.action_due is None:
+                    problem = "Say when the action to fix the control is due"
+                elif entry.action_due < today:
+                    problem = "The action to fix the control cannot be due in the past"
+            if problem:
+                problems[position] = problem
+        if problems:
+            raise ChecklistError(problems)
+        saved = []
+        for position, control in enumerate(controls, start=1):
+            entry = given[position]
+            check = existing.get(position) or ControlCheck(audit=row, position=position)
+            before = audit.snapshot(check, CHECK_FIELDS) if check.pk else {}
+            check.control = control
+            check.tested = entry.tested
+            check.result = entry.result if entry.tested else ""
+            check.evidence = entry.evidence.strip()
+            check.save()
+            if check.is_failing and (before == {} or check.open_action is None):
+                raised = _control_action(row, check, entry, user=user, source=source)
+                check.actions.add(raised)
+            audit.record(
+                user=user,
+                action=ChangeRecord.Action.UPDATE if before else ChangeRecord.Action.CREATE,
+                source=source,
+                obj=check,
+                before=before,
+                fields=CHECK_FIELDS,
+                measure=row.measure,
+                period=row.month,
+            )
+            saved.append(check)
+        # Lines of controls the procedure no longer lists go (their actions stay).
+        for position, gone in existing.items():
+            if position > len(controls):
+                audit.record(
+                    user=user,
+                    action=ChangeRecord.Action.DELETE,
+                    source=source,
+                    obj=gone,
+                    fields=CHECK_FIELDS,
+                    measure=row.measure,
+                    period=row.month,
+                )
+                gone.delete()
+    return saved
+
+
+def _control_action(
+    row: DataQualityAudit, check: ControlCheck, entry: ControlInput, *, user: User, source: str
+) -> Action:
+    title = f"Fix a data-quality control of {row.measure.code}: {check.control}"
+    return action_create(
+        action=Action(
+            service_id=row.measure.service_id,
+            title=title if len(title) <= 300 else title[:299] + "…",
+            description=(
+                f"The data-quality audit of {row.measure}, {row.month_label}, found control "
+                f"{check.position} of the procedure not working. Evidence: {check.evidence}"
+            ),
+            owner=row.measure.updater,
+            due=entry.action_due,
+            source=Action.Source.DATA_QUALITY,
+        ),
+        user=user,
+        link=Link(row, "actions", measure=row.measure, period=row.month),
         source=source,
     )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("audits/new/", dq_views.audit_new, name="dq_audit_new"),
     path("audits/<int:pk>/", dq_views.audit_detail, name="dq_audit"),
     path("audits/<int:pk>/record/", dq_views.audit_record, name="dq_audit_record"),
+    path("audits/<int:pk>/controls/", dq_views.audit_controls, name="dq_audit_controls"),
     path("audits/<int:pk>/cancel/", dq_views.audit_cancel, name="dq_audit_cancel"),
     path("audits/<int:pk>/replace/", dq_views.audit_replace, name="dq_audit_replace"),
     path("actions/<int:pk>/", dq_views.action_update, name="dq_action_update"),

@@ -32,11 +32,12 @@ from targets.quality.forms import (
     ActionUpdateForm,
     AuditAddForm,
     AuditRecordForm,
+    ControlCheckForm,
     ProcedureForm,
     QuarterForm,
     ReasonForm,
 )
-from targets.quality.services import AuditStateError
+from targets.quality.services import AuditStateError, ChecklistError
 
 
 def _internal(request: HttpRequest) -> User:
@@ -225,6 +226,7 @@ def _audit(pk: int) -> DataQualityAudit:
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _internal(request)
     row = _audit(pk)
+    checks = list(row.control_checks.prefetch_related("actions"))
     actions = [
         (
             action,
@@ -239,6 +241,8 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "audit": row,
             "actions": actions,
+            "checks": checks,
+            "failing_controls": sum(1 for c in checks if c.is_failing),
             "can_manage": permissions.can_manage_dq_audits(user),
             "flagged": row.is_failed and row.pk in {a.pk for a in dq_reports.open_failures()},
         },
@@ -286,6 +290,65 @@ def audit_record(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "formset": formset,
             "dimension_fields": [form[name] for name, _, _ in DIMENSIONS],
+        },
+        status=400 if bound else 200,
+    )
+
+
+def audit_controls(request: HttpRequest, pk: int) -> HttpResponse:
+    """The audit's checklist against the measure's own procedure: each control tested or not,
+    working or not, with the evidence; a control not working raises an action."""
+    user = _internal(request)
+    if not permissions.can_manage_dq_audits(user):
+        raise PermissionDenied("Only the performance team records audits.")
+    row = _audit(pk)
+    if row.status == DataQualityAudit.Status.CANCELLED:
+        raise PermissionDenied("A cancelled audit cannot be recorded.")
+    controls = dq_services.audit_controls(row)
+    held = {c.position: c for c in row.control_checks.prefetch_related("actions")}
+    bound = request.method == "POST"
+    forms = []
+    for position, control in enumerate(controls, start=1):
+        check = held.get(position)
+        verdict = (check.result or "untested") if check else "untested"
+        initial = {"verdict": verdict, "evidence": check.evidence if check else ""}
+        form = ControlCheckForm(
+            request.POST if bound else None,
+            initial=initial,
+            prefix=f"c{position}",
+            control=control,
+            position=position,
+        )
+        form.held_check = check
+        forms.append(form)
+    error = ""
+    if bound and controls and all(f.is_valid() for f in forms):
+        try:
+            saved = dq_services.audit_controls_save(
+                audit_row=row, checks=[f.to_input() for f in forms], user=user
+            )
+        except ChecklistError as exc:
+            for f in forms:
+                if f.position in exc.problems:
+                    f.add_error(None, exc.problems[f.position])
+            error = "Some controls cannot be saved as they are: see below."
+        except (AuditStateError, PlanError) as exc:
+            error = str(exc)
+        else:
+            failing = [c for c in saved if c.is_failing]
+            text = f"Checklist of {row.measure.code} saved."
+            if failing:
+                text += f" {len(failing)} control(s) not working, each with an action."
+            messages.success(request, text)
+            return redirect(row)
+    return render(
+        request,
+        "targets/quality/audit_controls.html",
+        {
+            "audit": row,
+            "forms": forms,
+            "error": error,
+            "can_edit_procedure": permissions.can_edit_dq_procedure(user, row.measure),
         },
         status=400 if bound else 200,
     )

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from joserfc.errors import JoseError
 
+from targets import permissions
 from targets.sso import client
 from targets.sso.backends import SSO_BACKEND, password_sign_in_allowed
 from targets.sso.services import SsoError, claims_from, sso_sign_in
@@ -29,12 +30,34 @@ NEXT = "sso_next"
 ID_TOKEN = "sso_id_token"
 
 
-def _safe_next(request: HttpRequest, url: str | None) -> str:
+def _explicit_next(request: HttpRequest, url: str | None) -> str:
+    """The ?next= asked for if it is a page of this site, else ""."""
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
+    return ""
+
+
+def landing(user: Any) -> str:
+    """Where a person lands after signing in without a ?next=: officers, heads of service and
+    data-quality champions on "My work", everyone else on the dashboard."""
+    if permissions.lands_on_my_work(user):
+        return reverse("my_work")
     return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _safe_next(request: HttpRequest, url: str | None) -> str:
+    return _explicit_next(request, url) or landing(request.user)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, landing each person where their work is unless ?next= says otherwise."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return landing(self.request.user)
 
 
 def _login_context(request: HttpRequest) -> dict[str, Any]:
@@ -57,7 +80,7 @@ def login(request: HttpRequest) -> HttpResponseBase:
             f"Signing in with a password is switched off: sign in with {provider_name}."
         )
         return render(request, "registration/login.html", context, status=403)
-    view = auth_views.LoginView.as_view(redirect_authenticated_user=True, extra_context=context)
+    view = LoginView.as_view(extra_context=context)
     return view(request)
 
 
@@ -72,7 +95,7 @@ def sso_login(request: HttpRequest) -> HttpResponse:
     """Off to the provider: the authorisation request with state, nonce and a PKCE challenge."""
     if not client.configured():
         raise Http404("Single sign-on is not set up.")
-    request.session[NEXT] = _safe_next(request, request.GET.get("next"))
+    request.session[NEXT] = _explicit_next(request, request.GET.get("next"))
     redirect_uri = settings.OIDC_REDIRECT_URI or request.build_absolute_uri(reverse("sso_callback"))
     try:
         client.metadata()

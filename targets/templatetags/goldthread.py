@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from targets import exports, permissions
 from targets.models import Measure
 from targets.rules import Direction, RagResult
 
@@ -63,3 +64,31 @@ def target_text(measure: Measure, spec: object) -> str:
         joiner = " to " if lower < 0 else "–"
         return f"{measure.format(lower)}{joiner}{measure.format(upper)}"
     return measure.format(value) if value is not None else "No target"
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context: template.Context, kind: str) -> str:
+    """This page's address asking for its rows as a file (`targets.exports.export_response`)."""
+    return exports.export_query(context["request"], kind)
+
+
+@register.filter
+def may_read_action(viewer: object, action: object) -> bool:
+    """Whether a link to `action`'s page would open for `viewer` (no link shown that its viewer
+    cannot follow)."""
+    from targets.models import Action
+
+    if not isinstance(action, Action):
+        return False
+    return permissions.can_read_action(viewer, action)  # type: ignore[arg-type]
+
+
+@register.filter
+def may_see_person(viewer: object, person: object) -> bool:
+    """Whether a link to `person`'s golden thread page would open for `viewer` (no link shown
+    that its viewer cannot follow)."""
+    from targets.models import User
+
+    if not isinstance(person, User):
+        return False
+    return permissions.can_see_person(viewer, person)  # type: ignore[arg-type]

@@ -64,7 +64,8 @@ def test_sign_in_through_the_council_see_deadlines_choose_e_mails_sign_out(
     page.get_by_label("Password").fill("council-pw")
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Corporate performance")
+    # An officer: landing on My work.
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
     expect(page.get_by_text("Signed in as Alice Jones")).to_be_visible()
     alice = User.objects.get(username="a.jones")
     assert alice.service_roles.get().service == waste

@@ -125,7 +125,7 @@ def test_the_programme_flags_the_right_services(
 
     page.get_by_role("link", name=programme.title).first.click()
     expect(page.locator("#market-testing")).to_contain_text(
-        "Due for a market-testing recommendation to CEB"
+        "due for a market-testing recommendation to CEB"
     )
     assert_accessible(page)
 

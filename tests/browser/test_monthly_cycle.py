@@ -34,13 +34,15 @@ def assert_accessible(page: Page) -> None:
     assert found == [], f"{page.url}: {found}"
 
 
-def sign_in(browser: Browser, base: str, username: str) -> Page:
+def sign_in(
+    browser: Browser, base: str, username: str, landing: str = "Corporate performance"
+) -> Page:
     page = browser.new_context().new_page()
     page.goto(base + "/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("pw-for-tests")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Corporate performance")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(landing)
     return page
 
 
@@ -81,10 +83,7 @@ def test_officer_enters_head_approves_performance_team_publishes(
     base = live_server.url
 
     # The officer finds the value due on their work list and enters a Red figure.
-    officer = sign_in(browser, base, "alice")
-    assert_accessible(officer)
-    officer.get_by_role("link", name="My work").click()
-    expect(officer.get_by_role("heading", name="My work")).to_be_visible()
+    officer = sign_in(browser, base, "alice", landing="My work")  # officers land on My work
     assert_accessible(officer)
     officer.get_by_role("link", name=f"Enter CP14 {month.label}").click()
     officer.get_by_label("Value").fill("55")
@@ -103,8 +102,7 @@ def test_officer_enters_head_approves_performance_team_publishes(
     assert Value.objects.get().status == ValueStatus.SUBMITTED
 
     # The head of service approves it from the queue.
-    head = sign_in(browser, base, "hannah")
-    head.get_by_role("link", name="My work").click()
+    head = sign_in(browser, base, "hannah", landing="My work")
     queue = head.get_by_role("region", name="To approve (1)")
     expect(queue).to_contain_text("Agency crews booked")
     assert_accessible(head)
@@ -115,8 +113,10 @@ def test_officer_enters_head_approves_performance_team_publishes(
     team = sign_in(browser, base, "pat")
     team.get_by_role("link", name="My work").click()
     assert_accessible(team)
-    team.get_by_role("button", name=f"Publish all for {month.label}").click()
-    expect(team.get_by_role("status")).to_contain_text("Published 1 approved values")
+    team.get_by_role("link", name=f"Preview and publish {month.label}").click()
+    assert_accessible(team)
+    team.get_by_role("button", name=f"Publish 1 value for {month.label}").click()
+    expect(team.get_by_role("status")).to_contain_text("Published 1 value")
     assert Value.objects.get().status == ValueStatus.PUBLISHED
 
     # The management team sees it on the home page.

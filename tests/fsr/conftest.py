@@ -6,11 +6,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from dateutil.relativedelta import relativedelta
 
 from fsr.models import Milestone, Review
 from oim.models import ServiceBudget
-from targets.models import Service, User
+from targets.models import CorporateRole, Service, User
+from tests.factories import UserFactory
 
 
 def review(service: Service, **fields: Any) -> Review:
@@ -40,3 +42,15 @@ def milestone(review: Review, due: date, *, owner: User | None = None, **fields:
 
 def budget(service: Service, year: int, amount: str) -> ServiceBudget:
     return ServiceBudget.objects.create(service=service, year=year, net_budget=Decimal(amount))
+
+
+@pytest.fixture
+def ceb() -> User:
+    """A member of the executive board (the Leader)."""
+    return UserFactory(username="helen", corporate_role=CorporateRole.CEB)
+
+
+@pytest.fixture
+def member() -> User:
+    """An elected member with no other role."""
+    return UserFactory(username="amira", corporate_role=CorporateRole.MEMBER)

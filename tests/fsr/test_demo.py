@@ -31,6 +31,8 @@ def test_the_demo_reviews(time_machine: Any) -> None:
     assert first["Review"] == len(demo.REVIEWS)
     statuses = dict(Review.objects.values_list("service__code", "status"))
     assert statuses["customer-services"] == "in_progress"
+    repairs = Review.objects.get(title="Business process review of responsive repairs")
+    assert repairs.status == "in_progress" and repairs.overrun(date(2026, 11, 20)).overrunning
     assert statuses["planning"] == "planned"
     assert statuses["ict"] == "abandoned"
     waste = Review.objects.get(service__code="waste")
@@ -43,6 +45,13 @@ def test_the_demo_reviews(time_machine: Any) -> None:
     ) == ["environmental-health"]
     parks = Review.objects.get(service__code="parks")
     assert parks in Review.objects.with_missed_dates(today) and parks.market_test.decision
+    # Unable to deliver, and CEB's decision recorded by a CEB member with its minute.
+    test = parks.market_test
+    assert (test.approval, test.decided_by.corporate_role) == ("approved", "ceb")
+    assert test.minute_reference
+    # Every agreed plan records its external challenge, staff involvement and specification.
+    for agreed in Review.objects.filter(status__in=["agreed", "complete"]):
+        assert agreed.agreement_missing() == [], agreed.title
     rows = {r.service.code: r for r in programme(today=today, service_ids=None)}
     assert rows["leisure"].check.flagged and rows["ict"].check.flagged
     assert not rows["waste"].check.flagged

@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from fsr.models import Review
+from fsr.models import Review, ReviewRuleSettings
 from fsr.programme import programme
 from targets.models import Service, User
 from tests.conftest import client_for
@@ -71,8 +71,19 @@ def council() -> dict[str, Service]:
     return s
 
 
-def test_the_four_year_rule_flags_the_right_services(council: dict[str, Service]) -> None:
+def test_the_four_year_rule_counts_only_fsrs_by_default(council: dict[str, Service]) -> None:
     rows = {r.service.code: r for r in programme(today=TODAY, service_ids=None)}
+    flagged = {code for code, r in rows.items() if r.check.flagged}
+    # Benefits' only review is a business process review: not a full service review.
+    assert flagged == {"lapsed", "never", "abandoned", "running", "bpr"}
+    assert rows["bpr"].check.status == "never" and rows["bpr"].last_review is None
+
+
+def test_the_four_year_rule_flags_the_right_services(council: dict[str, Service]) -> None:
+    rows = {
+        r.service.code: r
+        for r in programme(today=TODAY, service_ids=None, kinds=["fsr", "business_process"])
+    }
     flagged = {code for code, r in rows.items() if r.check.flagged}
     assert flagged == {"lapsed", "never", "abandoned", "running"}
     assert rows["recent"].check.status == "due_soon"
@@ -86,8 +97,12 @@ def test_the_four_year_rule_flags_the_right_services(council: dict[str, Service]
 def test_the_programme_page_shows_the_rule_and_its_timeline(
     carol: User, council: dict[str, Service]
 ) -> None:
+    ReviewRuleSettings.objects.create(pk=1, four_year_kinds=["fsr", "business_process"])
     response = client_for(carol).get("/fsr/")
     page = BeautifulSoup(response.content, "html.parser")
+    used = page.select_one("#rule-kinds").get_text(" ", strip=True)
+    assert "counts fundamental service reviews and business process reviews" in used
+    assert "(the council's setting)" in used
     flagged = page.find("h2", id="flagged-title")
     assert flagged.get_text(strip=True) == "Not reviewed in the last four years (4 of 6)"
     listed = flagged.find_next("ul").get_text(" ", strip=True)
@@ -121,6 +136,8 @@ def test_the_programme_api(carol: User, council: dict[str, Service]) -> None:
         "rule": "never",
         "flagged": True,
         "current": [],
+        "overrunning": [],
+        "four_year_kinds": ["fsr"],
     }
     assert rows["lapsed"]["flagged"] is True and rows["lapsed"]["years_since"] == "4.0"
     assert rows["recent"]["flagged"] is False and rows["recent"]["rule"] == "due_soon"

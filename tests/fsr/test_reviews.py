@@ -239,6 +239,14 @@ def test_the_review_workflow_measures_baseline_and_outcome(
     found.refresh_from_db()
     assert found.status == Review.Status.IN_PROGRESS
     milestone(found, date(2026, 6, 30), done_on=date(2026, 6, 1))
+    # ... and so must its external challenge, staff involvement and future specification.
+    response = client.post(
+        f"/fsr/reviews/{found.pk}/status/", {"to": "agreed", "on": "2026-01-20"}, follow=True
+    )
+    found.refresh_from_db()
+    assert found.status == Review.Status.IN_PROGRESS
+    assert "Record the high performers it was compared with" in response.content.decode()
+    challenged(found)
     client.post(f"/fsr/reviews/{found.pk}/status/", {"to": "agreed", "on": "2026-01-20"})
     found.refresh_from_db()
     assert (found.status, found.ended_on) == (Review.Status.AGREED, date(2026, 1, 20))
@@ -392,6 +400,24 @@ def test_an_improvement_action_joins_the_services_actions(hannah: User, waste: S
 # Missed dates: due for a market-testing recommendation to CEB
 
 
+def challenged(found: Review) -> None:
+    found.other_comparators = "South Cambridgeshire (APSE top quartile)"
+    found.challenge_evidence = "APSE benchmarking 2025/26"
+    found.staff_involvement = "Two staff workshops"
+    found.future_specification = "Weekly collections, 99.9% collected first time"
+    found.save()
+
+
+def unable_review(service: Service) -> Review:
+    """An agreed review whose improvement action is past its due date."""
+    found = agreed_review(service)
+    late = Action.objects.create(
+        service=service, title="New depot rota", due=date(2026, 9, 30), source="review"
+    )
+    found.actions.add(late)
+    return found
+
+
 def agreed_review(service: Service, **fields: Any) -> Review:
     return review(
         service,
@@ -417,7 +443,8 @@ def test_missed_plan_dates_make_a_review_due_for_market_testing(
     found.actions.add(action)
     page = soup(client_for(carol).get(f"/fsr/reviews/{found.pk}/"))
     notice = page.select_one("#market-testing").get_text(" ", strip=True)
-    assert "Due for a market-testing recommendation to CEB" in notice
+    assert "Unable to deliver: due for a market-testing recommendation to CEB" in notice
+    assert "1 improvement action past due" in notice
     programme = soup(client_for(carol).get("/fsr/"))
     listed = programme.find("h2", id="market-title").find_next("ul").get_text()
     assert found.title in listed
@@ -430,6 +457,8 @@ def test_missed_plan_dates_make_a_review_due_for_market_testing(
             "recommended_on": "2026-11-01",
             "in_house_bid": "2400000",
             "external_bids": "Two bids: £2.6m and £2.3m a year",
+            # CEB's decision cannot be slipped in by the performance team.
+            "approval": "approved",
             "decision": "retain",
             "decision_on": "2026-11-15",
             "notes": "",
@@ -437,9 +466,9 @@ def test_missed_plan_dates_make_a_review_due_for_market_testing(
     )
     assert response.status_code == 302
     test = MarketTest.objects.get()
-    assert (test.in_house_bid, test.decision) == (Decimal("2400000.00"), "retain")
+    assert (test.in_house_bid, test.approval, test.decision) == (Decimal("2400000.00"), "", "")
     notice = soup(client_for(carol).get(f"/fsr/reviews/{found.pk}/")).select_one("#market-testing")
-    assert "CEB decided: retain in-house" in notice.get_text(" ", strip=True)
+    assert "CEB has not decided yet" in notice.get_text(" ", strip=True)
     programme = soup(client_for(carol).get("/fsr/"))
     assert found.title not in programme.find("h2", id="market-title").find_next("p").get_text()
     assert client_for(carol).get("/api/v1/market-tests/").json()["results"][0]["service"] == "waste"
@@ -465,18 +494,22 @@ def test_an_open_review_is_never_due_for_market_testing(waste: Service) -> None:
     assert not Review.objects.with_missed_dates(date(2026, 11, 20)).exists()
 
 
-def test_a_market_test_decision_needs_its_date(pat: User, waste: Service) -> None:
-    found = agreed_review(waste)
-    response = client_for(pat).post(
-        f"/fsr/reviews/{found.pk}/market-test/",
-        {"recommended_on": "2026-11-01", "decision": "outsource"},
+def test_a_market_test_decision_needs_its_minute(ceb: User, waste: Service) -> None:
+    found = unable_review(waste)
+    MarketTest.objects.create(review=found, recommended_on=date(2026, 11, 1))
+    response = client_for(ceb).post(
+        f"/fsr/reviews/{found.pk}/market-test/decision/",
+        {"approval": "approved", "decided_on": "2026-11-10", "minute_reference": " "},
     )
     assert response.status_code == 400
-    assert "Give the date CEB decided." in soup(response).select_one(".error-summary").get_text()
+    assert (
+        "Give the reference of CEB's minute."
+        in soup(response).select_one(".error-summary").get_text()
+    )
 
 
 def test_only_the_performance_team_records_market_tests(hannah: User, waste: Service) -> None:
-    found = agreed_review(waste)
+    found = unable_review(waste)
     assert client_for(hannah).get(f"/fsr/reviews/{found.pk}/market-test/").status_code == 403
     with pytest.raises(PermissionDenied):
         services.market_test_save(

@@ -37,9 +37,14 @@ def test_assessments_list_ranked_with_missing_as_null(world: World, carol: User)
     assert one["rank"] == 4
 
 
-def test_scrutiny_and_strangers_are_refused(sam: User, world: World) -> None:
-    for path in ("assessments/", "vfm/", "factors/", "key-processes/", "accreditations/"):
+def test_scrutiny_reads_the_ranking_not_the_registers_and_strangers_nothing(
+    sam: User, world: World
+) -> None:
+    for path in ("factors/", "key-processes/", "accreditations/"):
         assert api(sam).get(f"/api/v1/oim/{path}").status_code == 403
+    for path in ("assessments/", "vfm/"):
+        assert api(sam).get(f"/api/v1/oim/{path}").status_code == 200  # published values only
+    for path in ("assessments/", "vfm/", "factors/", "key-processes/", "accreditations/"):
         assert APIClient().get(f"/api/v1/oim/{path}").status_code in {401, 403}
     assert api(sam).get("/api/v1/oim/ideas/").status_code == 200
 

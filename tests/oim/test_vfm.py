@@ -78,7 +78,7 @@ def test_the_fsr_priority_list_by_the_documented_rule(world: World, costs: None)
     assert [(r.service.code, r.priority) for r in listed] == [("waste", 1), ("housing", 2)]
     assert rows["planning"].missing == [
         "cost quartile (no benchmark metric of spend)",
-        "performance quartile (no measure rated in the year)",
+        "performance quartile (no linked benchmark quartile and no measure rated in the year)",
     ]
     cells = vfm.grid(rows.values())
     assert [r.service.code for r in cells[3][1]] == ["waste"]  # performance 4, cost 2

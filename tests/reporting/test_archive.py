@@ -154,12 +154,13 @@ def test_archive_asks_a_fixed_number_of_queries(
     runs: dict[str, ReportRun], carol: User, django_assert_num_queries: Any
 ) -> None:
     client = client_for(carol)
-    # Session, user, schedules, runs; then the navigation's upload check (three).
-    with django_assert_num_queries(7):
+    # Session, user, schedules, runs; then the navigation's upload check (two: the service roles
+    # in one query, the measures the person updates).
+    with django_assert_num_queries(6):
         assert client.get(reverse("report_archive")).status_code == 200
     for code, period in [("ceb-quarterly", "2026/27-Q1"), ("monthly-corporate", "2026-09")]:
         make(code, period)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(reverse("report_archive")).status_code == 200
 
 
@@ -233,9 +234,9 @@ def test_a_run_page_never_changes_after_the_event(
 def test_a_run_page_asks_a_fixed_number_of_queries(
     runs: dict[str, ReportRun], carol: User, django_assert_num_queries: Any
 ) -> None:
-    # Session, user, the run (with its snapshot); then the navigation's upload check (three).
+    # Session, user, the run (with its snapshot); then the navigation's upload check (two).
     client = client_for(carol)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(reverse("report_run", args=[runs["ceb"].pk]))
 
 

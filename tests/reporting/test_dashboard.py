@@ -29,7 +29,9 @@ def _rows(response: Any) -> dict[str, list[str]]:
     rows = {}
     for tr in soup.select("table.scorecard tbody tr"):
         code = tr.th.a.get_text(strip=True)
-        rows[code] = [cell.get_text(" ", strip=True) for cell in tr.find_all(["th", "td"])]
+        # The service cell (a link to its scorecard, issue 16) is asserted in its own tests.
+        cells = [c for c in tr.find_all(["th", "td"]) if "service-cell" not in c.get("class", [])]
+        rows[code] = [cell.get_text(" ", strip=True) for cell in cells]
     return rows
 
 
@@ -56,12 +58,17 @@ def test_anonymous_user_is_sent_to_login() -> None:
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_login_page_signs_in_and_lands_on_home(alice: User) -> None:
+def test_login_page_signs_in_and_lands_on_home(carol: User) -> None:
     client = Client()
-    response = client.post(reverse("login"), {"username": "alice", "password": "pw-for-tests"})
+    response = client.post(reverse("login"), {"username": "carol", "password": "pw-for-tests"})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_an_officer_lands_on_my_work(alice: User) -> None:
+    response = Client().post(reverse("login"), {"username": "alice", "password": "pw-for-tests"})
+    assert response["Location"] == reverse("my_work")
 
 
 def test_wrong_password_says_so(alice: User) -> None:

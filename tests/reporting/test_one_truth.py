@@ -364,7 +364,9 @@ def _page_rows(page: BeautifulSoup) -> dict[str, list[str]]:
     rows = {}
     for tr in page.select("table.scorecard tbody tr"):
         rows[tr.th.a.get_text(strip=True)] = [
-            c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])
+            c.get_text(" ", strip=True)
+            for c in tr.find_all(["th", "td"])
+            if "service-cell" not in c.get("class", [])  # the scorecard link (issue 16)
         ]
     return rows
 
@@ -451,7 +453,10 @@ def test_an_annual_value_entered_late_names_its_year_and_when_it_came(world: Tru
     text = late_annual.get_text(" ", strip=True)
     assert "(2025/26, reported Nov 2026)" in text and "not yet approved" in text
     row = {tr.th.a.get_text(strip=True): tr for tr in page.select("table.scorecard tbody tr")}
-    assert row["CA1"].find_all("td")[0].get_text(" ", strip=True) == "2025/26, reported Nov 2026"
+    assert (
+        row["CA1"].select("td:not(.service-cell)")[0].get_text(" ", strip=True)
+        == "2025/26, reported Nov 2026"
+    )
     scrutiny = _soup(client_for(world.users["sam"]).get("/", {"period": LATEST.code}))
     assert not [li for li in scrutiny.select(".turned-red li") if "CA1" in li.get_text()]
 

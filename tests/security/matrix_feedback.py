@@ -72,7 +72,7 @@ PLANNED_ACTION = "MXFB-ACTION-call-scripts"
 OBJECTIVE = "MXFB-OBJECTIVE-fewer-missed-bins"
 
 # Who may see complaints: everyone with an internal view (not scrutiny, not the role-less).
-NO_COMPLAINTS = ("noroles", "sam")
+NO_COMPLAINTS = ("noroles", "sam", "member")
 COMPLAINT_STAFF = tuple(p for p in PERSONAS if p not in (*NO_COMPLAINTS, "anonymous"))
 HIDE_COMPLAINTS = {p: COMPLAINTS for p in NO_COMPLAINTS}
 

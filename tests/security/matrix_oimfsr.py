@@ -4,15 +4,19 @@ service reviews (`/fsr/`, `/api/v1/reviews/…` and the other review APIs), with
 The rules (README "The improvement model (OIM)…" and "Service reviews"; `oim/permissions.py`;
 `fsr/permissions.py`):
 
-- The OIM's scorecard, value for money, factors and registers are internal: staff and management,
-  not scrutiny members nor people with no role (who are sent to the ideas board). The ideas board
-  is everybody's who is signed in. The performance team configures, assesses, budgets and runs
-  the board; key processes and accreditations are kept by the service's head and the team.
+- The OIM's factors and registers are internal: staff and management, not councillors nor people
+  with no role (who are sent to the ideas board). The ranking, a service's assessment and value
+  for money are read by councillors too (scrutiny and all members: published values only). The
+  ideas board is everybody's who is signed in. The performance team configures, assesses,
+  budgets and runs the board; key processes and accreditations are kept by the service's head
+  and the team.
 - Reviews, peer reviews, market tests, market intelligence and savings lines are read by CMT,
-  CEB, scrutiny and the performance team for every service; officers (and heads) read their own
-  service's only; council-wide savings lines only those who read everything. The performance
-  team plans reviews, records market tests and keeps the savings plan; a head of service changes
-  their own service's reviews, peer reviews and market intelligence.
+  CEB, scrutiny, all members and the performance team for every service; officers (and heads)
+  read their own service's only; council-wide savings lines only those who read everything. The
+  performance team plans reviews, recommends market tests (only for a review unable to deliver)
+  and keeps the savings plan; only a CEB member records CEB's decision (no persona here is one:
+  everyone is refused); a head of service changes their own service's reviews, peer reviews and
+  market intelligence.
 
 Every review object is created twice, for waste and for housing, each with a marker string: the
 housing markers must never reach waste's people (and the waste markers never bob), nor any
@@ -27,7 +31,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from fsr.models import MarketIntelligence, MarketTest, Milestone, PeerReview, Review, SavingsLine
+from fsr.models import (
+    MarketIntelligence,
+    MarketTest,
+    Milestone,
+    PeerReview,
+    Review,
+    ReviewRuleSettings,
+    SavingsLine,
+)
 from oim.models import (
     Accreditation,
     Factor,
@@ -75,7 +87,7 @@ HOUSING_MARKS = (H_REVIEW, H_BIDS, H_PEER, H_NOTE, H_SAVING)
 
 STAFF = ("alice", "bob", "hannah", "dora", "carol", "pat")  # see the OIM (internal)
 WASTE_PEOPLE = ("alice", "hannah", "dora")  # read waste's reviews only
-ALL_READERS = ("sam", "carol", "pat")  # read every service's reviews
+ALL_READERS = ("sam", "member", "carol", "pat")  # read every service's reviews
 
 
 def hidden(*marks_for: tuple[tuple[str, ...], tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -140,6 +152,20 @@ def build(world: World) -> dict[str, Any]:
         start=today + timedelta(days=5),
         planned_end=today + timedelta(days=200),
     )
+    rules_row = ReviewRuleSettings.objects.create(pk=1, four_year_kinds=["fsr"])
+    # Agreed, with a milestone past its due date: unable to deliver, no market test yet.
+    unable = Review.objects.create(
+        service=waste,
+        title="WASTE-REVIEW-UNABLE-5P2",
+        scope="Bulky waste",
+        sponsor=users["hannah"],
+        project_manager=users["alice"],
+        start=date(year - 1, 4, 1),
+        planned_end=date(year - 1, 12, 31),
+        ended_on=date(year - 1, 12, 31),
+        status=Review.Status.AGREED,
+    )
+    Milestone.objects.create(review=unable, title="New rota", due=date(year - 1, 12, 31))
     Milestone.objects.create(
         review=planned, title="Scope agreed", owner=users["alice"], due=today + timedelta(days=30)
     )
@@ -225,6 +251,7 @@ def build(world: World) -> dict[str, Any]:
         "oimfsr_later": (today + timedelta(days=150)).isoformat(),
         "oimfsr_review": planned.pk,
         "oimfsr_done": done.pk,
+        "oimfsr_unable": unable.pk,
         "oimfsr_h_review": h_review.pk,
         "oimfsr_action": action.pk,
         "oimfsr_h_market_test": h_test.pk,
@@ -258,6 +285,7 @@ def build(world: World) -> dict[str, Any]:
         "admin:fsr.peerreview": peer.pk,
         "admin:fsr.marketintelligence": note.pk,
         "admin:fsr.savingsline": line.pk,
+        "admin:fsr.reviewrulesettings": rules_row.pk,
     }
 
 
@@ -270,6 +298,8 @@ MANAGERS = frozenset({"hannah", "pat"})  # the head of waste and the performance
 SIGNED_IN_PEOPLE = frozenset(p for p in PERSONAS if p != "anonymous")
 OIM_PAGE = expect(200, anonymous=LOGIN, noroles=403, sam=403)
 OIM_API = expect(200, anonymous=403, noroles=403, sam=403)
+# The ranking and value for money: councillors too (from published values).
+COUNCILLOR_OIM_API = expect(200, anonymous=403, noroles=403)
 # A waste review's page: bob and noroles cannot read it at all.
 WASTE_REVIEW_PAGE = expect(200, anonymous=LOGIN, noroles=404, bob=404)
 # Changing a waste review: its head and the team; readers who may not change it are refused.
@@ -330,8 +360,13 @@ MARKET_TEST_FORM = {
     "recommended_on": "{oimfsr_today}",
     "in_house_bid": "100000",
     "external_bids": "Two bids",
+    "notes": "",
+}
+DECISION_FORM = {
+    "approval": "approved",
+    "decided_on": "{oimfsr_today}",
+    "minute_reference": "CEB minute 12",
     "decision": "",
-    "decision_on": "",
     "notes": "",
 }
 FACTOR_FORM = {
@@ -502,12 +537,40 @@ ROWS: list[Row] = [
     ),
     Row(
         "fsr/reviews/<int:pk>/market-test/",
-        "/fsr/reviews/{oimfsr_review}/market-test/",
+        "/fsr/reviews/{oimfsr_unable}/market-test/",
         expect(403, anonymous=LOGIN, noroles=404, bob=404, pat=200),
         writes=(
             Write(
                 MARKET_TEST_FORM,
                 expect(403, anonymous=LOGIN, noroles=404, bob=404, pat=REDIRECT),
+                TEAM,
+            ),
+            # A planned review is not unable to deliver: refused, for the team too.
+            Write(
+                MARKET_TEST_FORM,
+                expect(403, anonymous=LOGIN, noroles=404, bob=404, pat=400),
+                frozenset(),
+                url="/fsr/reviews/{oimfsr_review}/market-test/",
+            ),
+        ),
+    ),
+    # CEB's decision: a CEB member's only (none of the personas; tests/fsr cover the CEB).
+    Row(
+        "fsr/reviews/<int:pk>/market-test/decision/",
+        "/fsr/reviews/{oimfsr_done}/market-test/decision/",
+        expect(403, anonymous=LOGIN, noroles=404, bob=404),
+        writes=(
+            Write(DECISION_FORM, expect(403, anonymous=LOGIN, noroles=404, bob=404), frozenset()),
+        ),
+    ),
+    Row(
+        "fsr/rules/",
+        "/fsr/rules/",
+        TEAM_PAGE,
+        writes=(
+            Write(
+                {"four_year_kinds": ["fsr", "peer_review"]},
+                expect(403, anonymous=LOGIN, pat=REDIRECT),
                 TEAM,
             ),
         ),
@@ -722,11 +785,54 @@ ROWS: list[Row] = [
             ),
         ),
     ),
-    *api_read(
-        "market-tests",
-        "oimfsr_market_test",
-        review_hide(waste=(W_BIDS,), housing=(H_BIDS,)),
-        {**review_show(W_BIDS, H_BIDS), "alice": (W_BIDS,), "bob": (H_BIDS,)},
+    Row(
+        "api/v1/^market-tests/$",
+        "/api/v1/market-tests/",
+        API,
+        hide=review_hide(waste=(W_BIDS,), housing=(H_BIDS,)),
+        show={**review_show(W_BIDS, H_BIDS), "alice": (W_BIDS,), "bob": (H_BIDS,)},
+        writes=(
+            Write(
+                {
+                    "review": "{oimfsr_unable}",
+                    "recommended_on": "{oimfsr_today}",
+                    "external_bids": "Two bids",
+                },
+                expect(403, pat=201),
+                TEAM,
+                json=True,
+            ),
+            # The planned review is delivering nothing yet: refused with the reason.
+            Write(
+                {"review": "{oimfsr_review}", "recommended_on": "{oimfsr_today}"},
+                expect(403, pat=400),
+                frozenset(),
+                json=True,
+            ),
+        ),
+    ),
+    Row(
+        "api/v1/^market-tests/(?P<pk>[^/.]+)/$",
+        "/api/v1/market-tests/{oimfsr_market_test}/",
+        WASTE_REVIEW_API,
+        writes=(Write({}, expect(405, anonymous=403), frozenset(), method="delete"),),
+    ),
+    Row(
+        "api/v1/^market-tests/(?P<pk>[^/.]+)/decision/$",
+        "/api/v1/market-tests/{oimfsr_market_test}/decision/",
+        API_POST_ONLY,
+        writes=(
+            Write(
+                {
+                    "approval": "approved",
+                    "decided_on": "{oimfsr_today}",
+                    "minute_reference": "CEB minute 12",
+                },
+                expect(403, noroles=404, bob=404),
+                frozenset(),
+                json=True,
+            ),
+        ),
     ),
     *api_read(
         "peer-reviews",
@@ -747,9 +853,14 @@ ROWS: list[Row] = [
         {**review_show(W_SAVING, H_SAVING, C_SAVING), "alice": (W_SAVING,)},
     ),
     # --- The improvement model ---------------------------------------------------------------
-    # Scrutiny and people with no role are sent to the ideas board.
-    Row("oim/", "/oim/", expect(200, anonymous=LOGIN, noroles=REDIRECT, sam=REDIRECT)),
-    Row("oim/services/<slug:code>/<int:year>/", "/oim/services/waste/{oimfsr_year}/", OIM_PAGE),
+    # People with no role are sent to the ideas board; councillors read the ranking, a service's
+    # assessment and value for money (from published values).
+    Row("oim/", "/oim/", expect(200, anonymous=LOGIN, noroles=REDIRECT)),
+    Row(
+        "oim/services/<slug:code>/<int:year>/",
+        "/oim/services/waste/{oimfsr_year}/",
+        expect(200, anonymous=LOGIN, noroles=403),
+    ),
     Row(
         "oim/services/<slug:code>/<int:year>/assess/",
         "/oim/services/waste/{oimfsr_year}/assess/",
@@ -780,7 +891,7 @@ ROWS: list[Row] = [
         TEAM_PAGE,
         writes=(Write(_budgets, only("pat"), TEAM),),
     ),
-    Row("oim/vfm/", "/oim/vfm/", OIM_PAGE),
+    Row("oim/vfm/", "/oim/vfm/", expect(200, anonymous=LOGIN, noroles=403)),
     # The ideas board: everyone signed in reads it and submits ideas; the team runs it.
     Row("oim/ideas/", "/oim/ideas/", SIGNED_IN),
     Row(
@@ -854,18 +965,16 @@ ROWS: list[Row] = [
     Row(
         "api/v1/oim/vfm/",
         "/api/v1/oim/vfm/",
-        OIM_API,
-        writes=(
-            Write({}, expect(405, anonymous=403, noroles=403, sam=403), frozenset(), json=True),
-        ),
+        COUNCILLOR_OIM_API,
+        writes=(Write({}, expect(405, anonymous=403, noroles=403), frozenset(), json=True),),
     ),
     Row("api/v1/^oim/factors/$", "/api/v1/oim/factors/", OIM_API),
     Row("api/v1/^oim/factors/(?P<pk>[^/.]+)/$", "/api/v1/oim/factors/{oimfsr_factor}/", OIM_API),
-    Row("api/v1/^oim/assessments/$", "/api/v1/oim/assessments/", OIM_API),
+    Row("api/v1/^oim/assessments/$", "/api/v1/oim/assessments/", COUNCILLOR_OIM_API),
     Row(
         "api/v1/^oim/assessments/(?P<code>[-a-zA-Z0-9_]+)/$",
         "/api/v1/oim/assessments/waste/",
-        OIM_API,
+        COUNCILLOR_OIM_API,
     ),
     Row(
         "api/v1/^oim/ideas/$",
@@ -919,4 +1028,6 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "fsr.peerreview": AdminModel(),
     "fsr.marketintelligence": AdminModel(),
     "fsr.savingsline": AdminModel(),
+    # One row, the council's: added once, then only changed.
+    "fsr.reviewrulesettings": AdminModel(add=False),
 }

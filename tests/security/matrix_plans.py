@@ -34,6 +34,7 @@ from tests.security.matrix import (
     MANAGER_PAGE,
     POST_ONLY,
     REDIRECT,
+    SIGNED_IN,
     TEAM,
     TEAM_PAGE,
     WASTE_MANAGERS,
@@ -55,7 +56,7 @@ LOOSE_ACTION = "WASTELOOSE-1B6"
 HOUSING_ACTION = "HSGACT-3Z7"
 MILESTONE = "MILESTONE-8R5"
 
-OUTSIDERS = ("noroles", "sam")  # signed in, but not internal
+OUTSIDERS = ("noroles", "sam", "member")  # signed in, but not internal
 # Everyone internal reads data quality, plans and the golden thread.
 INTERNAL = expect(200, anonymous=LOGIN, noroles=403, sam=403)
 # Refused to everyone but `allowed` (who are sent on): a form's POST.
@@ -344,13 +345,18 @@ ROWS: list[Row] = [
         for suffix, tail in (("/", "/$"), (".json", "\\.(?P<format>[a-z0-9]+)/?$"))
     ),
     # Service improvement plans.
-    Row("plans/", "/plans/?year=2026/27", INTERNAL),
+    # Councillors read plans once signed off (issue 17); waste's 2027/28 plan is a draft.
+    Row("plans/", "/plans/?year=2026/27", SIGNED_IN | {"noroles": 403}),
     Row(
         "plans/<slug:code>/<int:year>/",
         PLAN,
-        INTERNAL,
+        SIGNED_IN | {"noroles": 403},
+        hide={
+            "sam": (PLAN_SUMMARY, OBJECTIVE, WASTE_ACTION, LOOSE_ACTION),
+            "member": (PLAN_SUMMARY, OBJECTIVE, WASTE_ACTION, LOOSE_ACTION),
+        },
         show={"bob": (PLAN_SUMMARY, OBJECTIVE, WASTE_ACTION, LOOSE_ACTION)},
-    ),
+    ),  # fmt: skip
     Row(
         "plans/<slug:code>/<int:year>/new/",
         "/plans/housing/2027/new/",

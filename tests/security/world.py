@@ -81,7 +81,9 @@ DRAFTS = (WASTE_DRAFT, HOUSING_DRAFT)
 UNPUBLISHED = (APPROVED, SUBMITTED, HOUSING_SUBMITTED, *DRAFTS)
 CMT_PACK = "Bi-monthly performance report to the corporate management team"
 
-PERSONAS = ("anonymous", "noroles", "alice", "bob", "hannah", "dora", "sam", "carol", "pat")
+PERSONAS = (
+    "anonymous", "noroles", "alice", "bob", "hannah", "dora", "sam", "member", "carol", "pat",
+)  # fmt: skip
 
 
 @dataclass
@@ -104,6 +106,7 @@ GROUPS: dict[str, tuple[str, list[str]]] = {
     "harry": ("harry", ["GT Housing head"]),
     "dora": ("dora", ["GT Waste data quality"]),
     "sam": ("sam", ["GT Scrutiny panel"]),
+    "member": ("amira", ["GT Councillors"]),
     "carol": ("carol", ["GT Corporate management team"]),
     "pat": ("pat", ["GT Performance team"]),
 }
@@ -114,6 +117,7 @@ def _mapping(waste: Service, housing: Service) -> None:
         ("GT Performance team", CorporateRole.PERFORMANCE),
         ("GT Corporate management team", CorporateRole.CMT),
         ("GT Scrutiny panel", CorporateRole.SCRUTINY),
+        ("GT Councillors", CorporateRole.MEMBER),
     ):
         GroupRoleMapping.objects.create(group=group, corporate_role=role)
     for group, service, role in (
@@ -140,7 +144,7 @@ def _people(waste: Service, housing: Service) -> dict[str, User | None]:
             groups=groups,
         )
         people[persona] = sso_sign_in(claims=claims).user
-    del people["harry"]  # the head of housing: not one of the nine personas
+    del people["harry"]  # the head of housing: not one of the personas
     waste.refresh_from_db()
     housing.refresh_from_db()
     return people

@@ -199,6 +199,7 @@ def test_api_changes_are_audited_as_api(alice: User, wst: Measure) -> None:
 
 def test_schema_documents_the_value_actions(carol: User) -> None:
     paths = client_for(carol).get("/api/schema/", {"format": "json"}).json()["paths"]
-    for action in ("submit", "approve", "return", "publish"):
+    for action in ("submit", "approve", "return", "publish", "withdraw"):
         assert f"/api/v1/values/{{id}}/{action}/" in paths
+    assert "/api/v1/approvals/" in paths and "/api/v1/approvals/approve/" in paths
     assert "409" in paths["/api/v1/values/{id}/"]["put"]["responses"]

@@ -195,9 +195,20 @@ def test_performance_team_publishes_a_period(
     value = Value.objects.get()
     client_for(hannah).post(reverse("value_transition", args=[value.pk, "approve"]))
     page = soup(client_for(pat).get(reverse("my_work")))
-    assert "Publish all for Oct 2026" in page.get_text()
+    link = page.find("a", string="Preview and publish Oct 2026")
+    assert link is not None and link["href"] == "/publish/?period=2026-10"
+    # Without the preview's token nothing is published; with it, exactly that set is.
     client_for(pat).post(reverse("publish_period"), {"period": "2026-10"})
+    assert Value.objects.get().status == ValueStatus.APPROVED
+    publish_previewed(pat)
     assert Value.objects.get().status == ValueStatus.PUBLISHED
+
+
+def publish_previewed(pat: User, period: str = "2026-10") -> None:
+    client = client_for(pat)
+    preview = soup(client.get(reverse("publish_period"), {"period": period}))
+    token = preview.find("input", attrs={"name": "previewed"})["value"]
+    client.post(reverse("publish_period"), {"period": period, "previewed": token})
 
 
 def test_head_cannot_publish(hannah: User) -> None:
@@ -254,7 +265,7 @@ def test_history_shows_who_changed_what_and_why(
     post(alice, measure, actual="55", action="submit")
     value = Value.objects.get()
     client_for(hannah).post(reverse("value_transition", args=[value.pk, "approve"]))
-    client_for(pat).post(reverse("publish_period"), {"period": "2026-10"})
+    publish_previewed(pat)
     client_for(pat).post(
         url(measure),
         {

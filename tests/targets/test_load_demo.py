@@ -194,14 +194,22 @@ def test_every_demo_login_authenticates_with_the_demo_password(demo: str) -> Non
 
 
 def test_each_service_has_its_head_officer_and_data_quality_champion(demo: str) -> None:
+    unnamed = 0
     for service in Service.objects.select_related("head"):
         roles = {(r.user.username, r.role) for r in service.roles.select_related("user")}
         assert service.head.username == f"{service.code}-head"
-        assert roles == {
+        champions = {
+            (f"{service.code}-head", ServiceRole.Role.INNOVATION_CHAMPION),
+            (f"{service.code}-officer", ServiceRole.Role.UNISON_CHAMPION),
+        }
+        assert roles - champions == {
             (f"{service.code}-officer", ServiceRole.Role.UPDATER),
             (f"{service.code}-head", ServiceRole.Role.APPROVER),
             (f"{service.code}-officer", ServiceRole.Role.DQ_CHAMPION),
         }
+        unnamed += len(champions - roles)
+    # The innovation and Unison champions: most services have named theirs, a few not yet.
+    assert 0 < unnamed < Service.objects.count()
 
 
 def test_measures_with_a_polarity_have_targets_for_three_years(demo: str) -> None:

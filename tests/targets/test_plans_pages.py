@@ -22,7 +22,13 @@ from targets.models import (
     User,
 )
 from tests.conftest import client_for
-from tests.factories import ActionFactory, MeasureFactory, ObjectiveFactory, ServicePlanFactory
+from tests.factories import (
+    ActionFactory,
+    MeasureFactory,
+    ObjectiveFactory,
+    ServicePlanFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,15 +85,20 @@ def test_who_may_do_what_with_plans(
     assert permissions.can_reopen_plan(pat) and not permissions.can_reopen_plan(hannah)
 
 
-def test_officers_see_plans_scrutiny_does_not(
+def test_officers_see_draft_plans_scrutiny_does_not(
     plan: ServicePlan, objective: Objective, alice: User, sam: User
 ) -> None:
+    dave = UserFactory(username="dave")  # signed in, no role
     page = soup(client_for(alice).get("/plans/waste/2027/"))
     assert "Recycle more" in page.get_text()
     assert page.find("a", string="Change the summary and service targets") is None
-    assert client_for(sam).get("/plans/waste/2027/").status_code == 403
-    assert client_for(sam).get("/plans/").status_code == 403
-    nav = [a.get_text() for a in soup(client_for(sam).get("/my/")).select("nav .site-nav a")]
+    # Scrutiny reads signed-off plans only (issue 17): this draft is not shown.
+    draft = client_for(sam).get("/plans/waste/2027/")
+    assert draft.status_code == 200 and "Recycle more" not in draft.content.decode()
+    assert client_for(sam).get("/plans/").status_code == 200
+    # People with no role read no plan at all, and are not offered the link.
+    assert client_for(dave).get("/plans/").status_code == 403
+    nav = [a.get_text() for a in soup(client_for(dave).get("/my/")).select("nav .site-nav a")]
     assert "Plans" not in nav
 
 

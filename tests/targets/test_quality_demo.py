@@ -82,3 +82,21 @@ def test_loading_again_adds_nothing() -> None:
         result = load_demo(today=TODAY)
     assert "data-quality procedures" not in {k for k, v in result.created.items() if v}
     assert (DataQualityProcedure.objects.count(), DataQualityAudit.objects.count()) == before
+
+
+def test_done_audits_checked_the_procedures_controls_and_a_failure_raised_its_action() -> None:
+    done = DataQualityAudit.objects.filter(status="done").prefetch_related(
+        "control_checks", "actions"
+    )
+    with_procedure = [a for a in done if hasattr(a.measure, "dq_procedure")]
+    assert with_procedure
+    for audit in with_procedure:
+        checks = list(audit.control_checks.all())
+        assert len(checks) == 2 and all(c.tested for c in checks), audit
+        failing = [c for c in checks if c.result == "not_working"]
+        if audit.result == "fail":
+            (check,) = failing
+            (raised,) = check.actions.all()
+            assert raised in audit.actions.all()
+        else:
+            assert not failing

@@ -137,13 +137,13 @@ def signed_in_user(site: Client) -> User | None:
     return response.wsgi_request.user if response.status_code == 200 else None  # type: ignore[return-value]
 
 
-def test_good_sign_in_creates_the_user_and_lands_on_the_dashboard(services: Any) -> None:
+def test_good_sign_in_creates_the_user_and_lands_on_my_work(services: Any) -> None:
     site, browser = Client(), requests.Session()
 
     response = sign_in(site, browser, "a.jones", "pw-alice")
 
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/my/"  # an officer: their work, not the dashboard
     user = User.objects.get(username="a.jones")
     assert (user.first_name, user.last_name, user.email) == (
         "Alice",
@@ -176,9 +176,9 @@ def test_the_authorisation_request_uses_pkce_state_and_nonce(services: Any) -> N
 
 
 def test_next_page_is_kept_through_the_round_trip(services: Any) -> None:
-    response = sign_in(Client(), requests.Session(), "a.jones", "pw-alice", next_url="/my/")
+    response = sign_in(Client(), requests.Session(), "a.jones", "pw-alice", next_url="/reports/")
 
-    assert response["Location"] == "/my/"
+    assert response["Location"] == "/reports/"
 
 
 def test_next_never_leads_off_the_site(services: Any) -> None:
@@ -186,7 +186,7 @@ def test_next_never_leads_off_the_site(services: Any) -> None:
         Client(), requests.Session(), "a.jones", "pw-alice", next_url="https://evil.example/"
     )
 
-    assert response["Location"] == "/"
+    assert response["Location"] == "/my/"
 
 
 @pytest.mark.parametrize(
