@@ -1,5 +1,5 @@
 """/api/v1/scorecard/: the dashboard's figures as JSON; /api/v1/reports/runs/: report runs, each
-with its "what changed" narrative."""
+with its "what changed" narrative and the addresses of its PDF, board slides and figures."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -248,10 +249,34 @@ class NarrativeSerializer(serializers.Serializer[Any]):
     edited_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class DownloadField(serializers.Field):  # type: ignore[type-arg]
+    """The absolute address of one of a finished run's files; null until the run is done."""
+
+    def __init__(self, url_name: str, **kwargs: Any) -> None:
+        self.url_name = url_name
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, run: ReportRun) -> str | None:
+        if not run.is_done:
+            return None
+        path = reverse(self.url_name, args=[run.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class ReportRunSerializer(serializers.ModelSerializer[ReportRun]):
     schedule: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
+    pdf_url = DownloadField("report_run_pdf", help_text="The PDF pack; null until done.")
+    pptx_url = DownloadField(
+        "report_run_pptx",
+        help_text="The board slides (PowerPoint, application/vnd.openxmlformats-"
+        "officedocument.presentationml.presentation); null until done.",
+    )
+    csv_url = DownloadField("report_run_csv", help_text="The pack's figures as CSV.")
+    xlsx_url = DownloadField("report_run_xlsx", help_text="The pack's figures as XLSX.")
 
     class Meta:
         model = ReportRun
@@ -266,6 +291,10 @@ class ReportRunSerializer(serializers.ModelSerializer[ReportRun]):
             "summary_text",
             "pages",
             "finished_at",
+            "pdf_url",
+            "pptx_url",
+            "csv_url",
+            "xlsx_url",
         ]
 
 

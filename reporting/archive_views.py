@@ -1,5 +1,5 @@
 """The report archive: runs by schedule and period, each run's page (its pack as a dashboard),
-its PDF, CSV and XLSX, and the performance team's "generate now".
+its PDF, board slides (PPTX), CSV and XLSX, and the performance team's "generate now".
 
 Every run is checked for every user on the server: `ReportRun.objects.visible_to`. Someone
 signed in who may not see a run gets a 404 (its existence is not revealed); someone signed out
@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from reporting import narrative, services
 from reporting.models import PackStatus, ReportRun, ReportSchedule, RunStatus
-from reporting.packs import exports
+from reporting.packs import deck, exports
 from reporting.packs.snapshot import Pack, restore
 from targets import permissions
 from targets.periods import Period
@@ -282,4 +282,21 @@ def run_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     run = _visible_run(request, pk, done=True)
     response = HttpResponse(exports.as_xlsx(_pack(run)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{run.file_stem()}.xlsx"'
+    return _private(response, run)
+
+
+@signed_out_may_sign_in
+@require_safe
+def run_pptx(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The board slides, for exactly whoever may download the PDF: made with the run, or now
+    from its snapshot for a run made before there were slides (then kept beside the PDF)."""
+    run = _visible_run(request, pk, done=True)
+    if not run.snapshot:
+        raise Http404("The pack's figures are missing.")
+    name = services.run_deck(run=run)
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        content_type=deck.CONTENT_TYPE,
+        filename=f"{run.file_stem()}.pptx",
+    )
     return _private(response, run)

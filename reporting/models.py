@@ -289,3 +289,7 @@ class ReportRun(models.Model):
 
     def pdf_name(self) -> str:
         return f"reports/{self.schedule.code}/{self.file_stem()}.pdf"
+
+    def pptx_name(self) -> str:
+        """The board slides, stored beside the PDF."""
+        return f"reports/{self.schedule.code}/{self.file_stem()}.pptx"

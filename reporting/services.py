@@ -8,8 +8,8 @@ page that asked still answers.
 Making a pack is idempotent. A worker claims the run with one conditional UPDATE, holding a lease;
 a second delivery of the same message finds the run claimed (or done) and does nothing. A worker
 killed mid-run leaves its lease to expire, after which the sweep hands the run to another worker.
-The PDF is written to a temporary file beside its final name and moved into place, so a run has
-at most one PDF, whole or not at all.
+The PDF (and the board slides' deck beside it) is written to a temporary file beside its final
+name and moved into place, so a run has at most one PDF, whole or not at all.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -31,7 +32,7 @@ from django.utils import timezone
 
 from reporting import narrative
 from reporting.models import PackStatus, ReportRun, ReportSchedule, RunStatus
-from reporting.packs import pdf, snapshot
+from reporting.packs import deck, pdf, snapshot
 from targets import permissions
 from targets.models import User
 from targets.periods import Period
@@ -162,6 +163,7 @@ def _make(run: ReportRun, *, today: date) -> None:
     pack = snapshot.restore(data)
     name = run.pdf_name()
     pages, size = _write_pdf(pack, name, version=run.version)
+    _write_file(run.pptx_name(), lambda path: deck.write_pptx(pack, path, version=run.version))
     _finish(
         run,
         run.attempts,
@@ -177,8 +179,26 @@ def _make(run: ReportRun, *, today: date) -> None:
 
 
 def _write_pdf(pack: snapshot.Pack, name: str, *, version: int) -> tuple[int, int]:
+    """The pack's PDF under `name`; return (pages, bytes)."""
+    return _write_file(name, lambda path: pdf.write_pdf(pack, path, version=version))
+
+
+def run_deck(*, run: ReportRun) -> str:
+    """The storage name of a finished run's board slides, made now from its snapshot if it has
+    none yet (a run made before decks were, or whose file was lost). The deck depends on the
+    snapshot alone, so two requests making it at once write the same file."""
+    name = run.pptx_name()
+    if not default_storage.exists(name):
+        if run.status != RunStatus.DONE or not run.snapshot:
+            raise ValueError(f"{run} has no figures to make slides of.")
+        pack = snapshot.restore(run.snapshot)
+        _write_file(name, lambda path: deck.write_pptx(pack, path, version=run.version))
+    return name
+
+
+def _write_file(name: str, render: Callable[[Path], int]) -> tuple[int, int]:
     """Render to a temporary file beside the final one, then move it into place in one step,
-    so that the name only ever holds a whole PDF. Return (pages, bytes)."""
+    so that the name only ever holds a whole file. Return (what `render` counted, bytes)."""
     try:
         final = Path(default_storage.path(name))
     except NotImplementedError:
@@ -188,7 +208,7 @@ def _write_pdf(pack: snapshot.Pack, name: str, *, version: int) -> tuple[int, in
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pack-", suffix=".partial")
     os.close(handle)
     try:
-        pages = pdf.write_pdf(pack, Path(temporary), version=version)
+        counted = render(Path(temporary))
         size = os.path.getsize(temporary)
         # mkstemp makes the file private to its owner; give it the storage's usual mode.
         os.chmod(temporary, getattr(default_storage, "file_permissions_mode", None) or 0o644)
@@ -200,7 +220,7 @@ def _write_pdf(pack: snapshot.Pack, name: str, *, version: int) -> tuple[int, in
                 default_storage.save(name, File(rendered))
     finally:
         Path(temporary).unlink(missing_ok=True)
-    return pages, size
+    return counted, size
 
 
 def _finish(run: ReportRun, attempt: int, *, status: str, **fields: object) -> bool:
@@ -264,7 +284,8 @@ def run_narrative_edit(
 ) -> ReportRun:
     """The performance team's own words for a pack's "what changed", while the pack is a draft:
     kept in the run's snapshot beside the drafted text, with who and when (runs are their own
-    log, `audit.NOT_AUDITED`), and the PDF made again so that it carries them.
+    log, `audit.NOT_AUDITED`), and the PDF and the board slides made again so that they carry
+    them.
 
     `text` is one sentence a line, a measure of the pack written `[CODE]`
     (`narrative.parse`: an unknown code is refused, naming it). A final pack is read only.
@@ -290,7 +311,10 @@ def run_narrative_edit(
         }
         data = {**data, "narrative": {**data["narrative"], "edited": edited}}
         name = run.pdf_name()
-        pages, size = _write_pdf(snapshot.restore(data), name, version=run.version)
+        pack = snapshot.restore(data)
+        pages, size = _write_pdf(pack, name, version=run.version)
+        # The board slides carry the same words as the PDF.
+        _write_file(run.pptx_name(), lambda path: deck.write_pptx(pack, path, version=run.version))
         ReportRun.objects.filter(pk=run.pk).update(
             snapshot=data, pdf=name, pages=pages, pdf_bytes=size
         )

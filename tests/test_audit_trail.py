@@ -100,6 +100,8 @@ READS = {
     "reporting.services.lease",
     "reporting.services.max_attempts",
     "reporting.services.requeue_after",
+    # Writes a file beside the run's PDF (the board slides of its snapshot), never a row.
+    "reporting.services.run_deck",
     "targets.plans.actions.action_check",
     "targets.plans.cycle.cycle_overview",
     "targets.plans.cycle.my_plan_work",

@@ -1,4 +1,5 @@
-"""The pack's charts: vector SVG drawn by matplotlib on the server, no browser.
+"""The pack's charts: vector SVG drawn by matplotlib on the server, no browser (and the same
+charts as PNG for the board slides, which PowerPoint shows as pictures).
 
 matplotlib's object API (Figure, no pyplot) keeps no global state, so a worker can draw charts in
 any thread; text stays text (`svg.fonttype: none`) and the output is the same for the same data
@@ -49,29 +50,45 @@ def _svg(figure: Figure) -> str:
     return buffer.getvalue()
 
 
+def _png(figure: Figure) -> bytes:
+    # White, not transparent: a slide's theme may be dark; 200 dpi stays sharp when projected.
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=200, facecolor="white", metadata={"Software": None})
+    return buffer.getvalue()
+
+
 def trend_svg(trend: Sequence[tuple[Period, OnTargetSummary]]) -> str:
     """The "% on target" line over the months, 0 to 100."""
     with matplotlib.rc_context(RC):
-        figure = Figure(figsize=(10, 2.3))
-        axes = figure.add_axes((0.06, 0.25, 0.93, 0.7))
-        xs = list(range(len(trend)))
-        ys = [s.percent_on_target for _, s in trend]
-        axes.plot(
-            [x for x, y in zip(xs, ys, strict=True) if y is not None],
-            [y for y in ys if y is not None],
-            color=BLUE,
-            linewidth=2,
-            marker="o",
-            markersize=3,
-        )
-        axes.set_ylim(0, 100)
-        axes.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
-        axes.set_ylabel("% on target")
-        step = max(1, len(xs) // 12)
-        axes.set_xticks(xs[::step], [m.label for m, _ in trend][::step], rotation=45, ha="right")
-        axes.grid(axis="y", color="#dddddd", linewidth=0.5)
-        axes.spines[["top", "right"]].set_visible(False)
-        return _svg(figure)
+        return _svg(_trend(trend, size=(10, 2.3)))
+
+
+def trend_png(trend: Sequence[tuple[Period, OnTargetSummary]]) -> bytes:
+    with matplotlib.rc_context(RC):
+        return _png(_trend(trend, size=(10, 3.2)))
+
+
+def _trend(trend: Sequence[tuple[Period, OnTargetSummary]], *, size: tuple[float, float]) -> Figure:
+    figure = Figure(figsize=size)
+    axes = figure.add_axes((0.06, 0.25, 0.93, 0.7))
+    xs = list(range(len(trend)))
+    ys = [s.percent_on_target for _, s in trend]
+    axes.plot(
+        [x for x, y in zip(xs, ys, strict=True) if y is not None],
+        [y for y in ys if y is not None],
+        color=BLUE,
+        linewidth=2,
+        marker="o",
+        markersize=3,
+    )
+    axes.set_ylim(0, 100)
+    axes.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
+    axes.set_ylabel("% on target")
+    step = max(1, len(xs) // 12)
+    axes.set_xticks(xs[::step], [m.label for m, _ in trend][::step], rotation=45, ha="right")
+    axes.grid(axis="y", color="#dddddd", linewidth=0.5)
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure
 
 
 def trend_alt(trend: Sequence[tuple[Period, OnTargetSummary]]) -> str:
@@ -113,29 +130,77 @@ def _limits(figures: list[float]) -> tuple[float, float]:
 def measure_svg(history: History, target: TargetSpec | None, *, small: bool) -> str | None:
     """A measure's actuals over its last periods, with its current target dashed (a band for a
     range); `small` draws a sparkline for a table cell. None when fewer than two values."""
+    with matplotlib.rc_context(RC):
+        figure = _measure(history, target, small=small)
+        return None if figure is None else _svg(figure)
+
+
+def measure_png(history: History, target: TargetSpec | None) -> bytes | None:
+    """The full-size chart of `measure_svg` as a picture for a slide."""
+    with matplotlib.rc_context(RC):
+        figure = _measure(history, target, small=False)
+        return None if figure is None else _png(figure)
+
+
+def _measure(history: History, target: TargetSpec | None, *, small: bool) -> Figure | None:
     known = [(i, float(v)) for i, (_, v) in enumerate(history) if v is not None]
     if len(known) < 2:
         return None
-    with matplotlib.rc_context(RC):
-        if small:
-            figure = Figure(figsize=(1.3, 0.38))
-            axes = figure.add_axes((0.02, 0.08, 0.96, 0.84))
-            axes.axis("off")
-        else:
-            figure = Figure(figsize=(7.5, 2.4))
-            axes = figure.add_axes((0.1, 0.22, 0.87, 0.72))
-            axes.set_xticks(
-                range(len(history)), [p.label for p, _ in history], rotation=45, ha="right"
-            )
-            axes.spines[["top", "right"]].set_visible(False)
-            axes.grid(axis="y", color="#dddddd", linewidth=0.5)
-        _target_lines(axes, target)
-        xs, ys = zip(*known, strict=True)
-        axes.set_ylim(*_limits([*ys, *_target_figures(target)]))
-        axes.plot(xs, ys, color=BLUE, linewidth=1.2 if small else 2)
-        axes.plot([xs[-1]], [ys[-1]], marker="o", markersize=2.5 if small else 4, color=BLUE)
-        axes.set_xlim(-0.5, len(history) - 0.5)
-        return _svg(figure)
+    if small:
+        figure = Figure(figsize=(1.3, 0.38))
+        axes = figure.add_axes((0.02, 0.08, 0.96, 0.84))
+        axes.axis("off")
+    else:
+        figure = Figure(figsize=(7.5, 2.4))
+        axes = figure.add_axes((0.1, 0.22, 0.87, 0.72))
+        axes.set_xticks(range(len(history)), [p.label for p, _ in history], rotation=45, ha="right")
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.grid(axis="y", color="#dddddd", linewidth=0.5)
+    _target_lines(axes, target)
+    xs, ys = zip(*known, strict=True)
+    axes.set_ylim(*_limits([*ys, *_target_figures(target)]))
+    axes.plot(xs, ys, color=BLUE, linewidth=1.2 if small else 2)
+    axes.plot([xs[-1]], [ys[-1]], marker="o", markersize=2.5 if small else 4, color=BLUE)
+    axes.set_xlim(-0.5, len(history) - 0.5)
+    return figure
+
+
+# A status's bar: its colour, and the word the axis prints beside it (never colour alone).
+STATUS_BARS = (
+    ("green", "Green", "#00703c"),
+    ("amber", "Amber", "#b25f00"),
+    ("red", "Red", "#c0201b"),
+    ("grey", "Grey", GREY),
+    ("late", "of which late", "#4c2c92"),
+)
+
+
+def status_png(counts: OnTargetSummary) -> bytes:
+    """How many of a group's measures are in each status: one labelled bar each, its count
+    printed at its end."""
+    with matplotlib.rc_context({**RC, "font.size": 11}):
+        figure = Figure(figsize=(2.7, 2.4))
+        axes = figure.add_axes((0.4, 0.06, 0.5, 0.88))
+        names = [label for _, label, _ in STATUS_BARS]
+        values = [getattr(counts, name) for name, _, _ in STATUS_BARS]
+        ys = list(range(len(names)))
+        axes.barh(ys, values, color=[colour for _, _, colour in STATUS_BARS], height=0.6)
+        for y, n in zip(ys, values, strict=True):
+            axes.text(n, y, f" {n}", va="center", ha="left", color="#0b0c0c")
+        axes.set_yticks(ys, names)
+        axes.invert_yaxis()
+        axes.set_xlim(0, max([*values, 1]) * 1.25)
+        axes.set_xticks([])
+        axes.spines[["top", "right", "bottom"]].set_visible(False)
+        return _png(figure)
+
+
+def status_alt(name: str, counts: OnTargetSummary) -> str:
+    return (
+        f"Measures of {name} by status: {counts.green} Green (on target), {counts.amber} Amber "
+        f"(within tolerance), {counts.red} Red (off target), {counts.grey} Grey (not rated, "
+        f"{counts.late} of them late). {counts.text}."
+    )
 
 
 def measure_alt(measure: Measure, history: History, target: TargetSpec | None) -> str:

@@ -26,7 +26,7 @@ from tests.factories import UserFactory
 from tests.reporting.test_runs import build_council
 
 pytestmark = [pytest.mark.django_db]
-KINDS = ["report_run", "report_run_pdf", "report_run_csv", "report_run_xlsx"]
+KINDS = ["report_run", "report_run_pdf", "report_run_pptx", "report_run_csv", "report_run_xlsx"]
 
 
 @pytest.fixture(autouse=True)

@@ -68,9 +68,11 @@ def pdf_text(path: str) -> str:
 def test_each_seeded_pack_prints_the_figures_of_the_api(
     demo: None, code: str, period: str, month: str, reader: str, query: dict[str, str]
 ) -> None:
-    path, _ = generate(code, "--period", period)
+    path, message = generate(code, "--period", period)
     assert Path(path).is_file()
     assert path.endswith(f"{code}-{period.replace('/', '-')}-v1.pdf")
+    assert f"Board slides: {path.removesuffix('.pdf')}.pptx" in message
+    assert Path(path.removesuffix(".pdf") + ".pptx").is_file()
     run = ReportRun.objects.get(schedule__code=code, period=period)
     assert run.status == RunStatus.DONE
     snapshot = run.snapshot or {}

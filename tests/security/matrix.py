@@ -297,6 +297,7 @@ def api_report_run_rows() -> list[Row]:
                 f"/api/v1/reports/runs/{{run_cmt}}{suffix}",
                 one,
                 hide={p: DRAFTS for p in PERSONAS},
+                show={"carol": ("pack.pptx",)},
                 writes=(refused,),
             )
         )
@@ -373,6 +374,14 @@ ROWS: list[Row] = [
         "reports/runs/<int:pk>/pack.pdf",
         "/reports/runs/{run_members}/pack.pdf",
         expect(200, anonymous=LOGIN, noroles=404),
+    ),
+    # The board slides: exactly whoever may download the PDF (made on first download here).
+    Row(
+        "reports/runs/<int:pk>/pack.pptx",
+        "/reports/runs/{run_members}/pack.pptx",
+        expect(200, anonymous=LOGIN, noroles=404),
+        hide={p: UNPUBLISHED for p in PERSONAS},
+        show={"sam": (PUBLISHED,)},
     ),
     Row(
         "reports/runs/<int:pk>/figures.csv",

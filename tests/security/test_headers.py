@@ -142,6 +142,7 @@ PRIVATE_PAGES: dict[str, tuple[str | None, Callable[[Any], str]]] = {
     "report archive": ("carol", lambda s: reverse("report_archive")),
     "internal run page": ("carol", run_url("report_run", "internal")),
     "internal PDF": ("carol", run_url("report_run_pdf", "internal")),
+    "internal board slides": ("carol", run_url("report_run_pptx", "internal")),
     "internal CSV export": ("carol", run_url("report_run_csv", "internal")),
     "internal XLSX export": (
         "carol",
@@ -167,6 +168,7 @@ PUBLIC_PAGES: dict[str, Callable[[Any], str]] = {
     "open data JSON": lambda s: reverse("public_data_json"),
     "public report archive": lambda s: reverse("public_report_archive"),
     "public PDF": run_url("report_run_pdf", "public"),
+    "public board slides": run_url("report_run_pptx", "public"),
     "public CSV export": run_url("report_run_csv", "public"),
 }
 

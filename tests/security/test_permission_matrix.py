@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from openpyxl import load_workbook
+from pptx import Presentation
 
 from targets import services
 from targets.models import Value
@@ -212,6 +213,16 @@ def outcome(response: HttpResponse) -> Outcome:
 def text(response: HttpResponse) -> str:
     """What a person would read in the response: a workbook's cells, or the body."""
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body.startswith(b"PK\x03\x04") and "presentationml" in response["Content-Type"]:
+        slides = Presentation(io.BytesIO(body)).slides
+        return "\n".join(
+            "\n".join(cell.text for row in shape.table.rows for cell in row.cells)
+            if shape.has_table
+            else shape.text_frame.text
+            for slide in slides
+            for shape in slide.shapes
+            if shape.has_table or shape.has_text_frame
+        )
     if body.startswith(b"PK\x03\x04"):
         workbook = load_workbook(io.BytesIO(body), read_only=True)
         return "\n".join(

@@ -70,4 +70,5 @@ class Command(BaseCommand):
                 f"{run}: {run.pages} pages, {run.get_pack_status_display().lower()}, "
                 f"{run.summary_text}, in {run.seconds} s."
             )
+            self.stderr.write(f"Board slides: {default_storage.path(run.pptx_name())}")
         self.stdout.write(default_storage.path(run.pdf.name or run.pdf_name()))
