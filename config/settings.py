@@ -329,7 +329,9 @@ CONTENT_SECURITY_POLICY = {
         # plotly.js adds an empty <style> and fills it through the CSSOM (allowed): exactly that
         # inline style, by hash (our partial bundles carry no map traces and their stylesheet).
         "style-src": ["'self'", *PLOTLY_STYLE_HASHES],
-        "img-src": ["'self'", "data:"],
+        # blob: plotly draws a chart's print image (Plotly.toImage, static/js/page.js) through
+        # an object URL of its own making.
+        "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -126,7 +126,8 @@ class GridRowForm(forms.Form):
     corrective_action = forms.CharField(
         label="Corrective action", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Needed only by a row with a figure: a blank row is skipped, whatever it was sent with.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,6 +143,15 @@ class GridRowForm(forms.Form):
     def has_entry(self) -> bool:
         data = self.cleaned_data
         return any(data.get(f) is not None for f in ("actual", "numerator", "denominator"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.has_entry and data.get("version") is None:
+            raise forms.ValidationError(
+                f"{self.measure.code}: the page was not sent whole (its version is missing); "
+                "reload the grid and enter the figure again."
+            )
+        return data
 
     def value_input(self) -> ValueInput:
         data = self.cleaned_data

@@ -17,6 +17,7 @@ class RiskMatrixAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
 class RiskAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = (
         "reference",
+        "status",
         "title",
         "kind",
         "service",
@@ -24,7 +25,6 @@ class RiskAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
         "residual_likelihood",
         "residual_impact",
         "review_date",
-        "status",
     )
     list_filter = ("kind", "status", "service")
     search_fields = ("reference", "title", "cause", "effect", "controls")

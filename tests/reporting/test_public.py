@@ -228,9 +228,10 @@ def test_the_measure_page_chart_is_fed_published_figures_and_has_a_table(
     assert rows[-1][0] == "Oct 2025" or rows[-1][0].startswith("Oct")
 
 
-def test_no_script_on_the_page_itself(recycling: Measure) -> None:
+def test_no_charting_library_on_the_page_itself(recycling: Measure) -> None:
     soup = _page()
-    assert not soup.find_all("script"), "the cards' trends are SVG drawn on the server"
+    # The cards' trends are SVG drawn on the server: only the pages' own small script.
+    assert [s["src"] for s in soup.find_all("script")] == ["/static/js/page.js"]
 
 
 def test_the_measure_page_has_no_inline_script_but_chart_data(recycling: Measure) -> None:
@@ -238,7 +239,11 @@ def test_the_measure_page_has_no_inline_script_but_chart_data(recycling: Measure
     inline = [s for s in soup.find_all("script") if not s.has_attr("src")]
     assert inline and all(s["type"] == "application/json" for s in inline)
     sources = [s["src"] for s in soup.find_all("script", src=True)]
-    assert sources == ["/static/vendor/plotly-basic.min.js", "/static/js/public-charts.js"]
+    assert sources == [
+        "/static/js/page.js",
+        "/static/vendor/plotly-basic.min.js",
+        "/static/js/public-charts.js",
+    ]
 
 
 def test_the_symbols_are_explained_in_words(recycling: Measure) -> None:

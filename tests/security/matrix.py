@@ -324,7 +324,9 @@ ROWS: list[Row] = [
     Row("services/", "/services/", SIGNED_IN),
     Row("favicon.ico", "/favicon.ico", expect(REDIRECT)),
     # The public page and open data: published values of public measures, for everyone.
-    Row("public/", "/public/", ANYONE, hide=PUBLIC_FIGURES, show={"anonymous": (PUBLISHED,)}),
+    # The cards show each measure's latest figure and a trend; the world's one published figure
+    # is older than the month the page opens at, so its card is there, its figure on its page.
+    Row("public/", "/public/", ANYONE, hide=PUBLIC_FIGURES, show={"anonymous": ("WST-PUB",)}),
     Row(
         "public/data.csv",
         "/public/data.csv",

@@ -110,7 +110,7 @@ def api_rows() -> list[Row]:
                 show={"bob": (SERVICE_RATIONALE,)},
             )
         )
-    hidden = {"anonymous": 403, "noroles": 404, "sam": 404}
+    hidden = {"anonymous": 403, "noroles": 404, "sam": 404, "member": 404}
     for route, url in _suffixes(
         f"{DETAIL}/approve", "/api/v1/target-proposals/{proposal_corporate}/approve"
     ):
