@@ -171,6 +171,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "targets.api.pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's three, its JSON parser refusing a NUL in any text (targets/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "targets.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         # The browsable API, with its page's CSP relaxed for DRF's own inline styles only.

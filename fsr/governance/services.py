@@ -47,7 +47,11 @@ def risk_save(
         stored = None
         before: dict = {}
         if risk.pk is not None:
-            stored = Risk.objects.select_for_update().select_related("service").get(pk=risk.pk)
+            stored = (
+                Risk.objects.select_for_update(of=("self",))
+                .select_related("service")
+                .get(pk=risk.pk)
+            )
             if not permissions.can_edit_risk(user, stored):
                 raise PermissionDenied(f"You cannot change risk {stored.reference}.")
             before = audit.snapshot(stored, audit.fields_of(stored, many=True))
