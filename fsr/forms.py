@@ -91,7 +91,7 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "owner", "due", "done_on"]
         widgets = {"due": DateInput(), "done_on": DateInput()}
-        labels = {"done_on": "Done on"}
+        labels = {"title": "Milestone", "done_on": "Done on"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -136,7 +136,7 @@ class MilestoneForm(forms.ModelForm):
         model = ProgrammeMilestone
         fields = ["title", "project", "due", "done_on"]
         widgets = {"due": DateInput(), "done_on": DateInput()}
-        labels = {"done_on": "Done on"}
+        labels = {"title": "Milestone", "done_on": "Done on"}
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
