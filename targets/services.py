@@ -17,7 +17,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from targets import audit, permissions, rules
+from targets import audit, permissions, questions, rules
+from targets.anomaly import Question
 from targets.models import ChangeRecord, Measure, User, Value, ValueStatus
 from targets.periods import Period
 from targets.scorecard import TargetBook
@@ -121,6 +122,29 @@ def _require_corrective_action(
     require_corrective_action(would_be(measure, period, actual), action)
 
 
+class ValueQuestioned(WorkflowError):
+    """A figure the rule questions (`targets.anomaly`), sent without an explanation (or, through
+    the API, without acknowledging the question): nothing was saved."""
+
+    code = "value_questioned"
+
+    def __init__(self, question: Question, *, acknowledged: bool = True) -> None:
+        message = questions.explain_needed(question)
+        if not acknowledged:
+            message += ' Send "questioned_acknowledged": true with the commentary.'
+        super().__init__(message, "commentary")
+        self.question = question
+
+
+def require_explanation(
+    question: Question | None, commentary: str, *, acknowledged: bool = True
+) -> None:
+    """A questioned figure needs an explanation in the commentary (and, through the API, the
+    question acknowledged): ValueQuestioned otherwise."""
+    if question is not None and not (commentary.strip() and acknowledged):
+        raise ValueQuestioned(question, acknowledged=acknowledged)
+
+
 def _locked(measure: Measure, period: Period) -> Value | None:
     return Value.objects.select_for_update().filter(measure=measure, period=period.code).first()
 
@@ -145,8 +169,14 @@ def value_save(
     submit: bool = False,
     reason: str = "",
     source: str = Source.FORM,
+    acknowledged: bool = True,
+    book: questions.Book | None = None,
 ) -> Value:
-    """Enter or change a value; a published value may only be restated, with a reason."""
+    """Enter or change a value; a published value may only be restated, with a reason.
+
+    A figure the rule questions needs an explanation in the commentary (and `acknowledged`,
+    which the API asks for explicitly); the question is then recorded with the value. `book`:
+    the history and peers already loaded for a batch (the month grid)."""
     if not permissions.can_edit_value(user, measure):
         raise PermissionDenied(f"You cannot enter values for {measure.code}.")
     check_period(measure, period)
@@ -154,6 +184,10 @@ def value_save(
     if actual is None:
         raise WorkflowError("Enter the value.", "actual")
     _require_corrective_action(measure, period, actual, data.corrective_action)
+    asked = (book or questions.Book.load([(measure, period)])).ask(
+        measure, period, actual, numerator=data.numerator, denominator=data.denominator
+    )
+    require_explanation(asked, data.commentary, acknowledged=acknowledged)
 
     with transaction.atomic():
         value = _locked(measure, period)
@@ -205,6 +239,8 @@ def value_save(
             changes=audit.diff(before, audit.snapshot(value, TRACKED)),
             reason=reason,
         )
+        if asked is not None:
+            questions.record(value=value, question=asked, user=user, source=source)
     return value
 
 
@@ -238,6 +274,7 @@ def values_save_all(
     """Save every entry of a period (or each entry's own), or none (a service's month grid, like
     an import): return how many; EntriesRefused says which the rules refused and why."""
     errors: dict[str, WorkflowError] = {}
+    book = questions.Book.load([(e.measure, e.period or period) for e in entries])
     with transaction.atomic():
         for entry in entries:
             try:
@@ -249,6 +286,7 @@ def values_save_all(
                     expected_version=entry.expected_version,
                     submit=submit,
                     source=source,
+                    book=book,
                 )
             except WorkflowError as exc:
                 errors[entry.measure.code] = exc
@@ -313,22 +351,39 @@ def _transition(
 
 
 def value_submit(
-    value: Value, *, user: User, expected_version: int | None = None, source: str = Source.FORM
+    value: Value,
+    *,
+    user: User,
+    expected_version: int | None = None,
+    source: str = Source.FORM,
+    acknowledged: bool = True,
 ) -> Value:
     if not permissions.can_edit_value(user, value.measure):
         raise PermissionDenied(f"You cannot submit values for {value.measure.code}.")
     _require_corrective_action(
         value.measure, value.period_obj, value.actual, value.corrective_action
     )
-    return _transition(
-        value,
-        user=user,
-        expected_version=expected_version,
-        allowed_from={ValueStatus.DRAFT},
-        action=Action.SUBMIT,
-        source=source,
-        apply=lambda v: _mark_submitted(v, user),
+    asked = questions.ask(
+        value.measure,
+        value.period_obj,
+        value.actual,
+        numerator=value.numerator,
+        denominator=value.denominator,
     )
+    require_explanation(asked, value.commentary, acknowledged=acknowledged)
+    with transaction.atomic():
+        done = _transition(
+            value,
+            user=user,
+            expected_version=expected_version,
+            allowed_from={ValueStatus.DRAFT},
+            action=Action.SUBMIT,
+            source=source,
+            apply=lambda v: _mark_submitted(v, user),
+        )
+        if asked is not None:
+            questions.record(value=done, question=asked, user=user, source=source)
+    return done
 
 
 def value_approve(

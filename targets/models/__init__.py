@@ -34,6 +34,7 @@ from targets.models.values import (
     DataQuality,
     Value,
     ValueQuerySet,
+    ValueQuestion,
     ValueStatus,
 )
 
@@ -59,6 +60,7 @@ __all__ = [
     "User",
     "Value",
     "ValueQuerySet",
+    "ValueQuestion",
     "ValueStatus",
     "figure_field",
     "DIMENSIONS",

@@ -46,6 +46,7 @@ class ChangeRecord(models.Model):
         PROFILE = "profile", "target profile"
         TARGET_PROPOSAL = "targetproposal", "target proposal"
         VALUE = "value", "value"
+        VALUE_QUESTION = "valuequestion", "questioned value"
         DQ_PROCEDURE = "dq_procedure", "data-quality procedure"
         DQ_AUDIT = "dq_audit", "data-quality audit"
         CONTROL_CHECK = "controlcheck", "audit control check"

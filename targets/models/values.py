@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from targets import periods
 from targets.models.measures import Measure, figure_field
@@ -110,3 +111,47 @@ class Value(models.Model):
     @property
     def is_at_least_submitted(self) -> bool:
         return self.status in INTERNAL_STATUSES
+
+
+class ValueQuestion(models.Model):
+    """A figure questioned before it was submitted (`targets.anomaly`), with the explanation
+    its officer gave: recorded through `targets.questions.record`, listed for the performance
+    team and shown to the approver."""
+
+    class Kind(models.TextChoices):
+        # The values are those of `targets.anomaly.Kind`.
+        RATIO = "ratio", "Numerator larger than denominator"
+        HISTORY = "history", "Far outside its history"
+        SEASONAL = "seasonal", "Far outside its season"
+        PEERS = "peers", "Outside the benchmark peers"
+
+    value = models.ForeignKey(Value, on_delete=models.CASCADE, related_name="questions")
+    actual = figure_field("figure questioned")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.TextField()
+    low = figure_field("band low")
+    high = figure_field("band high")
+    basis = models.CharField(max_length=100, help_text="What the band comes from.")
+    k = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    explanation = models.TextField(help_text="The commentary given with the questioned figure.")
+    source = models.CharField(max_length=10, help_text="The route: form, API or import.")
+    raised_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["value", "kind", "actual"], name="one_question_per_figure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.kind}"
+
+    @property
+    def is_current(self) -> bool:
+        """Whether it questions the value's figure as it stands."""
+        return self.actual == self.value.actual
