@@ -86,6 +86,7 @@ class GridRow:
     # Set by the page: the row's form, and the RAG of the figure typed when it was checked.
     form: Any = None
     checked: RagResult | None = None
+    question: Any = None  # the `anomaly.Question` its typed figure raised when checked
 
     @property
     def status(self) -> str:

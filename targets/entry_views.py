@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from targets import entry_grid, history, params, periods, permissions, rules, services
+from targets import entry_grid, history, params, periods, permissions, questions, rules, services
+from targets.anomaly import Question
 from targets.forms import GridRowForm, ReturnForm, ValueForm, VersionForm, decimal_or_none
 from targets.models import ChangeRecord, Measure, Service, User, Value, ValueStatus
 from targets.periods import Period
@@ -100,6 +101,21 @@ def _typed_rag(measure: Measure, period: Period, form: ValueForm) -> rules.RagRe
     return services.would_be(measure, period, actual) if actual is not None else None
 
 
+def _typed_question(measure: Measure, period: Period, form: ValueForm) -> Question | None:
+    """The question about the figures a posted form holds, when they can be read."""
+    if not hasattr(form, "cleaned_data"):
+        return None
+    data = form.cleaned_data
+    typed = ValueInput(numerator=data.get("numerator"), denominator=data.get("denominator"))
+    try:
+        actual = services.derived_actual(measure, replace(typed, actual=data.get("actual")))
+    except WorkflowError:
+        return None
+    return questions.ask(
+        measure, period, actual, numerator=typed.numerator, denominator=typed.denominator
+    )
+
+
 def value_edit(request: HttpRequest, code: str) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.select_related("service"), code=code)
     user = _user(request)
@@ -119,6 +135,7 @@ def value_edit(request: HttpRequest, code: str) -> HttpResponse:
         initial |= _initial(value, VALUE_FIELDS)
     form = ValueForm(request.POST or None, request.FILES or None, measure=measure, initial=initial)
     preview = None
+    question = None
     conflict = None
     if request.method == "POST":
         valid = form.is_valid()
@@ -153,8 +170,16 @@ def value_edit(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("my_work")
         if preview is None:
             preview = _typed_rag(measure, period, form)
+        question = _typed_question(measure, period, form)
     elif value is not None and value.actual is not None:
         preview = services.would_be(measure, period, value.actual)
+        question = questions.ask(
+            measure,
+            period,
+            value.actual,
+            numerator=value.numerator,
+            denominator=value.denominator,
+        )
     target = services.period_target(measure, period)
     status = entry_grid.value_status(value)
     returned = entry_grid.last_return(value) if value and status == "returned" else None
@@ -174,6 +199,7 @@ def value_edit(request: HttpRequest, code: str) -> HttpResponse:
             "last_year_period": last_year,
             "form": form,
             "preview": preview,
+            "question": question,
             "needs_corrective_action": preview is not None and preview.rag == rules.Rag.RED,
             "conflict": conflict,
             "target": target,
@@ -216,26 +242,32 @@ def value_preview(request: HttpRequest, code: str) -> JsonResponse:
             return JsonResponse({"error": f"{label} has too many digits"}, status=400)
         figures[name] = figure
     try:
-        result = services.would_be(
+        actual = services.derived_actual(
             measure,
-            period,
-            services.derived_actual(
-                measure,
-                ValueInput(
-                    actual=figures["actual"],
-                    numerator=figures["numerator"],
-                    denominator=figures["denominator"],
-                ),
+            ValueInput(
+                actual=figures["actual"],
+                numerator=figures["numerator"],
+                denominator=figures["denominator"],
             ),
         )
+        result = services.would_be(measure, period, actual)
     except WorkflowError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
+    asked = questions.ask(
+        measure,
+        period,
+        actual,
+        numerator=figures["numerator"],
+        denominator=figures["denominator"],
+    )
     return JsonResponse(
         {
             "rag": result.rag.value,
             "label": result.label,
             "symbol": result.symbol,
             "corrective_action_required": result.rag == rules.Rag.RED,
+            # The question the figure would raise: an explanation is then required.
+            "question": questions.as_json(asked, measure) if asked is not None else None,
         }
     )
 
@@ -294,18 +326,29 @@ GRID_FIELDS = ("actual", "numerator", "denominator", "commentary", "corrective_a
 
 
 def _check_rows(rows: list[entry_grid.GridRow], *, saving: bool) -> None:
-    """Rate each open row's typed figure (nothing is saved): the RAG shown after "Check" and
-    after a refused save, so the page keeps what was typed and what it would mean. When
-    `saving`, a Red row without a corrective action is marked at once, so one answer lists
-    every row's problem (the save checks again)."""
-    for row in rows:
-        if not (row.is_open and row.form.is_valid() and row.form.has_entry):
-            continue
+    """Rate and question each open row's typed figure (nothing is saved): the RAG and the
+    question shown after "Check" and after a refused save, so the page keeps what was typed and
+    what it would mean. When `saving`, a Red row without a corrective action and a questioned
+    row without an explanation are marked at once, so one answer lists every row's problem
+    (the save checks again)."""
+    entered = [row for row in rows if row.is_open and row.form.is_valid() and row.form.has_entry]
+    # Every row's history and peers at once: the grid may have a hundred rows.
+    book = questions.Book.load([(row.measure, row.period) for row in entered])
+    for row in entered:
         data = row.form.value_input()
         try:
-            row.checked = row.rate(services.derived_actual(row.measure, data))
+            actual = services.derived_actual(row.measure, data)
+            row.checked = row.rate(actual)
+            row.question = book.ask(
+                row.measure,
+                row.period,
+                actual,
+                numerator=data.numerator,
+                denominator=data.denominator,
+            )
             if saving:
                 services.require_corrective_action(row.checked, data.corrective_action)
+                services.require_explanation(row.question, data.commentary)
         except WorkflowError as exc:
             row.form.add_error(exc.field if exc.field in row.form.fields else None, str(exc))
 

@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 
 from targets import periods
-from targets.models import Measure, Service, Value
+from targets.models import Measure, Service, Value, ValueQuestion
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
@@ -103,3 +103,25 @@ class ApprovalFilter(django_filters.FilterSet):
     class Meta:
         model = Value
         fields = ["service", "period", "rag"]
+
+
+class ValueQuestionFilter(django_filters.FilterSet):
+    """Questioned values: the performance team's page, its export and its API."""
+
+    service = django_filters.ModelChoiceFilter(
+        field_name="value__measure__service",
+        queryset=Service.objects.filter(is_active=True).order_by("name"),
+        to_field_name="code",
+        label="Service",
+        empty_label="All services",
+    )
+    period = django_filters.CharFilter(
+        field_name="value__period", label="Period", help_text="A period code, e.g. 2026-10"
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=ValueQuestion.Kind.choices, label="Why", empty_label="Any"
+    )
+
+    class Meta:
+        model = ValueQuestion
+        fields = ["service", "period", "kind"]

@@ -11,6 +11,7 @@ from targets.evidence import validate_evidence
 from targets.models import DataQuality, Measure
 from targets.services import ValueInput
 
+QUESTION_ID = "value-question"
 NUMBER = {"invalid": "Value must be a number", "max_digits": "Value has too many digits"}
 
 
@@ -39,7 +40,7 @@ class ValueForm(forms.Form):
     commentary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="What the figure shows and why.",
+        help_text="What the figure shows and why; required when the value is questioned.",
     )
     corrective_action = forms.CharField(
         label="Corrective action",
@@ -75,6 +76,14 @@ class ValueForm(forms.Form):
             del self.fields["denominator"]
             self.fields["actual"].required = True
             self.fields["actual"].error_messages["required"] = "Enter the value"
+        # A figure the rule questions says so beside the figures and the commentary (the
+        # page's #value-question), read out with them: text, not colour alone.
+        for name in ("actual", "numerator", "denominator"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = QUESTION_ID
+        self.fields["commentary"].widget.attrs["aria-describedby"] = (
+            f"id_commentary_helptext {QUESTION_ID}"
+        )
 
     def clean_evidence(self) -> Any:
         upload = self.cleaned_data.get("evidence")
@@ -138,6 +147,9 @@ class GridRowForm(forms.Form):
         for name, item in self.fields.items():
             # Short labels on screen; the full one for screen readers names the measure.
             item.widget.attrs["aria-label"] = f"{item.label or name.title()}, {measure.code}"
+            if name in ("actual", "numerator", "denominator", "commentary"):
+                # The row's question, when its figure is questioned, is read out with them.
+                item.widget.attrs["aria-describedby"] = f"question-{measure.code}"
 
     @property
     def has_entry(self) -> bool:

@@ -190,6 +190,25 @@ def record(
     return row
 
 
+def record_imported(
+    questioned: Sequence[tuple[Measure, str, Question]], *, user: User | None
+) -> None:
+    """Record the questions of an upload's rows, once written (their values read in one query)."""
+    if not questioned:
+        return
+    found = {
+        (v.measure_id, v.period): v
+        for v in Value.objects.filter(
+            measure_id__in={m.pk for m, _, _ in questioned},
+            period__in={p for _, p, _ in questioned},
+        ).select_related("measure")
+    }
+    for measure, period, question in questioned:
+        value = found.get((measure.pk, period))
+        if value is not None:
+            record(value=value, question=question, user=user, source=ChangeRecord.Source.IMPORT)
+
+
 @dataclass(frozen=True)
 class Replay:
     checked: int

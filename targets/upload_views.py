@@ -69,8 +69,11 @@ def _run(data: dict[str, Any], user: User) -> ImportReport:
         return imports.import_measures(stream, user=user, dry_run=data["dry_run"])
     if data["kind"] == "targets":
         return imports.import_targets(stream, user=user, dry_run=data["dry_run"])
+    publish = data.get("publish", False)
+    # Values entered by upload are questioned like the form's; the performance team's
+    # backfill of published history is not (it is history, already reported).
     return imports.import_values(
-        stream, user=user, dry_run=data["dry_run"], publish=data.get("publish", False)
+        stream, user=user, dry_run=data["dry_run"], publish=publish, question=not publish
     )
 
 

@@ -39,6 +39,22 @@
     }
   }
 
+  // A questioned figure: its reason and band in the row, and the commentary required.
+  function showQuestion(row, question) {
+    var box = row.querySelector("[data-question]");
+    var note = row.querySelector("[data-question-note]");
+    var commentary = field(row, "commentary");
+    if (box) {
+      box.hidden = !question;
+      box.querySelector("[data-question-reason]").textContent = question ? question.reason : "";
+    }
+    if (note) { note.hidden = !question; }
+    if (commentary) {
+      if (question) { commentary.setAttribute("aria-required", "true"); }
+      else { commentary.removeAttribute("aria-required"); }
+    }
+  }
+
   function update(row) {
     var params = new URLSearchParams();
     ["actual", "numerator", "denominator"].forEach(function (name) {
@@ -52,9 +68,12 @@
     })
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        if (data.error) { showError(box, data.error); markRequired(row, false); return; }
+        if (data.error) {
+          showError(box, data.error); markRequired(row, false); showQuestion(row, null); return;
+        }
         show(box, data.rag, data.label);
         markRequired(row, data.rag === "red");
+        showQuestion(row, data.question);
       })
       .catch(function () { /* the Check status button still works */ });
   }

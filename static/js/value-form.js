@@ -36,6 +36,21 @@
     }
   }
 
+  // A questioned figure: the reason and the band, beside the figures (#value-question, which
+  // the figure fields and the commentary name in aria-describedby).
+  function showQuestion(question) {
+    var panel = document.getElementById("value-question");
+    if (!panel) { return; }
+    panel.hidden = !question;
+    var reason = panel.querySelector("[data-question-reason]");
+    if (reason) { reason.textContent = question ? question.reason : ""; }
+    var commentary = form.elements.commentary;
+    if (commentary) {
+      if (question) { commentary.setAttribute("aria-required", "true"); }
+      else { commentary.removeAttribute("aria-required"); }
+    }
+  }
+
   function update() {
     var params = new URLSearchParams();
     names.forEach(function (name) {
@@ -45,9 +60,10 @@
     fetch(form.dataset.previewUrl + "&" + params.toString(), { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        if (data.error) { show(data.error); markRequired(false); return; }
+        if (data.error) { show(data.error); markRequired(false); showQuestion(null); return; }
         show("With this value the status would be ", data.rag, data.label);
         markRequired(data.rag === "red");
+        showQuestion(data.question);
       })
       .catch(function () { /* the Check status button still works */ });
   }

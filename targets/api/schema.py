@@ -25,6 +25,32 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "additionalProperties": {},
     },
 }
+QUESTIONED = "ValueQuestioned"
+SCHEMAS[QUESTIONED] = {
+    "type": "object",
+    "description": "A figure the rule questions (targets/anomaly.py), sent without a commentary "
+    "explaining it or without `questioned_acknowledged: true`: nothing was saved.",
+    "properties": {
+        "code": {"type": "string", "enum": ["value_questioned"]},
+        "detail": {"type": "string"},
+        "commentary": {"type": "array", "items": {"type": "string"}},
+        "question": {
+            "type": "object",
+            "properties": {
+                "kind": {"type": "string", "enum": ["ratio", "history", "seasonal", "peers"]},
+                "reason": {"type": "string"},
+                "low": {"type": "string", "format": "decimal"},
+                "high": {"type": "string", "format": "decimal"},
+                "low_text": {"type": "string"},
+                "high_text": {"type": "string"},
+                "basis": {"type": "string"},
+                "k": {"type": "string", "nullable": True},
+            },
+            "required": ["kind", "reason", "low", "high", "basis"],
+        },
+    },
+    "required": ["code", "detail", "question"],
+}
 ERRORS = {
     "400": ("The request is invalid: what is wrong, by field.", INVALID),
     "401": ("Not signed in (token authentication).", DETAIL),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from targets import periods
-from targets.models import DataQuality, Measure, Priority, Service, Value
+from targets.models import DataQuality, Measure, Priority, Service, Value, ValueQuestion
 from targets.periods import Period
 
 
@@ -113,6 +113,13 @@ class ValueWriteSerializer(serializers.Serializer[Value]):
         required=False, allow_blank=True, default="", help_text="Required to restate."
     )
     submit = serializers.BooleanField(default=False, help_text="Submit for approval too.")
+    questioned_acknowledged = serializers.BooleanField(
+        default=False,
+        help_text="A figure far outside its history or its benchmark peers, or a numerator "
+        "larger than its denominator, is questioned: the answer is a 400 with code "
+        "`value_questioned`, the reason and the band. Send it again with "
+        "`questioned_acknowledged: true` and a commentary explaining it to save it.",
+    )
 
     def validate_period(self, code: str) -> Period:
         try:
@@ -133,3 +140,43 @@ class WithdrawSerializer(serializers.Serializer[Value]):
 
 class ValueVersionSerializer(serializers.Serializer[Value]):
     version = serializers.IntegerField(required=False)
+
+
+class SubmitSerializer(ValueVersionSerializer):
+    questioned_acknowledged = serializers.BooleanField(
+        default=False,
+        help_text="Required (true, with the draft's commentary explaining it) to submit a "
+        "questioned figure: otherwise a 400 with code `value_questioned`.",
+    )
+
+
+class ValueQuestionSerializer(serializers.ModelSerializer[ValueQuestion]):
+    """A questioned figure and the explanation given (read only, the performance team)."""
+
+    measure = serializers.CharField(source="value.measure.code", read_only=True)
+    period = serializers.CharField(source="value.period", read_only=True)
+    status = serializers.CharField(source="value.status", read_only=True)
+    raised_by = serializers.StringRelatedField(read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ValueQuestion
+        fields = [
+            "id",
+            "value",
+            "measure",
+            "period",
+            "status",
+            "actual",
+            "kind",
+            "reason",
+            "low",
+            "high",
+            "basis",
+            "k",
+            "explanation",
+            "source",
+            "raised_by",
+            "raised_at",
+            "is_current",
+        ]

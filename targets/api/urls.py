@@ -3,7 +3,12 @@ from __future__ import annotations
 from rest_framework.routers import DefaultRouter
 
 from targets.api.champions import ChampionViewSet
-from targets.api.views import MeasureViewSet, ServiceViewSet, ValueViewSet
+from targets.api.views import (
+    MeasureViewSet,
+    ServiceViewSet,
+    ValueQuestionViewSet,
+    ValueViewSet,
+)
 from targets.plans.api import ActionViewSet, PlanningMilestoneViewSet, ServicePlanViewSet
 from targets.proposals.api import TargetProposalViewSet
 from targets.quality.api import AuditViewSet, ProcedureViewSet
@@ -12,6 +17,7 @@ router = DefaultRouter()
 router.register("services", ServiceViewSet)
 router.register("measures", MeasureViewSet)
 router.register("values", ValueViewSet, basename="value")
+router.register("value-questions", ValueQuestionViewSet, basename="value-question")
 router.register("dq-procedures", ProcedureViewSet, basename="dq-procedure")
 router.register("dq-audits", AuditViewSet, basename="dq-audit")
 router.register("champions", ChampionViewSet, basename="champion")

@@ -8,22 +8,26 @@ from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from targets import permissions, services
+from targets import permissions, questions, services
+from targets.api.schema import INVALID, QUESTIONED
 from targets.api.serializers import (
     MeasureSerializer,
     ReturnSerializer,
     ServiceSerializer,
+    SubmitSerializer,
+    ValueQuestionSerializer,
     ValueSerializer,
     ValueVersionSerializer,
     ValueWriteSerializer,
     WithdrawSerializer,
 )
-from targets.filters import MeasureFilter, ServiceFilter, ValueFilter
-from targets.models import ChangeRecord, Measure, Service, User, Value
-from targets.services import ConflictError, ValueInput, WorkflowError
+from targets.filters import MeasureFilter, ServiceFilter, ValueFilter, ValueQuestionFilter
+from targets.models import ChangeRecord, Measure, Service, User, Value, ValueQuestion
+from targets.services import ConflictError, ValueInput, ValueQuestioned, WorkflowError
 
 
 class Conflict(exceptions.APIException):
@@ -53,6 +57,8 @@ def _run(call: Any) -> Value:
         raise Conflict({"detail": str(exc), "current": ValueSerializer(exc.current).data}) from exc
     except PermissionDenied as exc:
         raise exceptions.PermissionDenied(str(exc)) from exc
+    except ValueQuestioned:
+        raise  # answered by ValueViewSet.handle_exception, with the question
     except WorkflowError as exc:
         raise exceptions.ValidationError({exc.field or "non_field_errors": [str(exc)]}) from exc
 
@@ -67,6 +73,27 @@ def _payload(request: Request) -> dict[str, Any]:
 
 
 CONFLICT = OpenApiResponse(description="Someone saved a newer version: nothing was changed.")
+# A 400 is either DRF's errors by field or a questioned figure (code `value_questioned`).
+INVALID_OR_QUESTIONED = OpenApiResponse(
+    response={
+        "anyOf": [
+            {"$ref": f"#/components/schemas/{QUESTIONED}"},
+            {"$ref": f"#/components/schemas/{INVALID}"},
+        ]
+    },
+    description="The request is invalid (what is wrong, by field), or the figure is "
+    "questioned (`code: value_questioned`, with the reason and the band): send it again with "
+    "a commentary explaining it and `questioned_acknowledged: true`.",
+)
+
+
+def questioned_body(exc: ValueQuestioned, measure: Measure) -> dict[str, Any]:
+    return {
+        "code": ValueQuestioned.code,
+        "detail": str(exc),
+        "commentary": [str(exc)],
+        "question": questions.as_json(exc.question, measure),
+    }
 
 
 class ValueViewSet(
@@ -100,6 +127,13 @@ class ValueViewSet(
             return ValueWriteSerializer
         return ValueSerializer
 
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, ValueQuestioned):
+            measure = getattr(self, "_measure", None)
+            assert measure is not None  # set by the write that raised it
+            return Response(questioned_body(exc, measure), status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
+
     @property
     def _user(self) -> User:
         return cast(User, self.request.user)
@@ -111,6 +145,7 @@ class ValueViewSet(
             corrective_action=data.get("corrective_action", ""),
             dq_flag=data.get("dq_flag", "final"),
         )
+        self._measure = data["measure"]
         return _run(
             lambda: services.value_save(
                 measure=data["measure"],
@@ -121,10 +156,11 @@ class ValueViewSet(
                 submit=data.get("submit", False),
                 reason=data.get("reason", ""),
                 source=ChangeRecord.Source.API,
+                acknowledged=data.get("questioned_acknowledged", False),
             )
         )
 
-    @extend_schema(responses={201: ValueSerializer, 409: CONFLICT})
+    @extend_schema(responses={201: ValueSerializer, 400: INVALID_OR_QUESTIONED, 409: CONFLICT})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ValueWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -132,7 +168,7 @@ class ValueViewSet(
         value = self._save(data, data.get("version", 0))
         return Response(ValueSerializer(value).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: ValueSerializer, 409: CONFLICT})
+    @extend_schema(responses={200: ValueSerializer, 400: INVALID_OR_QUESTIONED, 409: CONFLICT})
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         value = self.get_object()
         partial = kwargs.get("partial", False)
@@ -174,10 +210,27 @@ class ValueViewSet(
         )
         return Response(ValueSerializer(done).data)
 
-    @extend_schema(request=ValueVersionSerializer, responses={200: ValueSerializer, 409: CONFLICT})
+    @extend_schema(
+        request=SubmitSerializer,
+        responses={200: ValueSerializer, 400: INVALID_OR_QUESTIONED, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._transition(request, services.value_submit)
+        value = self.get_object()
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        self._measure = value.measure
+        done = _run(
+            lambda: services.value_submit(
+                value,
+                user=self._user,
+                expected_version=data.get("version"),
+                source=ChangeRecord.Source.API,
+                acknowledged=data["questioned_acknowledged"],
+            )
+        )
+        return Response(ValueSerializer(done).data)
 
     @extend_schema(request=ValueVersionSerializer, responses={200: ValueSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
@@ -226,3 +279,21 @@ class ValueViewSet(
             )
         )
         return Response(ValueSerializer(done).data)
+
+
+class IsPerformanceTeam(BasePermission):
+    message = "Questioned values are for the performance team."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return permissions.is_performance_team(request.user)
+
+
+class ValueQuestionViewSet(viewsets.ReadOnlyModelViewSet[ValueQuestion]):
+    """Questioned values and the explanations given (the performance team): each figure the
+    rule questioned (far outside its history or its benchmark peers, or a numerator larger
+    than its denominator), on which value, why, the band, and who explained it how."""
+
+    queryset = ValueQuestion.objects.select_related("value__measure", "raised_by")
+    serializer_class = ValueQuestionSerializer
+    filterset_class = ValueQuestionFilter
+    permission_classes = [IsAuthenticated, IsPerformanceTeam]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class ImportReport:
     batch: str = ""
     # What else the import did, in words: "CP05: first year moved back from 2026/27 to 2019/20".
     notes: list[str] = field(default_factory=list)
+    # Rows whose figure was questioned and explained: (measure, period code, question).
+    questioned: list[Any] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

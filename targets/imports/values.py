@@ -19,7 +19,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
-from targets import audit, periods, permissions, rules, services
+from targets import audit, periods, permissions, questions, rules, services
 from targets.imports.cells import RowCells
 from targets.imports.common import (
     FirstYears,
@@ -97,12 +97,20 @@ class _Change:
 
 
 def import_values(
-    stream: IO[bytes], *, user: User | None = None, dry_run: bool = False, publish: bool = False
+    stream: IO[bytes],
+    *,
+    user: User | None = None,
+    dry_run: bool = False,
+    publish: bool = False,
+    question: bool = False,
 ) -> ImportReport:
     """Validate every row; write them all (one batch of audit records) only if all are good.
 
     With a `user`, each row's measure must be one whose values they may enter, and `publish`
     needs the performance team; without one (a command run by the system) nothing is checked.
+    With `question` (the upload page's officers' values, never a history load), a figure the
+    rule questions (`targets.questions`) needs an explanation in its commentary, and is then
+    recorded as questioned.
     """
     report = ImportReport(kind="values", dry_run=dry_run)
     if publish and user is not None and not permissions.can_publish(user):
@@ -116,11 +124,14 @@ def import_values(
         rows = _parse(table, report, user, first_years)
         del table  # the cells, no longer needed: a large file's rows take room
         existing = _existing(rows, lock=not dry_run)
+        if question:
+            _question(rows, existing, report)
         changes = _plan(rows, existing, report, user=user, publish=publish)
         if report.ok:
             first_years.note(report)
         if report.ok and not dry_run:
             report.batch = first_years.write(user=user, batch=_write(changes, user=user))
+            questions.record_imported(report.questioned, user=user)
     report.sort_errors()
     return report
 
@@ -172,6 +183,36 @@ def _parse(
                     given[name] = empty if fields[name] is None else fields[name]
             rows.append(_Row(number, measure, period.code, given, reason))
     return rows
+
+
+def _question(
+    rows: list[_Row], existing: dict[tuple[int, str], Value], report: ImportReport
+) -> None:
+    """Question every row's figure at once: one without an explanation in its commentary (the
+    row's, else the draft's) is an error on its value; one with it is noted, to be recorded."""
+    book = questions.Book.load([(r.measure, periods.parse_period(r.period)) for r in rows])
+    for row in rows:
+        fields = row.fields
+        asked = book.ask(
+            row.measure,
+            periods.parse_period(row.period),
+            fields.get("actual"),
+            numerator=fields.get("numerator"),
+            denominator=fields.get("denominator"),
+        )
+        if asked is None:
+            continue
+        stored = existing.get((row.measure.pk, row.period))
+        commentary = fields.get("commentary", stored.commentary if stored else "") or ""
+        if commentary.strip():
+            report.questioned.append((row.measure, row.period, asked))
+        else:
+            report.add(
+                row.number,
+                "value",
+                f"{row.measure.code} {row.period} is questioned: {asked.reason} "
+                "Explain it in the commentary column to import it",
+            )
 
 
 def _period(cells: RowCells, cache: dict[str, periods.Period | str]) -> periods.Period | None:

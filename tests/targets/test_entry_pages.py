@@ -97,6 +97,7 @@ def test_live_preview_endpoint(alice: User, measure: Measure) -> None:
         "label": "On target",
         "symbol": "✓",
         "corrective_action_required": False,
+        "question": None,
     }
 
 
