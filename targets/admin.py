@@ -23,6 +23,7 @@ from targets.models import (
     TargetProfile,
     User,
     Value,
+    ValueQuestion,
     ValueStatus,
 )
 from targets.permissions import is_performance_team
@@ -362,6 +363,26 @@ class ChangeRecordAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore
     list_filter = ("action", "source", "object_type")
     search_fields = ("measure_code", "period", "reason")
     date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ValueQuestion)
+class ValueQuestionAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+    """Questioned values (`targets.questions`): read only, recorded by the entry routes."""
+
+    list_display = ("value", "actual", "kind", "basis", "raised_by", "raised_at", "source")
+    list_filter = ("kind", "source")
+    search_fields = ("value__measure__code", "value__period", "reason", "explanation")
+    date_hierarchy = "raised_at"
+    list_select_related = ("value__measure", "raised_by")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False

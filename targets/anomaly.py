@@ -216,6 +216,7 @@ def history_question(
     if low <= value <= high:
         return None
     side = "above" if value > high else "below"
+    centre_name = "month's median" if basis.startswith("same month") else "median"
     times = ""
     if centre > 0 and value > 0:
         factor = value / centre
@@ -227,7 +228,7 @@ def history_question(
         kind=Kind.SEASONAL if basis.startswith("same month") else Kind.HISTORY,
         reason=(
             f"{facts.format(value)} is far {side} this measure's history ({basis}): expected between "
-            f"{facts.format(low)} and {facts.format(high)} (the median, "
+            f"{facts.format(low)} and {facts.format(high)} (the {centre_name}, "
             f"{facts.format(centre)}, ± {formatting.number(K, 0)} × the spread).{times}"
         ),
         low=low,

@@ -56,6 +56,7 @@ EXPORT_COLUMNS = [
         "Same period last year",
         lambda r: f"{r.last_year[0].label}: {r.value.measure.format(r.last_year[1])}",
     ),
+    Column("Questioned", lambda r: " ".join(q.reason for q in r.questions)),
     Column("Commentary", lambda r: r.value.commentary),
     Column("Corrective action", lambda r: r.value.corrective_action),
     Column("Data quality", lambda r: r.value.get_dq_flag_display()),

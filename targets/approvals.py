@@ -2,9 +2,10 @@
 
 Per value: its period's target and RAG, direction of travel, the three periods before it and
 the same period last year (as staff see them: at least submitted), commentary, corrective
-action, data-quality flag, evidence and who submitted it. Loaded in a fixed number of queries
-whatever the length of the queue: the values (one), then their measures' values and targets
-through the scorecard's one rule (`targets.scorecard.period_statuses`, three).
+action, data-quality flag, evidence, who submitted it, and the questions its figure raised
+(`targets.questions`) with the explanation given. Loaded in a fixed number of queries whatever
+the length of the queue: the values (one) and their questions (one), then their measures' values
+and targets through the scorecard's one rule (`targets.scorecard.period_statuses`, three).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from targets import rules
-from targets.models import User, Value
+from targets.models import User, Value, ValueQuestion
 from targets.periods import Period
 from targets.scorecard import MeasureStatus, ScorecardData, needed_for_rows, period_statuses
 from targets.worklist import approvable_values
@@ -36,6 +37,11 @@ class QueueRow:
         return self.status.rag
 
     @property
+    def questions(self) -> list[ValueQuestion]:
+        """The questions its figure as submitted raised (an earlier figure's are left out)."""
+        return [q for q in self.value.questions.all() if q.actual == self.value.actual]
+
+    @property
     def is_green(self) -> bool:
         return self.status.rag.rag == rules.Rag.GREEN
 
@@ -49,7 +55,7 @@ def queue(user: User, *, today: date, filters: Mapping[str, Any] | None = None) 
     """The submitted values `user` may approve (never their own), oldest period first;
     `filters`: the cleaned `ApprovalFilter` (service, period, rag)."""
     filters = filters or {}
-    values = approvable_values(user).select_related("submitted_by")
+    values = approvable_values(user).select_related("submitted_by").prefetch_related("questions")
     if filters.get("service") is not None:
         values = values.filter(measure__service=filters["service"])
     if filters.get("period") is not None:

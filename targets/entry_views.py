@@ -200,6 +200,7 @@ def value_edit(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "preview": preview,
             "question": question,
+            "recorded": list(value.questions.select_related("raised_by")) if value else [],
             "needs_corrective_action": preview is not None and preview.rag == rules.Rag.RED,
             "conflict": conflict,
             "target": target,

@@ -215,6 +215,10 @@ class Replay:
     questioned: int
     by_kind: dict[str, int]
     examples: list[tuple[str, str, str]]  # (measure code, period, reason)
+    # Each value with enough history (and not zero) typed ten times too big, and a tenth.
+    typos: int = 0
+    tenfold_caught: int = 0
+    tenth_caught: int = 0
 
     @property
     def rate(self) -> float:
@@ -235,7 +239,7 @@ def false_alarm_rate(measures: Iterable[Measure] | None = None, *, examples: int
         period = periods.parse_period(code)
         series[measure_id].append((period, actual))
         extra[(measure_id, period)] = (numerator, denominator)
-    checked = questioned = 0
+    checked = questioned = typos = tenfold = tenth = 0
     kinds: dict[str, int] = defaultdict(int)
     shown: list[tuple[str, str, str]] = []
     for measure_id, points in series.items():
@@ -253,9 +257,18 @@ def false_alarm_rate(measures: Iterable[Measure] | None = None, *, examples: int
                 denominator=denominator,
             )
             checked += 1
+            earlier = points[max(0, i - anomaly.WINDOW) : i]
+            if actual != 0 and len(earlier) >= anomaly.MIN_HISTORY:
+                typos += 1
+                for factor in (Decimal(10), Decimal("0.1")):
+                    if anomaly.history_question(known, earlier, actual * factor, period=period):
+                        if factor == 10:
+                            tenfold += 1
+                        else:
+                            tenth += 1
             if found is not None:
                 questioned += 1
                 kinds[found.kind.value] += 1
                 if len(shown) < examples:
                     shown.append((measure.code, period.code, found.reason))
-    return Replay(checked, questioned, dict(kinds), shown)
+    return Replay(checked, questioned, dict(kinds), shown, typos, tenfold, tenth)

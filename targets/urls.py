@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path, re_path
 
-from targets import approval_views, champion_views, entry_views
+from targets import approval_views, champion_views, entry_views, question_views
 from targets.sso import views as sso_views
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("measures/<str:code>/preview/", entry_views.value_preview, name="value_preview"),
     path("measures/<str:code>/history/", entry_views.measure_history, name="measure_history"),
     path("services/<slug:code>/enter/", entry_views.service_grid, name="service_grid"),
+    path("values/questions/", question_views.question_list, name="value_questions"),
     path("values/<int:pk>/evidence/", entry_views.value_evidence, name="value_evidence"),
     re_path(
         r"^values/(?P<pk>[0-9]+)/(?P<action>submit|approve|return)/$",

@@ -113,6 +113,7 @@ READS = {
     "targets.services.derived_actual",
     "targets.services.period_target",
     "targets.services.require_corrective_action",
+    "targets.services.require_explanation",
     "targets.services.would_be",
     "targets.notify.services.preferences_of",
     "targets.sso.services.claims_from",

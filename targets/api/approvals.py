@@ -48,6 +48,11 @@ class QueueRowSerializer(serializers.Serializer[Any]):
     has_evidence = serializers.BooleanField()
     submitted_by = serializers.CharField(allow_null=True, help_text="Username.")
     submitted_at = serializers.DateTimeField(allow_null=True)
+    questions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Why the figure was questioned before it was submitted (its commentary "
+        "explains it); empty when it was not.",
+    )
 
 
 class QueueSerializer(serializers.Serializer[Any]):
@@ -85,6 +90,7 @@ def queue_row(row: QueueRow) -> dict[str, Any]:
         "has_evidence": bool(value.evidence),
         "submitted_by": who.username if who else None,
         "submitted_at": value.submitted_at,
+        "questions": [q.reason for q in row.questions],
     }
 
 
