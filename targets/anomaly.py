@@ -15,7 +15,7 @@ order, the first failing one answering:
    it (× 1.4826, MAD is the standard deviation of normal noise; median and MAD ignore the odd
    outlier in the history, which a mean and a standard deviation would not). The floor keeps a
    flat series (all 12s, MAD 0) from questioning every change: with K = 5 and a 2.5% floor a
-   flat series questions a move of more than about 19%.
+   flat series questions a move of more than 12.5%.
 
    *Seasonal* measures: a monthly measure with a full 24 months of history is compared with
    its own calendar month. Each calendar month's offset from the overall median is the median
@@ -227,8 +227,8 @@ def history_question(
     return Question(
         kind=Kind.SEASONAL if basis.startswith("same month") else Kind.HISTORY,
         reason=(
-            f"{facts.format(value)} is far {side} this measure's history ({basis}): expected between "
-            f"{facts.format(low)} and {facts.format(high)} (the {centre_name}, "
+            f"{facts.format(value)} is far {side} this measure's history ({basis}): "
+            f"expected between {facts.format(low)} and {facts.format(high)} (the {centre_name}, "
             f"{facts.format(centre)}, ± {formatting.number(K, 0)} × the spread).{times}"
         ),
         low=low,

@@ -160,9 +160,7 @@ def _six(figure: Decimal) -> Decimal:
     return figure.quantize(Decimal("0.000001"))
 
 
-def record(
-    *, value: Value, question: Question, user: User | None, source: str
-) -> ValueQuestion:
+def record(*, value: Value, question: Question, user: User | None, source: str) -> ValueQuestion:
     """Record that `value`'s figure was questioned and how it was explained (once per value,
     kind and figure: saving the same figure again updates the explanation), audited."""
     found = ValueQuestion.objects.filter(

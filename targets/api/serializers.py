@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from targets import periods
@@ -156,7 +158,7 @@ class ValueQuestionSerializer(serializers.ModelSerializer[ValueQuestion]):
     measure = serializers.CharField(source="value.measure.code", read_only=True)
     period = serializers.CharField(source="value.period", read_only=True)
     status = serializers.CharField(source="value.status", read_only=True)
-    raised_by = serializers.StringRelatedField(read_only=True)
+    raised_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField(read_only=True)
     is_current = serializers.BooleanField(read_only=True)
 
     class Meta:

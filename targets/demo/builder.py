@@ -19,6 +19,7 @@ from django.utils import timezone
 from targets import periods
 from targets.demo import corporate, frontline, plans, proposals, support
 from targets.demo import quality as data_quality
+from targets.demo import questions as questioned
 from targets.demo.organisation import CORPORATE_PEOPLE, PRIORITIES, SERVICES, Person
 from targets.demo.series import profile_targets, series
 from targets.demo.spec import MONTHLY, PROFILE_YEAR, YEARS, M
@@ -81,6 +82,7 @@ def load_demo(*, today: date | None = None) -> DemoResult:
             services=services, priorities=priorities, users=users, today=today, created=created
         )
         proposals.load(users=users, today=today, created=created)
+        questioned.load(today=today, created=created)
     totals = {
         "services": Service.objects.count(),
         "measures": Measure.objects.count(),

@@ -72,9 +72,7 @@ def test_form_check_shows_the_question_tied_to_the_field(alice: User, measure: M
     assert entered() is None
 
 
-def test_form_refuses_a_questioned_value_without_commentary(
-    alice: User, measure: Measure
-) -> None:
+def test_form_refuses_a_questioned_value_without_commentary(alice: User, measure: Measure) -> None:
     for action in ("save", "submit"):
         page = soup(form_post(alice, measure, TENFOLD, "", action))
         error = page.select_one("#id_commentary-error").get_text(" ", strip=True)
@@ -163,7 +161,9 @@ def test_upload_refuses_a_questioned_row_naming_row_and_column(
     response = upload(alice, f"measure,period,value,commentary\nWST-01,2026-10,{TENFOLD},\n")
     assert response.status_code == 400
     table = soup(response).find("table", id="import-errors")
-    cells = [td.get_text(" ", strip=True) for td in table.select("tbody tr")[0].find_all(["th", "td"])]
+    cells = [
+        td.get_text(" ", strip=True) for td in table.select("tbody tr")[0].find_all(["th", "td"])
+    ]
     assert cells[:2] == ["2", "value"]
     assert "questioned" in cells[2] and "expected between" in cells[2]
     assert entered() is None
@@ -223,7 +223,10 @@ def test_api_submit_of_a_questioned_draft_needs_the_acknowledgement(
     alice: User, measure: Measure
 ) -> None:
     draft = ValueFactory(
-        measure=measure, period=OCT.code, actual=Decimal(TENFOLD), status="draft",
+        measure=measure,
+        period=OCT.code,
+        actual=Decimal(TENFOLD),
+        status="draft",
         commentary="Two rounds counted.",
     )
     url = f"/api/v1/values/{draft.pk}/submit/"

@@ -14,9 +14,10 @@ from targets.periods import Frequency, Period, last_n, parse_period
 
 D = Decimal
 APRIL_2026 = parse_period("2026-04")
+MARCH_2026 = APRIL_2026.previous()
 
 
-def months(values: list[float], *, ending: Period = APRIL_2026.previous()) -> list:
+def months(values: list[float], *, ending: Period = MARCH_2026) -> list:
     """(period, value) pairs of consecutive months ending with `ending`."""
     periods = last_n(ending, len(values))
     return [(p, D(f"{v:.6f}")) for p, v in zip(periods, values, strict=True)]

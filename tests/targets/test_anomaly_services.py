@@ -108,9 +108,7 @@ def test_ratio_numerator_above_denominator_is_questioned(waste: Service, alice: 
     )
     data = ValueInput(numerator=Decimal(120), denominator=Decimal(100))
     with pytest.raises(ValueQuestioned, match="larger than the denominator"):
-        services.value_save(
-            measure=measure, period=OCT, data=data, user=alice, expected_version=0
-        )
+        services.value_save(measure=measure, period=OCT, data=data, user=alice, expected_version=0)
 
 
 def test_peers_question_a_value_outside_their_range(waste: Service, alice: User) -> None:
