@@ -375,7 +375,7 @@ class ChangeRecordAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore
 
 
 @admin.register(ValueQuestion)
-class ValueQuestionAdmin(PerformanceTeamMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ValueQuestionAdmin(AuditedAdmin, admin.ModelAdmin):  # type: ignore[misc]
     """Questioned values (`targets.questions`): read only, recorded by the entry routes."""
 
     list_display = ("value", "actual", "kind", "basis", "raised_by", "raised_at", "source")

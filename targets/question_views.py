@@ -43,7 +43,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
     queryset = ValueQuestion.objects.select_related(
         "value__measure__service", "raised_by"
     ).order_by("-raised_at", "-id")
-    filters = ValueQuestionFilter(request.GET or None, queryset=queryset)
+    filters = ValueQuestionFilter(request.GET, queryset=queryset)
     valid = filters.is_valid()
     rows = filters.qs if valid else queryset.none()
     exported = export_response(request, rows, EXPORT_COLUMNS, "questioned-values")

@@ -49,21 +49,27 @@ ROWS: list[Row] = [
         hide=NOT_TEAM,
         show={"pat": (EXPLANATION,)},
     ),
-    Row(
-        "api/v1/^value-questions/$",
-        "/api/v1/value-questions/",
-        TEAM_API,
-        hide=NOT_TEAM,
-        show={"pat": (EXPLANATION,)},
-        writes=(REFUSED,),
-    ),
-    Row(
-        "api/v1/^value-questions/(?P<pk>[^/.]+)/$",
-        "/api/v1/value-questions/{question}/",
-        TEAM_API,
-        hide=NOT_TEAM,
-        show={"pat": (EXPLANATION,)},
-        writes=(REFUSED,),
+    *(
+        row
+        for suffix, tail in (("/", "/$"), (".json", "\\.(?P<format>[a-z0-9]+)/?$"))
+        for row in (
+            Row(
+                f"api/v1/^value-questions{tail}",
+                f"/api/v1/value-questions{suffix}",
+                TEAM_API,
+                hide=NOT_TEAM,
+                show={"pat": (EXPLANATION,)},
+                writes=(REFUSED,),
+            ),
+            Row(
+                f"api/v1/^value-questions/(?P<pk>[^/.]+){tail}",
+                "/api/v1/value-questions/{question}" + suffix,
+                TEAM_API,
+                hide=NOT_TEAM,
+                show={"pat": (EXPLANATION,)},
+                writes=(REFUSED,),
+            ),
+        )
     ),
 ]
 

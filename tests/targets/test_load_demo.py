@@ -287,3 +287,14 @@ def test_the_latest_month_has_late_drafts_missing_and_returned_values(demo: str)
     assert statuses[ValueStatus.SUBMITTED] + statuses[ValueStatus.APPROVED] > len(latest) / 2
     assert Value.objects.filter(period=month.code).exclude(dq_flag="final").exists()
     assert Value.objects.filter(forecast__isnull=False, period__startswith="2026").exists()
+
+
+def test_the_demo_has_questioned_values_each_explained(demo: str) -> None:
+    from targets.models import ValueQuestion
+
+    found = list(ValueQuestion.objects.select_related("value"))
+    assert found
+    for question in found:
+        assert question.explanation.startswith("Checked")
+        assert question.value.commentary == question.explanation
+        assert question.is_current
