@@ -104,6 +104,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
             "selected_green": select == "green",
             "here": request.get_full_path(),
             "select_green_url": _with_select(request),
+            "sees_questions": permissions.is_performance_team(user),
         },
     )
 

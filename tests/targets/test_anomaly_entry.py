@@ -249,3 +249,25 @@ def test_questions_api_is_for_the_performance_team(
     assert [(r["measure"], r["period"], r["explanation"]) for r in rows] == [
         ("WST-01", "2026-10", "Two rounds counted.")
     ]
+
+
+# The performance team's list
+
+
+def test_the_team_lists_filters_and_exports_the_questions(
+    alice: User, pat: User, measure: Measure
+) -> None:
+    form_post(alice, measure, TENFOLD, "Garden waste round counted twice.", "submit")
+    client = client_for(pat)
+    page = soup(client.get(reverse("value_questions")))
+    row = page.select_one("table.questions tbody tr").get_text(" ", strip=True)
+    assert "WST-01" in row and "Garden waste round counted twice." in row
+    assert "far above" in row
+    empty = soup(client.get(reverse("value_questions"), {"kind": "ratio"}))
+    assert empty.select_one("table.questions") is None
+    export = client.get(reverse("value_questions"), {"export": "csv"})
+    text = export.content.decode()
+    assert "Garden waste round counted twice." in text and "Band high" in text
+    approvals = soup(client.get(reverse("approval_queue")))
+    assert approvals.find("a", href=reverse("value_questions")) is not None
+    assert client_for(alice).get(reverse("value_questions")).status_code == 403
