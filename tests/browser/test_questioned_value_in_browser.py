@@ -98,3 +98,23 @@ def test_a_typical_value_raises_no_question(
     officer.get_by_role("button", name="Submit for approval").click()
     expect(officer.get_by_role("status").first).to_contain_text("submitted for approval")
     assert not ValueQuestion.objects.exists()
+
+
+def test_the_month_grid_questions_a_row_as_it_is_typed(
+    browser: Browser, live_server: Any, measure: Measure, month: periods.Period, alice: User
+) -> None:
+    officer = sign_in(browser, live_server.url, "alice", 1366)
+    officer.goto(f"{live_server.url}/services/{measure.service.code}/enter/?period={month.code}")
+    question = officer.locator("#question-WST-07")
+    expect(question).to_be_hidden()
+    officer.get_by_label("Value, WST-07").fill("5000")
+    expect(question).to_be_visible()
+    expect(question).to_contain_text("far above")
+    commentary = officer.get_by_label("Commentary, WST-07")
+    assert commentary.get_attribute("aria-required") == "true"
+    assert_accessible(officer)
+    officer.get_by_role("button", name="Submit all for approval").click()
+    expect(officer.locator(".error-summary")).to_contain_text("WST-07")
+    assert not Value.objects.filter(measure=measure, period=month.code).exists()
+    officer.get_by_label("Value, WST-07").fill("505")
+    expect(question).to_be_hidden()
