@@ -74,6 +74,8 @@ class RowCells:
         return value
 
     def text(self, column: str, *, required: bool = False, max_length: int | None = None) -> str:
+        if not required and column not in self._values:  # a column the file does not have
+            return ""
         value = self._raw(column, required)
         if value is None:
             return ""
@@ -92,6 +94,8 @@ class RowCells:
         minimum: Decimal | None = None,
         maximum: Decimal = MAX_MAGNITUDE,
     ) -> Decimal | None:
+        if not required and column not in self._values:  # a column the file does not have
+            return None
         value = self._raw(column, required)
         if value is None:
             return None
