@@ -7,6 +7,7 @@ that starts with "=" is a formula and is refused: the importer never evaluates a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -36,6 +37,7 @@ def label(column: str) -> str:
     return LABELS.get(column, column.replace("_", " ").capitalize())
 
 
+@functools.cache
 def _places(places: int) -> Decimal:
     return Decimal(1).scaleb(-places)
 

@@ -35,6 +35,7 @@ from targets.imports.common import (
     FirstYears,
     bulk_update,
     chunked,
+    gc_paused,
     measures_by_code,
     new_batch,
     open_table,
@@ -124,6 +125,13 @@ def import_values(
     With a `user`, each row's measure must be one whose values they may enter, and `publish`
     needs the performance team; without one (a command run by the system) nothing is checked.
     """
+    with gc_paused():
+        return _import_values(stream, user=user, dry_run=dry_run, publish=publish)
+
+
+def _import_values(
+    stream: IO[bytes], *, user: User | None, dry_run: bool, publish: bool
+) -> ImportReport:
     report = ImportReport(kind="values", dry_run=dry_run)
     if publish and user is not None and not permissions.can_publish(user):
         report.add(None, None, "Only the performance team can import values as published")
@@ -180,9 +188,9 @@ def _parse(
         if code and measure is None:
             cells.error("measure", f"Unknown measure {code}")
         if measure is not None and user is not None:
-            if measure.pk not in allowed:
-                allowed[measure.pk] = permissions.can_edit_value(user, measure)
-            if not allowed[measure.pk]:
+            if measure.id not in allowed:
+                allowed[measure.id] = permissions.can_edit_value(user, measure)
+            if not allowed[measure.id]:
                 cells.error("measure", f"You cannot enter values for {measure.code}")
         period = _period(cells, parsed_periods)
         if measure is not None and period is not None:
@@ -200,15 +208,15 @@ def _parse(
         if not (cells.ok and measure is not None and period is not None):
             continue
         fields["actual"] = _actual(cells, measure, actual, fields)
-        key = (measure.pk, period.code)
+        key = (measure.id, period.code)
         if key in seen:
-            cells.error("period", f"{measure.code} {period.code} is already on row {seen[key]}")
+            cells.error("period", f"{measure.code} {key[1]} is already on row {seen[key]}")
         seen.setdefault(key, number)
         if cells.ok:
             given = {"actual": fields["actual"]}
             for name, empty in settable:
                 given[name] = empty if fields[name] is None else fields[name]
-            rows.append(_Row(number, measure, period.code, given, reason))
+            rows.append(_Row(number, measure, key[1], given, reason))
     if rows:
         yield rows
 
@@ -272,7 +280,7 @@ def _actual(
 
 def _existing(rows: list[_Row], *, lock: bool) -> dict[tuple[int, str], Value]:
     """The values the rows name that already exist, locked until the import commits."""
-    measure_ids = sorted({row.measure.pk for row in rows})
+    measure_ids = sorted({row.measure.id for row in rows})
     period_codes = sorted({row.period for row in rows})
     found: dict[tuple[int, str], Value] = {}
     query = Value.objects.select_for_update() if lock else Value.objects.all()
@@ -297,9 +305,9 @@ def _plan(
     new = _new_fields(user, publish, now)
     changes = []
     for row in rows:
-        value = existing.get((row.measure.pk, row.period))
+        value = existing.get((row.measure.id, row.period))
         if value is None:
-            fields = {**new, "measure_id": row.measure.pk, "period": row.period, **row.fields}
+            fields = {**new, "measure_id": row.measure.id, "period": row.period, **row.fields}
             reason = row.reason or ("Imported as published" if publish else "")
             diff = audit.created(fields, TRACKED)
             changes.append(
@@ -406,8 +414,8 @@ class _Writer:
             (
                 audit.Entry(
                     action=c.action,
-                    object_id=c.value.pk if c.value is not None else keys[(c.measure.pk, c.period)],
-                    measure_id=c.measure.pk,
+                    object_id=c.value.pk if c.value is not None else keys[(c.measure.id, c.period)],
+                    measure_id=c.measure.id,
                     measure_code=c.measure.code,
                     period=c.period,
                     changes=c.changes,
