@@ -255,7 +255,8 @@ def write_records(
                 entry.reason,
             )
 
-    columns = [str(meta.get_field(name).column) for name in _RECORD_FIELDS]
+    by_name = {field.name: str(field.column) for field in meta.concrete_fields}
+    columns = [by_name[name] for name in _RECORD_FIELDS]
     bulk.insert_rows(meta.db_table, columns, rows(), using=connection.alias)
     return written
 

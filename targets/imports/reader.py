@@ -117,9 +117,10 @@ def read_table(
         cells = {
             name: None
             if i >= width
-            else raw[i].strip() or None
-            if type(raw[i]) is str  # every cell of a CSV: `_cell` without its checks
-            else _cell(raw[i], dates_as_months)
+            # every cell of a CSV is text: `_cell` without its checks
+            else (value.strip() or None)
+            if type(value := raw[i]) is str
+            else _cell(value, dates_as_months)
             for name, i in wanted.items()
         }
         if any(value is not None for value in cells.values()):
