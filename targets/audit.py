@@ -11,6 +11,9 @@ measure it concerns, so the measure's history shows it.
   nothing and gives no reason writes nothing.
 - `save(obj, ...)` saves an object and records it (created, or what changed), in one transaction.
 - `change_record(...)` builds an unsaved record, for imports that create records in bulk.
+- `write_records(...)` writes many records at once from plain entries (no model instance per
+  record: COPY on PostgreSQL, executemany elsewhere), for imports of tens of thousands of rows;
+  `created(...)` gives the changes of a new row that exists only as field values.
 
 Some tables are not audited, each for a reason (`NOT_AUDITED`).
 """
@@ -18,13 +21,16 @@ Some tables are not audited, each for a reason (`NOT_AUDITED`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
+from django.utils import timezone
 
+from targets import bulk
 from targets.models import ChangeRecord, Measure, User
 
 Snapshot = dict[str, str | None]
@@ -85,6 +91,8 @@ def fields_of(obj: models.Model | type[models.Model], *, many: bool = False) -> 
 def _text(value: Any) -> str | None:
     if value is None or value == "":
         return None
+    if type(value) is str:  # the common case first: an import reads 100,000 rows' texts
+        return value
     if isinstance(value, Decimal):
         # 12.500000 -> 12.5: the figure as a person would write it.
         return format(value.normalize(), "f")
@@ -114,6 +122,19 @@ def _read(obj: models.Model, name: str) -> Any:
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> Snapshot:
     """The object's fields (all of `fields_of` unless named) as text."""
     return {name: _text(_read(obj, name)) for name in (fields or fields_of(obj))}
+
+
+def created(values: Mapping[str, Any], fields: Iterable[str]) -> Changes:
+    """The changes recorded for a new object that is not (yet) a model instance, from its
+    `fields`' values by name: what `diff({}, snapshot(obj, fields))` gives for the object
+    (each field with a value, from None to its text)."""
+    changes: Changes = {}
+    for name in fields:
+        value = values[name]
+        if value is None or value == "":
+            continue
+        changes[name] = [None, value if type(value) is str else _text(value)]
+    return changes
 
 
 def stored(obj: models.Model, fields: Iterable[str] | None = None) -> Snapshot:
@@ -163,6 +184,81 @@ def change_record(
         reason=reason,
         batch=batch,
     )
+
+
+class Entry(NamedTuple):
+    """One record for `write_records`: what happened to which object of the model."""
+
+    action: str
+    object_id: int
+    measure_id: int | None
+    measure_code: str
+    period: str
+    changes: Changes
+    reason: str
+
+
+# A record's columns as `write_records` fills them, in order.
+_RECORD_FIELDS = (
+    "at",
+    "user",
+    "action",
+    "source",
+    "object_type",
+    "batch",
+    "object_id",
+    "measure",
+    "measure_code",
+    "period",
+    "changes",
+    "reason",
+)
+
+
+def write_records(
+    entries: Iterable[Entry],
+    *,
+    model: type[models.Model],
+    user: Any,
+    source: str,
+    batch: str = "",
+) -> int:
+    """Write one record per entry, all of objects of `model`, by `user` through `source`, at one
+    time; return how many. Each record holds what `change_record` would give it (`changes` as
+    the JSON the ORM would store), but no model instance is built: an import of 100,000 values
+    writes 100,000 records in a second or two."""
+    meta = ChangeRecord._meta
+    connection = connections[router.db_for_write(ChangeRecord)]
+    who = _who(user)
+    common = (
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        who.pk if who is not None else None,
+    )
+    object_type = object_type_of(model)
+    written = 0
+
+    def rows() -> Iterable[tuple[Any, ...]]:
+        nonlocal written
+        for entry in entries:
+            written += 1
+            yield (
+                *common,
+                entry.action,
+                source,
+                object_type,
+                batch,
+                entry.object_id,
+                entry.measure_id,
+                entry.measure_code,
+                entry.period,
+                json.dumps(entry.changes),
+                entry.reason,
+            )
+
+    by_name = {field.name: str(field.column) for field in meta.concrete_fields}
+    columns = [by_name[name] for name in _RECORD_FIELDS]
+    bulk.insert_rows(meta.db_table, columns, rows(), using=connection.alias)
+    return written
 
 
 def record(

@@ -7,6 +7,7 @@ that starts with "=" is a formula and is refused: the importer never evaluates a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -36,6 +37,7 @@ def label(column: str) -> str:
     return LABELS.get(column, column.replace("_", " ").capitalize())
 
 
+@functools.cache
 def _places(places: int) -> Decimal:
     return Decimal(1).scaleb(-places)
 
@@ -74,6 +76,8 @@ class RowCells:
         return value
 
     def text(self, column: str, *, required: bool = False, max_length: int | None = None) -> str:
+        if not required and column not in self._values:  # a column the file does not have
+            return ""
         value = self._raw(column, required)
         if value is None:
             return ""
@@ -92,6 +96,8 @@ class RowCells:
         minimum: Decimal | None = None,
         maximum: Decimal = MAX_MAGNITUDE,
     ) -> Decimal | None:
+        if not required and column not in self._values:  # a column the file does not have
+            return None
         value = self._raw(column, required)
         if value is None:
             return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import datetime
@@ -49,6 +51,25 @@ def require_one_of(table: Table, report: ImportReport, *options: Sequence[str]) 
     wanted = " or ".join(" and ".join(option) for option in options)
     report.add(1, options[0][0], f"Required column is missing: give {wanted}")
     return False
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large import runs.
+
+    An import makes hundreds of thousands of small objects (cells, rows, changes) that live
+    until its chunk is written and hold no cycles; each of the collector's full passes walks
+    all of them, which took a quarter of the time of an import of 100,000 values. Reference
+    counting still frees them as they go.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def new_batch() -> str:

@@ -115,7 +115,12 @@ def read_table(
         # Only the columns asked for are read; a row with nothing in them is skipped.
         width = len(raw)
         cells = {
-            name: _cell(raw[i], dates_as_months) if i < width else None
+            name: None
+            if i >= width
+            # every cell of a CSV is text: `_cell` without its checks
+            else (value.strip() or None)
+            if type(value := raw[i]) is str
+            else _cell(value, dates_as_months)
             for name, i in wanted.items()
         }
         if any(value is not None for value in cells.values()):

@@ -6,26 +6,36 @@ is; a column that is present sets it (an empty cell clears it). Drafts are updat
 value is restated only when importing with `publish` (revision + 1, with the row's reason or
 "Imported restatement"); a submitted or approved value is refused. Corrective action is not
 required here: a draft is asked for it when it is submitted, and history is history.
+
+Validating a row (`_parse`) and writing (`_Writer`) are kept apart. The file is worked through a
+chunk of rows at a time, each validated, planned and written before the next is read, all in one
+transaction: a bad row anywhere stops the writing and rolls back what was written, so nothing
+is. New values go in as tuples, not model instances: on PostgreSQL by COPY into a temporary
+staging table and one INSERT … SELECT per chunk, elsewhere by executemany; their audit records
+through `audit.write_records`, the same records a value saved one at a time would have.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import enum
+import functools
+import operator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
-from django.db import transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from targets import audit, periods, permissions, questions, rules, services
+from targets import audit, bulk, periods, permissions, questions, rules, services
 from targets.imports.cells import RowCells
 from targets.imports.common import (
     FirstYears,
-    bulk_insert,
     bulk_update,
     chunked,
+    gc_paused,
     measures_by_code,
     new_batch,
     open_table,
@@ -76,9 +86,15 @@ UPDATED_FIELDS = [
 # never touches (and which is slow to read on 100,000 values).
 TRACKED = tuple(field for field in services.TRACKED if field != "evidence")
 Action = ChangeRecord.Action
+# Rows validated, planned and written at a time: the memory an import takes is that of one
+# chunk's rows, whatever the size of the file.
+CHUNK_ROWS = 10_000
+# PostgreSQL: the temporary table each chunk of new values is copied into (dropped at commit).
+STAGING_TABLE = "goldthread_import_values"
+T = TypeVar("T")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     number: int
     measure: Measure
@@ -87,13 +103,18 @@ class _Row:
     reason: str
 
 
-@dataclass
+@dataclass(slots=True)
 class _Change:
-    value: Value
+    """What the import does to one value: `value`, the existing one, changed in memory; or for a
+    new one (`value` None) all its `fields` by attribute name."""
+
     measure: Measure
+    period: str
     action: str
-    changes: dict[str, list[str | None]]
+    changes: audit.Changes
     reason: str
+    value: Value | None = None
+    fields: dict[str, Any] | None = None
 
 
 def import_values(
@@ -112,6 +133,15 @@ def import_values(
     rule questions (`targets.questions`) needs an explanation in its commentary, and is then
     recorded as questioned.
     """
+    with gc_paused():
+        return _import_values(
+            stream, user=user, dry_run=dry_run, publish=publish, question=question
+        )
+
+
+def _import_values(
+    stream: IO[bytes], *, user: User | None, dry_run: bool, publish: bool, question: bool
+) -> ImportReport:
     report = ImportReport(kind="values", dry_run=dry_run)
     if publish and user is not None and not permissions.can_publish(user):
         report.add(None, None, "Only the performance team can import values as published")
@@ -121,40 +151,59 @@ def import_values(
         return report
     with transaction.atomic():
         first_years = FirstYears(user=user)
-        rows = _parse(table, report, user, first_years)
-        del table  # the cells, no longer needed: a large file's rows take room
-        existing = _existing(rows, lock=not dry_run)
-        if question:
-            _question(rows, existing, report)
-        changes = _plan(rows, existing, report, user=user, publish=publish)
+        writer = None if dry_run else _Writer(user=user)
+        for rows in _parse(table, report, user, first_years):
+            existing = _existing(rows, lock=not dry_run)
+            if question:
+                _question(rows, existing, report)
+            changes = _plan(rows, existing, report, user=user, publish=publish)
+            # After a bad row nothing more is written, and what was is rolled back below; the
+            # rest of the file is still checked, so that every bad row is reported.
+            if report.ok and writer is not None:
+                writer.write(changes)
+        del table
         if report.ok:
             first_years.note(report)
-        if report.ok and not dry_run:
-            report.batch = first_years.write(user=user, batch=_write(changes, user=user))
+        if report.ok and writer is not None:
+            report.batch = first_years.write(user=user, batch=writer.batch)
             questions.record_imported(report.questioned, user=user)
+        if not report.ok:
+            transaction.set_rollback(True)
     report.sort_errors()
     return report
 
 
+def _consume(items: list[T]) -> Iterator[T]:
+    """Each item in order, let go of as it is taken (a large file's cells take room)."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 def _parse(
     table: Table, report: ImportReport, user: User | None, first_years: FirstYears
-) -> list[_Row]:
+) -> Iterator[list[_Row]]:
+    """The valid rows, a chunk at a time; each problem is recorded in the report."""
     codes = {str(v["measure"]).strip() for _, v in table.rows if v.get("measure") is not None}
     measures = measures_by_code(codes)
     allowed: dict[int, bool] = {}
     parsed_periods: dict[str, periods.Period | str] = {}
     seen: dict[tuple[int, str], int] = {}
-    rows = []
-    for number, values in table.rows:
+    settable = [(name, empty) for name, empty in _SETTABLE.items() if name in table.columns]
+    rows: list[_Row] = []
+    for number, values in _consume(table.rows):
+        if len(rows) >= CHUNK_ROWS:
+            yield rows
+            rows = []
         cells = RowCells(number, values, table.columns, report)
         code = cells.text("measure", required=True)
         measure = measures.get(code)
         if code and measure is None:
             cells.error("measure", f"Unknown measure {code}")
         if measure is not None and user is not None:
-            if measure.pk not in allowed:
-                allowed[measure.pk] = permissions.can_edit_value(user, measure)
-            if not allowed[measure.pk]:
+            if measure.id not in allowed:
+                allowed[measure.id] = permissions.can_edit_value(user, measure)
+            if not allowed[measure.id]:
                 cells.error("measure", f"You cannot enter values for {measure.code}")
         period = _period(cells, parsed_periods)
         if measure is not None and period is not None:
@@ -172,17 +221,17 @@ def _parse(
         if not (cells.ok and measure is not None and period is not None):
             continue
         fields["actual"] = _actual(cells, measure, actual, fields)
-        key = (measure.pk, period.code)
+        key = (measure.id, period.code)
         if key in seen:
-            cells.error("period", f"{measure.code} {period.code} is already on row {seen[key]}")
+            cells.error("period", f"{measure.code} {key[1]} is already on row {seen[key]}")
         seen.setdefault(key, number)
         if cells.ok:
             given = {"actual": fields["actual"]}
-            for name, empty in _SETTABLE.items():
-                if cells.has(name):
-                    given[name] = empty if fields[name] is None else fields[name]
-            rows.append(_Row(number, measure, period.code, given, reason))
-    return rows
+            for name, empty in settable:
+                given[name] = empty if fields[name] is None else fields[name]
+            rows.append(_Row(number, measure, key[1], given, reason))
+    if rows:
+        yield rows
 
 
 def _question(
@@ -274,7 +323,7 @@ def _actual(
 
 def _existing(rows: list[_Row], *, lock: bool) -> dict[tuple[int, str], Value]:
     """The values the rows name that already exist, locked until the import commits."""
-    measure_ids = sorted({row.measure.pk for row in rows})
+    measure_ids = sorted({row.measure.id for row in rows})
     period_codes = sorted({row.period for row in rows})
     found: dict[tuple[int, str], Value] = {}
     query = Value.objects.select_for_update() if lock else Value.objects.all()
@@ -296,16 +345,17 @@ def _plan(
 ) -> list[_Change]:
     """Apply each row to its value in memory; count and describe what would change."""
     now = timezone.now()
+    new = _new_fields(user, publish, now)
     changes = []
     for row in rows:
-        value = existing.get((row.measure.pk, row.period))
+        value = existing.get((row.measure.id, row.period))
         if value is None:
-            value = Value(measure=row.measure, period=row.period, entered_by=user, **row.fields)
-            if publish:
-                _publish(value, user, now)
+            fields = {**new, "measure_id": row.measure.id, "period": row.period, **row.fields}
             reason = row.reason or ("Imported as published" if publish else "")
-            diff = audit.diff({}, audit.snapshot(value, TRACKED))
-            changes.append(_Change(value, row.measure, Action.CREATE, diff, reason))
+            diff = audit.created(fields, TRACKED)
+            changes.append(
+                _Change(row.measure, row.period, Action.CREATE, diff, reason, fields=fields)
+            )
             report.created += 1
             continue
         label = f"{row.measure.code} {row.period}"
@@ -340,9 +390,33 @@ def _plan(
         if diff.keys() - {"status"}:
             value.entered_by = user
         reason = row.reason or ("Imported restatement" if action == Action.RESTATE else "")
-        changes.append(_Change(value, row.measure, action, diff, reason))
+        changes.append(_Change(row.measure, row.period, action, diff, reason, value=value))
         report.updated += 1
     return changes
+
+
+def _new_fields(user: User | None, publish: bool, now: datetime) -> dict[str, Any]:
+    """A new value's fields by attribute name, before its row's: the model's defaults, who
+    entered it and when, and whether it is published (as a Value created and saved would be)."""
+    fields = {
+        field.attname: _plain(field.get_default())
+        for field in Value._meta.concrete_fields
+        if not field.primary_key
+    }
+    user_id = user.pk if user is not None else None
+    fields |= {"entered_by_id": user_id, "created_at": now, "updated_at": now}
+    if publish:
+        fields |= {
+            "status": ValueStatus.PUBLISHED.value,
+            "published_by_id": user_id,
+            "published_at": now,
+        }
+    return fields
+
+
+def _plain(default: Any) -> Any:
+    """A choice's value as the plain str or int the drivers take (a default may be the enum)."""
+    return default.value if isinstance(default, enum.Enum) else default
 
 
 def _apply(value: Value, fields: dict[str, Any]) -> None:
@@ -356,46 +430,88 @@ def _publish(value: Value, user: User | None, now: datetime) -> None:
     value.published_at = now
 
 
-def _write(changes: list[_Change], *, user: User | None) -> str:
-    if not changes:
-        return ""
-    batch = new_batch()
-    created = [c.value for c in changes if c.action == Action.CREATE]
-    bulk_insert(Value, created)
-    _read_keys(created)
-    updated = [c.value for c in changes if c.action != Action.CREATE]
-    bulk_update(Value, updated, UPDATED_FIELDS)
-    # Records are built a chunk at a time: 100,000 of them at once would double the memory used.
-    for chunk in chunked(changes, 5000):
-        bulk_insert(
-            ChangeRecord,
-            [
-                audit.change_record(
-                    user=user,
+class _Writer:
+    """Writes each chunk's changes: the new values in bulk, the changed ones by executemany, and
+    all their audit records (one batch for the whole import) through `audit.write_records`."""
+
+    def __init__(self, *, user: User | None) -> None:
+        self.user = user
+        self.batch = ""
+        self.connection = connections[router.db_for_write(Value)]
+        fields = [field for field in Value._meta.concrete_fields if not field.primary_key]
+        self.columns = [str(field.column) for field in fields]
+        self.row_of = operator.itemgetter(*(field.attname for field in fields))
+        self.datetimes = [
+            i for i, field in enumerate(fields) if isinstance(field, models.DateTimeField)
+        ]
+        # A chunk's new values share a few datetimes (now, or none): each adapted once.
+        self.adapt = functools.lru_cache(maxsize=16)(self.connection.ops.adapt_datetimefield_value)
+
+    def write(self, changes: list[_Change]) -> None:
+        if not changes:
+            return
+        self.batch = self.batch or new_batch()
+        keys = self._insert([c.fields for c in changes if c.fields is not None])
+        bulk_update(Value, [c.value for c in changes if c.value is not None], UPDATED_FIELDS)
+        audit.write_records(
+            (
+                audit.Entry(
                     action=c.action,
-                    source=ChangeRecord.Source.IMPORT,
-                    obj=c.value,
-                    measure=c.measure,
-                    period=c.value.period,
+                    object_id=c.value.pk if c.value is not None else keys[(c.measure.id, c.period)],
+                    measure_id=c.measure.id,
+                    measure_code=c.measure.code,
+                    period=c.period,
                     changes=c.changes,
                     reason=c.reason,
-                    batch=batch,
                 )
-                for c in chunk
-            ],
+                for c in changes
+            ),
+            model=Value,
+            user=self.user,
+            source=ChangeRecord.Source.IMPORT,
+            batch=self.batch,
         )
-    return batch
 
+    def _rows(self, created: list[dict[str, Any]]) -> Iterator[list[Any]]:
+        for fields in created:
+            row = list(self.row_of(fields))
+            for i in self.datetimes:
+                row[i] = self.adapt(row[i])
+            yield row
 
-def _read_keys(created: list[Value]) -> None:
-    """Give the inserted values their keys, read back by measure and period (a chunk of measures
-    per query)."""
-    by_key = {(v.measure_id, v.period): v for v in created}
-    period_codes = sorted({v.period for v in created})
-    for ids in chunked(sorted({v.measure_id for v in created})):
-        rows = Value.objects.filter(measure_id__in=ids, period__in=period_codes)
-        for measure_id, period, pk in rows.values_list("measure_id", "period", "pk"):
-            value = by_key.get((measure_id, period))
-            if value is not None:
-                value.pk = pk
-                value._state.adding = False
+    def _insert(self, created: list[dict[str, Any]]) -> dict[tuple[int, str], int]:
+        """Insert the new values; return their keys by measure and period."""
+        if not created:
+            return {}
+        if self.connection.vendor == "postgresql":
+            return self._insert_staged(created)
+        bulk.insert_rows(Value._meta.db_table, self.columns, self._rows(created))
+        # Read back by measure and period, a chunk of measures per query.
+        wanted = {(fields["measure_id"], fields["period"]) for fields in created}
+        period_codes = sorted({period for _, period in wanted})
+        keys = {}
+        for ids in chunked(sorted({measure_id for measure_id, _ in wanted})):
+            found = Value.objects.filter(measure_id__in=ids, period__in=period_codes)
+            for measure_id, period, pk in found.values_list("measure_id", "period", "pk"):
+                if (measure_id, period) in wanted:
+                    keys[(measure_id, period)] = pk
+        return keys
+
+    def _insert_staged(self, created: list[dict[str, Any]]) -> dict[tuple[int, str], int]:
+        """PostgreSQL: COPY into a temporary staging table, then one INSERT … SELECT returning
+        the keys. A value someone else created meanwhile is a conflict: the import fails."""
+        quote = self.connection.ops.quote_name
+        table, staging = quote(Value._meta.db_table), quote(STAGING_TABLE)
+        names = ", ".join(quote(column) for column in self.columns)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "
+                f"SELECT {names} FROM {table} WITH NO DATA"
+            )
+            cursor.execute(f"TRUNCATE {staging}")
+            bulk.insert_rows(STAGING_TABLE, self.columns, self._rows(created))
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} "
+                f"RETURNING {quote('measure_id')}, {quote('period')}, {quote('id')}"
+            )
+            return {(measure_id, period): pk for measure_id, period, pk in cursor.fetchall()}
