@@ -202,5 +202,7 @@ def _flush_to_the_migrated_rows(self: TransactionTestCase) -> None:
             for table in tables:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
             for model, rows in _MIGRATED_ROWS:
+                if model._meta.db_table not in tables:
+                    continue  # a migration test went back before it
                 model._base_manager.using(alias).bulk_create(model(**row) for row in rows)
     ContentType.objects.clear_cache()
