@@ -9,7 +9,6 @@ so that a world built once per module and the personas a test asks for are the s
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
-from django.test import Client
+from django.db import connections, transaction
+from django.db.models import Model
+from django.test import Client, TransactionTestCase
 
 from targets.models import CorporateRole, Priority, Service, ServiceRole, User
 from tests.factories import ServiceFactory, UserFactory
@@ -158,33 +160,49 @@ def browser_type_launch_args() -> dict[str, object]:
 
 
 # A test on a transactional database (browser tests, live servers, real workers) ends with every
-# table emptied, the report schedules seeded by a migration included. Run alone, pytest-django
-# puts those tests last; spread over workers (pytest-xdist), others may follow them on the same
-# worker's database, so the seed is put back after each of them.
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    result = yield
-    if nextitem is not None and _empties_the_database(item):
-        _reseed(item.config)
-    return result
+# table emptied, as by Django's flush; the rows the migrations left (content types, permissions,
+# the report schedules seeded by a migration) are then put back as they were, ids included, so
+# that the tests after it (on the same worker, with pytest-xdist) find the database as migrated.
+# That replaces the flush's post_migrate signal, which rebuilt content types and permissions under
+# new ids (most of the teardown on SQLite), after which the schedules had to be reseeded.
+_MIGRATED_ROWS: list[tuple[type[Model], list[dict[str, Any]]]] = []
 
 
-def _empties_the_database(item: pytest.Item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    transactional = marker is not None and (
-        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
-    )
-    fixtures = getattr(item, "fixturenames", ())
-    return bool(transactional) or "transactional_db" in fixtures or "live_server" in fixtures
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        _MIGRATED_ROWS[:] = _rows_of_every_table()
+    flush = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = _flush_to_the_migrated_rows  # type: ignore[attr-defined]
+    yield
+    TransactionTestCase._fixture_teardown = flush  # type: ignore[attr-defined]
 
 
-def _reseed(config: pytest.Config) -> None:
-    from django.apps import apps
-    from pytest_django.plugin import blocking_manager_key
+def _rows_of_every_table() -> list[tuple[type[Model], list[dict[str, Any]]]]:
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        names = [field.attname for field in model._meta.concrete_fields]
+        rows = list(model._base_manager.order_by("pk").values(*names))
+        if rows:
+            found.append((model, rows))
+    return found
 
-    from reporting.models import ReportSchedule
 
-    with config.stash[blocking_manager_key].unblock():
-        if not ReportSchedule.objects.exists():
-            seed = importlib.import_module("reporting.migrations.0002_seed_schedules").seed
-            seed(apps, None)
+def _flush_to_the_migrated_rows(self: TransactionTestCase) -> None:
+    # DELETE rather than the flush command's TRUNCATE: the tables are small, and PostgreSQL's
+    # TRUNCATE of every table costs seconds. Foreign keys are checked at the commit.
+    for alias in self._databases_names(include_mirrors=False):
+        connection = connections[alias]
+        tables = connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+            for model, rows in _MIGRATED_ROWS:
+                if model._meta.db_table not in tables:
+                    continue  # a migration test went back before it
+                model._base_manager.using(alias).bulk_create(model(**row) for row in rows)
+    ContentType.objects.clear_cache()

@@ -3,6 +3,7 @@ by digests marked sent (0007), so that nobody is told of them a second time."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,6 +12,14 @@ from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("targets", "0007_notices_digests_sso")]
 AFTER = [("targets", "0008_reminders_into_notices")]
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards() -> Iterator[None]:
+    """The tests after this one (on the same database) need every migration applied."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
