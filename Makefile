@@ -40,8 +40,10 @@ run: demo
 # are built once); `make test PYTEST_XDIST=` runs in one process, PYTEST_ARGS adds to it (-k,
 # files, -n 0 …).
 PYTEST_XDIST ?= -n auto --dist loadfile
+# Bytecode kept even where the environment says not to (PYTHONDONTWRITEBYTECODE): pytest then
+# rewrites each test module's asserts once, not in every worker on every run.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff format --check .
