@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from targets import periods, rules
@@ -83,29 +83,50 @@ class MeasureStatus:
 class TargetBook:
     """Annual and profiled targets of the loaded measures, by measure and year."""
 
-    def __init__(self, targets: Iterable[Target]) -> None:
+    def __init__(
+        self,
+        targets: Iterable[Target],
+        profiles: Mapping[int, list[TargetProfile]] | None = None,
+    ) -> None:
         self.annual: dict[tuple[int, int], Target] = {}
         for target in targets:
             self.annual[(target.measure_id, target.year)] = target
+        # {target id: its profile}, when loaded with the targets; else each target's prefetch.
+        self.profiles = profiles
 
     @classmethod
     def load(cls, measures: Iterable[Measure], years: Iterable[int] | None) -> TargetBook:
-        """The targets of these measures for these years (every year for None), in two
-        queries."""
+        """The targets of these measures for these years (every year for None), with their
+        profiles, in one query (the targets joined to their profiled periods)."""
         targets = Target.objects.filter(measure__in=measures)
         if years is not None:
             targets = targets.filter(year__in=set(years))
-        return cls(
-            targets.order_by().prefetch_related(
-                Prefetch("profile", queryset=TargetProfile.objects.order_by("period"))
-            )
+        rows = targets.order_by("pk", "profile__period").values_list(
+            *_TARGET_FIELDS, *(f"profile__{name}" for name in _PROFILE_FIELDS)
         )
+        loaded: dict[int, Target] = {}
+        profiles: dict[int, list[TargetProfile]] = defaultdict(list)
+        width = len(_TARGET_FIELDS)
+        for row in rows:
+            target_id = row[0]
+            if target_id not in loaded:  # the rest of the target's fields are deferred
+                loaded[target_id] = Target.from_db(None, _TARGET_FIELDS, row[:width])
+            if row[width] is not None:
+                profiles[target_id].append(
+                    TargetProfile.from_db(None, _PROFILE_FIELDS, row[width:])
+                )
+        return cls(loaded.values(), profiles)
+
+    def _profile(self, target: Target) -> Iterable[TargetProfile]:
+        if self.profiles is not None:
+            return self.profiles.get(target.pk, [])
+        return target.profile.all()
 
     def for_period(self, measure: Measure, period: Period) -> TargetSpec | None:
         target = self.annual.get((measure.pk, period.year))
         if target is None:
             return None
-        profiled = next((p.spec for p in target.profile.all() if p.period == period.code), None)
+        profiled = next((p.spec for p in self._profile(target) if p.period == period.code), None)
         return rules.period_target(
             target.spec,
             aggregation=measure.rules_aggregation,
@@ -125,6 +146,10 @@ class TargetBook:
             periods_in_year=periods.PERIODS_PER_YEAR[period.frequency],
             period_targets_so_far=so_far,
         )
+
+
+_TARGET_FIELDS = ["id", "measure_id", "year", "value", "lower", "upper"]
+_PROFILE_FIELDS = ["id", "target_id", "period", "value", "lower", "upper"]
 
 
 def _figures(value: Value | None) -> rules.PeriodFigures:

@@ -33,7 +33,7 @@ def test_the_style_sheet_has_every_status_and_directions_symbol() -> None:
     }
 
 
-def _row(measure: Measure, **changes: object) -> MeasureStatus:
+def _row(measure: Measure, **changes: Any) -> MeasureStatus:
     value = Value(measure=measure, period=MONTH.code, actual=Decimal("48"), forecast=None)
     value.status = ValueStatus.PUBLISHED
     row = MeasureStatus(
