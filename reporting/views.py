@@ -124,7 +124,7 @@ def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     plan = current_plan(service, year)
     extra = {
         "service": service,
-        "champion": service.champion.user if service.champion else None,  # type: ignore[attr-defined]
+        "champion": role.user if (role := getattr(service, "champion", None)) else None,
         "plan": plan,
         "plan_year_label": periods.fy_label(ctx["month"].year),
         "sees_plans": permissions.sees_plans(request.user),

@@ -99,8 +99,11 @@ def scorecard_rows(
     card = context.get("card")
     flags = getattr(card, "dq_flags", None) or {}
     month = context.get("month")
-    # A scorecard opens at the month this page opened at unless told: no need to say it.
-    said = month is not None and month != context.get("opens_at")
+    # The scorecard links carry the month when it was asked for or is not where pages open
+    # (a scorecard opens where this page opened: 160 links need not say so).
+    request = context.get("request")
+    asked = request is not None and "period" in request.GET
+    said = month is not None and (asked or month != context.get("opens_at"))
     period_query = f"?period={month.code}" if month is not None and said else ""
     sees_dq = context.get("sees_data_quality")
     rag_html, travel_html = _memo(_rag), _memo(_travel)
