@@ -57,6 +57,8 @@ class Scorecard:
     dq_flags: dict[int, DataQualityAudit] = field(default_factory=dict)
     # "What changed since" the month before, over the same measures (`scorecard(what_changed=…)`)
     what_changed: whatchanged.Narrative | None = None
+    # The key it is cached under (`cached_scorecard`): its rows' HTML is cached beside it.
+    cache_key: str = ""
 
     @property
     def by_priority(self) -> list[tuple[Priority | None, list[MeasureStatus]]]:
@@ -229,6 +231,7 @@ def cached_scorecard(
             today=today,
             what_changed=what_changed,
         )
+        card = replace(card, cache_key=cache_key)
         cache.set(cache_key, card, CACHE_SECONDS)
         return card
     # Audits and their actions change outside the audit trail the key follows: flags are fresh.

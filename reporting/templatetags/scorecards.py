@@ -12,16 +12,19 @@ size and strokes, drawn in whole pixels.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import template
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from reporting.dashboard import CACHE_SECONDS
 from reporting.sparkline import draw
 from targets.models import Measure
 from targets.rules import Direction, RagResult
@@ -95,9 +98,17 @@ def scorecard_rows(
 ) -> SafeString:
     """The table body's rows: measure, [service,] period, actual, target, status, directions,
     year to date, forecast, the last periods' trend[, owner]. A row's year to date names its
-    months unless they are `usual_span`, which the column's header names."""
+    months unless they are `usual_span`, which the column's header names.
+
+    A cached scorecard's rows are cached beside it, for as long, under what else they show:
+    the failed audits flagging them (looked up afresh each time), whether the viewer may open
+    those audits, and the month the links carry."""
+    rows = list(rows)
     card = context.get("card")
     flags = getattr(card, "dq_flags", None) or {}
+    flagged = {r.measure.pk: flags[r.measure.pk].pk for r in rows if r.measure.pk in flags}
+    sees_dq = context.get("sees_data_quality")
+    opens_audits = bool(flagged) and bool(sees_dq() if callable(sees_dq) else sees_dq)
     month = context.get("month")
     # The scorecard links carry the month when it was asked for or is not where pages open
     # (a scorecard opens where this page opened: 160 links need not say so).
@@ -105,7 +116,29 @@ def scorecard_rows(
     asked = request is not None and "period" in request.GET
     said = month is not None and (asked or month != context.get("opens_at"))
     period_query = f"?period={month.code}" if month is not None and said else ""
-    sees_dq = context.get("sees_data_quality")
+    key = ""
+    if cached_as := getattr(card, "cache_key", ""):
+        shown = [r.measure.pk for r in rows], sorted(flagged.items()), opens_audits
+        asked_for = period_query, show_service, show_owner, usual_span
+        digest = hashlib.blake2b(repr((shown, asked_for)).encode(), digest_size=16)
+        key = f"{cached_as}.rows.{digest.hexdigest()}"
+        if (html := cache.get(key)) is not None:
+            return mark_safe(html)  # written (and escaped) below
+    html = _rows(rows, flags, opens_audits, period_query, show_service, show_owner, usual_span)
+    if key:
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # every part escaped in _rows
+
+
+def _rows(
+    rows: list[MeasureStatus],
+    flags: dict[int, Any],
+    opens_audits: bool,
+    period_query: str,
+    show_service: bool,
+    show_owner: bool,
+    usual_span: str,
+) -> str:
     rag_html, travel_html = _memo(_rag), _memo(_travel)
     out: list[str] = []
     for row in rows:
@@ -141,7 +174,7 @@ def scorecard_rows(
             status += ' <span class="tag tag--late">Late</span>'
         flag = flags.get(measure.pk)
         if flag is not None:
-            if sees_dq is not None and (sees_dq() if callable(sees_dq) else sees_dq):
+            if opens_audits:
                 status += format_html(
                     '<br><a class="dq-flag" href="{}">{}</a>',
                     flag.get_absolute_url(),
@@ -174,7 +207,7 @@ def scorecard_rows(
             )
         cells.append("</tr>")
         out.append("".join(cells))
-    return mark_safe("".join(out))  # every part escaped above
+    return "".join(out)
 
 
 @register.filter
