@@ -149,7 +149,12 @@ def scorecard(
     if what_changed:
         before_codes, before_years = needed_for_rows(row_period(m, before) for m in compared)
         codes, years = codes | before_codes, years | before_years
-    data = ScorecardData.load(candidates, codes, years)
+    # Whole values only for the rows shown (this month's and, for what changed, last month's);
+    # the trend and the history read their figures alone.
+    whole = {row_period(m, month).code for m in chosen}
+    if what_changed:
+        whole |= {row_period(m, before).code for m in compared}
+    data = ScorecardData.load(candidates, codes, years, rows=whole)
     statuses = measure_statuses(
         chosen, month, internal=internal, today=today, history=history, data=data
     )
@@ -261,7 +266,7 @@ def current_plan(service: Service, year: int) -> ServicePlan | None:
         .order_by()
         .values("serviceplan")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values("n")  # type: ignore[misc]
     )
     rows = list(
         ServicePlan.objects.filter(service=service, year=year)

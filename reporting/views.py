@@ -116,7 +116,10 @@ def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     # The service, its head and its data-quality champion in one query.
     champion = FilteredRelation("roles", condition=Q(roles__role=ServiceRole.Role.DQ_CHAMPION))
     service = get_object_or_404(
-        Service.objects.annotate(champion=champion).select_related("head", "champion__user"),
+        Service.objects.annotate(champion=champion).select_related(
+            "head",
+            "champion__user",  # type: ignore[misc]
+        ),
         code=code,
     )
     filters, ctx = _filtered(request, defaults={}, service=service)

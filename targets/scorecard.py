@@ -23,8 +23,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, F, ForeignKey, QuerySet, When
 from django.utils import timezone
 
 from targets import periods, rules
@@ -152,7 +153,7 @@ _TARGET_FIELDS = ["id", "measure_id", "year", "value", "lower", "upper"]
 _PROFILE_FIELDS = ["id", "target_id", "period", "value", "lower", "upper"]
 
 
-def _figures(value: Value | None) -> rules.PeriodFigures:
+def _figures(value: Value | Figures | None) -> rules.PeriodFigures:
     if value is None:
         return rules.PeriodFigures(actual=None)
     return rules.PeriodFigures(
@@ -172,11 +173,29 @@ def row_period(measure: Measure, month: Period) -> Period:
     return periods.latest_ending_by(month, measure.period_frequency)
 
 
+class Figures(NamedTuple):
+    """A stored value as the rules read it (status and figures), without the rest of its row:
+    what a scorecard loads for the periods it rates but does not show (`ScorecardData.load`'s
+    `rows`), thousands of them on a large council's dashboard."""
+
+    status: str
+    actual: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+
+
+# Loaded for every value; the rest of a value's row (but the heavy text and file fields, never
+# read here) only for those shown as rows.
+_FIGURES = ["id", "measure_id", "period", "status", "actual", "numerator", "denominator"]
+_NOT_READ = {"return_reason", "evidence", "created_at"}
+_REST = [f for f in Value._meta.concrete_fields if f.attname not in _NOT_READ | set(_FIGURES)]
+
+
 @dataclass(frozen=True)
 class ScorecardData:
     """The values (by measure id and period code) and targets of some measures, loaded once."""
 
-    values: Mapping[int, Mapping[str, Value]]
+    values: Mapping[int, Mapping[str, Value | Figures]]
     book: TargetBook
 
     @classmethod
@@ -185,25 +204,55 @@ class ScorecardData:
         measures: Sequence[Measure],
         codes: Iterable[str] | None,
         years: Iterable[int] | None,
+        *,
+        rows: Iterable[str] | None = None,
     ) -> ScorecardData:
         """The measures' values of these periods and their targets of these years (all of them
-        for None), in three queries."""
+        for None), in two queries. With `rows` (period codes), only the values of those periods
+        are loaded whole (`Value`s, for the rows shown); the others as their `Figures`, in the
+        same query."""
         book = TargetBook.load(measures, years)
         # No ordering (the model's default joins Measure to sort) and none of the heavy fields.
-        query = (
-            Value.objects.filter(measure__in=measures)
-            .order_by()
-            .defer("return_reason", "evidence", "created_at")
-        )
+        query = Value.objects.filter(measure__in=measures).order_by()
         if codes is not None:
             query = query.filter(period__in=set(codes))
-        values: dict[int, dict[str, Value]] = defaultdict(dict)
-        for value in query:
-            values[value.measure_id][value.period] = value
+        values: dict[int, dict[str, Value | Figures]] = defaultdict(dict)
+        if rows is None:
+            for value in query.defer(*_NOT_READ):
+                values[value.measure_id][value.period] = value
+            return cls(values=values, book=book)
+        shown = set(rows)
+        # The rest of a row's fields, only where its period is shown (NULL elsewhere: cheap).
+        rest = {
+            f"rest_{f.attname}": Case(
+                When(period__in=shown, then=F(f.attname)),
+                default=None,
+                output_field=f.target_field if isinstance(f, ForeignKey) else f,
+            )
+            for f in _REST
+        }
+        width = len(_FIGURES)
+        # from_db takes the fields in the model's order.
+        where = {name: i for i, name in enumerate(_FIGURES + [f.attname for f in _REST])}
+        loaded = [f.attname for f in Value._meta.concrete_fields if f.attname in where]
+        for row in query.annotate(**rest).values_list(*_FIGURES, *rest):
+            measure_id, period = row[1], row[2]
+            if period in shown:
+                in_order = [row[where[name]] for name in loaded]
+                values[measure_id][period] = Value.from_db(query.db, loaded, in_order)
+            else:
+                values[measure_id][period] = Figures(*row[3:width])
         return cls(values=values, book=book)
 
-    def stored(self, measure: Measure, period: Period) -> Value | None:
+    def stored(self, measure: Measure, period: Period) -> Value | Figures | None:
         return self.values.get(measure.pk, {}).get(period.code)
+
+    def whole(self, measure: Measure, period: Period) -> Value | None:
+        """The stored value as a `Value` (loaded now if it was loaded as `Figures` only)."""
+        stored = self.stored(measure, period)
+        if stored is None or isinstance(stored, Value):
+            return stored
+        return Value.objects.filter(measure=measure, period=period.code).first()
 
 
 def needed_for_rows(
@@ -238,7 +287,7 @@ def _rate(
     data: ScorecardData,
     visible: set[ValueStatus],
     today: date,
-) -> tuple[Value | None, TargetSpec | None, RagResult, bool]:
+) -> tuple[Value | Figures | None, TargetSpec | None, RagResult, bool]:
     """A row's value (if the viewer may see it), target, RAG and lateness: the part of the
     rule the headline, the table and the trend share."""
     stored = data.stored(measure, period)
@@ -300,11 +349,12 @@ def _status(
 ) -> MeasureStatus:
     book = data.book
 
-    def seen(p: Period) -> Value | None:
+    def seen(p: Period) -> Value | Figures | None:
         value = data.stored(measure, p)
         return value if value is not None and value.status in visible else None
 
-    value, target, rag, late = _rate(measure, period, data, visible, today)
+    figures, target, rag, late = _rate(measure, period, data, visible, today)
+    value = figures if not isinstance(figures, Figures) else data.whole(measure, period)
     actual = value.actual if value else None
     before = period.previous()
     previous, last_year = seen(before), seen(period.same_period_last_year())

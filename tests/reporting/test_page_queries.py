@@ -53,12 +53,12 @@ def council(waste: Service, priority: Priority) -> list[Measure]:
     and service measures with a year of history."""
     waste.head = UserFactory(username="hannah", first_name="Hannah")
     waste.save()
-    champion = UserFactory(username="dora", first_name="Dora", last_name="Finch", job_title="Analyst")
+    champion = UserFactory(
+        username="dora", first_name="Dora", last_name="Finch", job_title="Analyst"
+    )
     ServiceRole.objects.create(user=champion, service=waste, role=ServiceRole.Role.DQ_CHAMPION)
     measures = [
-        MeasureFactory(
-            code=f"CP{n}", kind=Measure.Kind.CORPORATE, priority=priority, service=waste
-        )
+        MeasureFactory(code=f"CP{n}", kind=Measure.Kind.CORPORATE, priority=priority, service=waste)
         for n in range(3)
     ] + [MeasureFactory(code=f"WST-{n}", service=waste) for n in range(3)]
     plan = ServicePlanFactory(service=waste, year=2026)
@@ -98,5 +98,7 @@ def test_the_scorecard_shows_the_service_plan_head_and_champion_it_loaded(
 ) -> None:
     text = client_for(carol).get("/services/waste/").content.decode()
     assert "Head of service: Hannah" in text
-    assert "Data-quality champion: Dora Finch (Analyst)." in text, text[text.find("dq-champion") :][:200]
+    assert "Data-quality champion: Dora Finch (Analyst)." in text, text[text.find("dq-champion") :][
+        :200
+    ]
     assert "3 service targets, 2 objectives" in text
