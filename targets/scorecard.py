@@ -29,7 +29,7 @@ from django.db.models import Case, Count, F, ForeignKey, QuerySet, When
 from django.utils import timezone
 
 from targets import periods, rules
-from targets.models import INTERNAL_STATUSES, Measure, Target, TargetProfile, Value, ValueStatus
+from targets.models import INTERNAL_STATUSES, Measure, Target, Value, ValueStatus
 from targets.periods import Period
 from targets.rules import Direction, RagResult, TargetSpec
 
@@ -82,62 +82,61 @@ class MeasureStatus:
 
 
 class TargetBook:
-    """Annual and profiled targets of the loaded measures, by measure and year."""
+    """Annual and profiled targets of the loaded measures, by measure and year: their specs
+    (`annual[(measure id, year)]`, `profiled[(measure id, year)][period code]`)."""
 
-    def __init__(
-        self,
-        targets: Iterable[Target],
-        profiles: Mapping[int, list[TargetProfile]] | None = None,
-    ) -> None:
-        self.annual: dict[tuple[int, int], Target] = {}
+    def __init__(self, targets: Iterable[Target] = ()) -> None:
+        """The book of these targets, their profiles prefetched."""
+        self.annual: dict[tuple[int, int], TargetSpec] = {}
+        self.profiled: dict[tuple[int, int], dict[str, TargetSpec]] = {}
         for target in targets:
-            self.annual[(target.measure_id, target.year)] = target
-        # {target id: its profile}, when loaded with the targets; else each target's prefetch.
-        self.profiles = profiles
+            key = (target.measure_id, target.year)
+            self.annual[key] = target.spec
+            self.profiled[key] = {p.period: p.spec for p in target.profile.all()}
 
     @classmethod
     def load(cls, measures: Iterable[Measure], years: Iterable[int] | None) -> TargetBook:
         """The targets of these measures for these years (every year for None), with their
-        profiles, in one query (the targets joined to their profiled periods)."""
+        profiles, in one query (the targets joined to their profiled periods), read as specs
+        (no model instances: a large council's dashboard reads thousands)."""
         targets = Target.objects.filter(measure__in=measures)
         if years is not None:
             targets = targets.filter(year__in=set(years))
-        rows = targets.order_by("pk", "profile__period").values_list(
-            *_TARGET_FIELDS, *(f"profile__{name}" for name in _PROFILE_FIELDS)
+        rows = targets.order_by().values_list(
+            "measure_id",
+            "year",
+            "value",
+            "lower",
+            "upper",
+            "profile__period",
+            "profile__value",
+            "profile__lower",
+            "profile__upper",
         )
-        loaded: dict[int, Target] = {}
-        profiles: dict[int, list[TargetProfile]] = defaultdict(list)
-        width = len(_TARGET_FIELDS)
-        for row in rows:
-            target_id = row[0]
-            if target_id not in loaded:  # the rest of the target's fields are deferred
-                loaded[target_id] = Target.from_db(None, _TARGET_FIELDS, row[:width])
-            if row[width] is not None:
-                profiles[target_id].append(
-                    TargetProfile.from_db(None, _PROFILE_FIELDS, row[width:])
-                )
-        return cls(loaded.values(), profiles)
-
-    def _profile(self, target: Target) -> Iterable[TargetProfile]:
-        if self.profiles is not None:
-            return self.profiles.get(target.pk, [])
-        return target.profile.all()
+        book = cls()
+        for measure_id, year, value, lower, upper, period, *profiled in rows:
+            key = (measure_id, year)
+            if key not in book.annual:
+                book.annual[key] = TargetSpec(value=value, lower=lower, upper=upper)
+                book.profiled[key] = {}
+            if period is not None:
+                book.profiled[key][period] = TargetSpec(*profiled)
+        return book
 
     def for_period(self, measure: Measure, period: Period) -> TargetSpec | None:
-        target = self.annual.get((measure.pk, period.year))
-        if target is None:
+        key = (measure.pk, period.year)
+        annual = self.annual.get(key)
+        if annual is None:
             return None
-        profiled = next((p.spec for p in self._profile(target) if p.period == period.code), None)
         return rules.period_target(
-            target.spec,
+            annual,
             aggregation=measure.rules_aggregation,
             periods_in_year=periods.PERIODS_PER_YEAR[period.frequency],
-            profiled=profiled,
+            profiled=self.profiled[key].get(period.code),
         )
 
     def for_year(self, measure: Measure, year: int) -> TargetSpec | None:
-        target = self.annual.get((measure.pk, year))
-        return target.spec if target else None
+        return self.annual.get((measure.pk, year))
 
     def to_date(self, measure: Measure, period: Period) -> TargetSpec | None:
         so_far = [self.for_period(measure, p) for p in periods.periods_to_date(period)]
@@ -147,10 +146,6 @@ class TargetBook:
             periods_in_year=periods.PERIODS_PER_YEAR[period.frequency],
             period_targets_so_far=so_far,
         )
-
-
-_TARGET_FIELDS = ["id", "measure_id", "year", "value", "lower", "upper"]
-_PROFILE_FIELDS = ["id", "target_id", "period", "value", "lower", "upper"]
 
 
 def _figures(value: Value | Figures | None) -> rules.PeriodFigures:
