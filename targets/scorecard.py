@@ -89,6 +89,7 @@ class TargetBook:
         """The book of these targets, their profiles prefetched."""
         self.annual: dict[tuple[int, int], TargetSpec] = {}
         self.profiled: dict[tuple[int, int], dict[str, TargetSpec]] = {}
+        self._periods: dict[tuple[int, str], TargetSpec | None] = {}
         for target in targets:
             key = (target.measure_id, target.year)
             self.annual[key] = target.spec
@@ -124,16 +125,24 @@ class TargetBook:
         return book
 
     def for_period(self, measure: Measure, period: Period) -> TargetSpec | None:
+        # A row, its year to date, its sparkline and the trend ask for the same periods again.
+        remembered = (measure.pk, period.code)
+        if remembered in self._periods:
+            return self._periods[remembered]
         key = (measure.pk, period.year)
         annual = self.annual.get(key)
-        if annual is None:
-            return None
-        return rules.period_target(
-            annual,
-            aggregation=measure.rules_aggregation,
-            periods_in_year=periods.PERIODS_PER_YEAR[period.frequency],
-            profiled=self.profiled[key].get(period.code),
+        spec = (
+            None
+            if annual is None
+            else rules.period_target(
+                annual,
+                aggregation=measure.rules_aggregation,
+                periods_in_year=periods.PERIODS_PER_YEAR[period.frequency],
+                profiled=self.profiled[key].get(period.code),
+            )
         )
+        self._periods[remembered] = spec
+        return spec
 
     def for_year(self, measure: Measure, year: int) -> TargetSpec | None:
         return self.annual.get((measure.pk, year))
