@@ -11,6 +11,11 @@ urlpatterns = [
     path("compliance/", views.compliance, name="feedback_compliance"),
     path("services/", views.services_index, name="feedback_services"),
     path("services/<slug:code>/", views.service_feedback, name="feedback_service"),
+    path(
+        "services/<slug:code>/in-brief/",
+        views.service_feedback_in_brief,
+        name="feedback_service_in_brief",
+    ),
     path("complaints/", views.complaint_list, name="feedback_complaints"),
     path("complaints/upload/", views.complaint_upload, name="feedback_complaint_upload"),
     path("arrangements/", record_views.arrangement_list, name="feedback_arrangements"),

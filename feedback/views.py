@@ -136,6 +136,13 @@ def service_feedback(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "feedback/service.html", context)
 
 
+def service_feedback_in_brief(request: HttpRequest, code: str) -> HttpResponse:
+    """A service's feedback in brief: the panel its scorecard loads into itself (so that the
+    scorecard's own queries stay as few as they are, issue 18), and a page of its own."""
+    service = get_object_or_404(Service, code=code)
+    return render(request, "feedback/service_in_brief.html", {"service": service})
+
+
 def complaint_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_complaints(request.user):
         raise PermissionDenied("Complaints are seen by council staff only.")

@@ -4,13 +4,15 @@ of queries whatever the size of the council."""
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import groupby
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from reporting import whatchanged
 from targets import periods, rules
@@ -21,7 +23,9 @@ from targets.models import (
     MeasureQuerySet,
     Objective,
     Priority,
+    Service,
     ServicePlan,
+    User,
 )
 from targets.periods import Period
 from targets.quality.reports import flags_for
@@ -53,6 +57,8 @@ class Scorecard:
     dq_flags: dict[int, DataQualityAudit] = field(default_factory=dict)
     # "What changed since" the month before, over the same measures (`scorecard(what_changed=…)`)
     what_changed: whatchanged.Narrative | None = None
+    # The key it is cached under (`cached_scorecard`): its rows' HTML is cached beside it.
+    cache_key: str = ""
 
     @property
     def by_priority(self) -> list[tuple[Priority | None, list[MeasureStatus]]]:
@@ -143,7 +149,12 @@ def scorecard(
     if what_changed:
         before_codes, before_years = needed_for_rows(row_period(m, before) for m in compared)
         codes, years = codes | before_codes, years | before_years
-    data = ScorecardData.load(candidates, codes, years)
+    # Whole values only for the rows shown (this month's and, for what changed, last month's);
+    # the trend and the history read their figures alone.
+    whole = {row_period(m, month).code for m in chosen}
+    if what_changed:
+        whole |= {row_period(m, before).code for m in compared}
+    data = ScorecardData.load(candidates, codes, years, rows=whole)
     statuses = measure_statuses(
         chosen, month, internal=internal, today=today, history=history, data=data
     )
@@ -225,6 +236,7 @@ def cached_scorecard(
             today=today,
             what_changed=what_changed,
         )
+        card = replace(card, cache_key=cache_key)
         cache.set(cache_key, card, CACHE_SECONDS)
         return card
     # Audits and their actions change outside the audit trail the key follows: flags are fresh.
@@ -240,41 +252,107 @@ class Section:
     objective: Objective | None = None
 
 
-def current_plan(service_id: Any, year: int) -> ServicePlan | None:
-    """The service's improvement plan for `year`, its objectives and their measures loaded."""
-    objectives = Objective.objects.select_related("priority").prefetch_related("measures")
-    return (
-        ServicePlan.objects.filter(service=service_id, year=year)
-        .select_related("signed_off_by")
-        .prefetch_related("measures", Prefetch("objectives", queryset=objectives))
-        .first()
+def current_plan(service: Service, year: int) -> ServicePlan | None:
+    """The service's improvement plan for `year`: who signed it off, its objectives in order
+    (`plan.objective_list`, each with its priority) and its number of service targets
+    (`plan.target_count`), in one query (a plan joined to its objectives). Which objective each
+    measure sits under comes with the measures (`in_plan`)."""
+    plan_fields = [f.attname for f in ServicePlan._meta.concrete_fields]
+    objective_fields = [f.attname for f in Objective._meta.concrete_fields]
+    priority_fields = [f.attname for f in Priority._meta.concrete_fields]
+    signer_fields = _SIGNER_FIELDS
+    targets = (
+        ServicePlan.measures.through.objects.filter(serviceplan=OuterRef("pk"))
+        .order_by()
+        .values("serviceplan")
+        .annotate(n=Count("pk"))
+        .values("n")  # type: ignore[misc]
     )
+    rows = list(
+        ServicePlan.objects.filter(service=service, year=year)
+        .annotate(target_count=Coalesce(Subquery(targets), 0))
+        .order_by("objectives__order", "objectives__pk")
+        .values_list(
+            *plan_fields,
+            "target_count",
+            *(f"signed_off_by__{name}" for name in signer_fields),
+            *(f"objectives__{name}" for name in objective_fields),
+            *(f"objectives__priority__{name}" for name in priority_fields),
+        )
+    )
+    if not rows:
+        return None
+    cut = [len(plan_fields), 1, len(signer_fields), len(objective_fields), len(priority_fields)]
+    first = _split(rows[0], cut)
+    plan = ServicePlan.from_db(None, plan_fields, first[0])
+    plan.service = service
+    plan.target_count = first[1][0]  # type: ignore[attr-defined]
+    if plan.signed_off_by_id is not None:
+        plan.signed_off_by = User.from_db(None, signer_fields, first[2])
+    objectives = []
+    for row in rows:
+        _, _, _, objective_row, priority_row = _split(row, cut)
+        if objective_row[0] is None:
+            continue  # a plan without objectives: its one row, joined to nothing
+        objective = Objective.from_db(None, objective_fields, objective_row)
+        objective.plan = plan
+        objective.priority = Priority.from_db(None, priority_fields, priority_row)
+        objectives.append(objective)
+    plan.objective_list = objectives  # type: ignore[attr-defined]
+    return plan
+
+
+_SIGNER_FIELDS = ["id", "username", "first_name", "last_name", "job_title"]
+
+
+def _split(row: tuple[Any, ...], sizes: list[int]) -> list[tuple[Any, ...]]:
+    parts, start = [], 0
+    for size in sizes:
+        parts.append(row[start : start + size])
+        start += size
+    return parts
+
+
+def in_plan(measures: MeasureQuerySet, service: Service, year: int) -> MeasureQuerySet:
+    """The measures, each with `in_plan` (a service target of the service's plan for `year`)
+    and `plan_objective` (the id of the first of the plan's objectives that names it, or None):
+    what `plan_sections` groups by, loaded with the measures (no query more)."""
+    targets = ServicePlan.measures.through.objects.filter(
+        serviceplan__service=service, serviceplan__year=year, measure=OuterRef("pk")
+    )
+    links = (
+        Objective.measures.through.objects.filter(
+            objective__plan__service=service, objective__plan__year=year, measure=OuterRef("pk")
+        )
+        .order_by("objective__order", "objective__pk")
+        .values("objective")[:1]
+    )
+    return measures.annotate(in_plan=Exists(targets), plan_objective=Subquery(links))
 
 
 def plan_sections(statuses: list[MeasureStatus], plan: ServicePlan | None) -> list[Section]:
     """The plan's service targets under the first of its objectives that names them, then its
     other service targets, then the measures not in the plan. Each measure appears once.
 
-    Without a plan, the measures are grouped by kind."""
+    The measures carry their place in the plan (`in_plan`); without a plan, they are grouped
+    by kind."""
     if plan is None:
         return [Section(title=f"{kind} measures", rows=rows) for kind, rows in by_kind(statuses)]
-    by_id = {s.measure.pk: s for s in statuses}
-    placed: set[int] = set()
+    under: dict[int, list[MeasureStatus]] = defaultdict(list)
+    for s in statuses:
+        if (objective := getattr(s.measure, "plan_objective", None)) is not None:
+            under[objective].append(s)
     sections: list[Section] = []
-    for objective in plan.objectives.all():
-        rows = [
-            by_id[m.pk]
-            for m in sorted(objective.measures.all(), key=lambda m: m.code)
-            if m.pk in by_id and m.pk not in placed
-        ]
-        placed.update(s.measure.pk for s in rows)
+    for objective in plan.objective_list:  # type: ignore[attr-defined]
+        rows = sorted(under.get(objective.pk, []), key=lambda s: s.measure.code)
         if rows:
             sections.append(Section(title=objective.title, rows=rows, objective=objective))
-    in_plan = {m.pk for m in plan.measures.all()}
-    others = [s for s in statuses if s.measure.pk in in_plan and s.measure.pk not in placed]
+    placed = {s.measure.pk for rows in under.values() for s in rows}
+    in_the_plan = [s for s in statuses if getattr(s.measure, "in_plan", False)]
+    others = [s for s in in_the_plan if s.measure.pk not in placed]
     if others:
         sections.append(Section(title="Other service targets in the plan", rows=others))
-    rest = [s for s in statuses if s.measure.pk not in in_plan]
+    rest = [s for s in statuses if not getattr(s.measure, "in_plan", False)]
     if rest:
         sections.append(Section(title="Measures not in the plan", rows=rest))
     return sections

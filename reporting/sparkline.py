@@ -37,11 +37,13 @@ def draw(
     *,
     width: int = WIDTH,
     height: int = HEIGHT,
+    digits: int = 1,
 ) -> Sparkline | None:
     """The sparkline of `figures` (oldest first) and `targets` beside them, on one scale.
 
     None when fewer than two figures are known: a single point is no trend. Coordinates are
-    rounded to one decimal place; a flat series is drawn across the middle.
+    rounded to `digits` decimal places (0: whole pixels, for the scorecards' 160 small lines);
+    a flat series is drawn across the middle.
     """
     pad = height / 12  # room for the latest figure's marker and the line's width
     count = len(figures)
@@ -58,7 +60,8 @@ def draw(
         if value is None:
             return None
         share = 0.5 if span == 0 else (value - low) / span
-        return round(pad + index * step, 1), round(height - pad - share * (height - 2 * pad), 1)
+        x, y = pad + index * step, height - pad - share * (height - 2 * pad)
+        return (round(x), round(y)) if digits == 0 else (round(x, digits), round(y, digits))
 
     figure_points = [point(i, f) for i, f in enumerate(figures)]
     target_points = [point(i, t) for i, t in enumerate(targets[:count])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -18,6 +18,7 @@ from reporting.dashboard import (
     chart_data,
     current_plan,
     default_month,
+    in_plan,
     latest_month,
     plan_sections,
 )
@@ -30,19 +31,22 @@ from reporting.page_exports import (
 )
 from targets import periods, permissions
 from targets.exports import export_format, export_response
-from targets.models import Measure, Service
+from targets.models import Measure, MeasureQuerySet, Service, ServiceRole
 
 
 def _filtered(
-    request: HttpRequest, *, fixed: dict[str, str], defaults: dict[str, str]
+    request: HttpRequest, *, defaults: dict[str, str], service: Service | None = None
 ) -> tuple[ScorecardFilter, dict[str, Any]]:
-    """The filters asked for; `defaults` apply when a filter is absent (not when set to "all")."""
+    """The filters asked for; `defaults` apply when a filter is absent (not when set to "all").
+    A service's page filters its own measures: its service is not asked (nor looked up again)."""
     data = request.GET.copy()
     for key, value in defaults.items():
         data.setdefault(key, value)
-    for key, value in fixed.items():
-        data[key] = value
-    filters = ScorecardFilter(data, queryset=Measure.objects.all(), request=request)
+    measures = Measure.objects.all()
+    if service is not None:
+        data.pop("service", None)
+        measures = measures.filter(service=service)
+    filters = ScorecardFilter(data, queryset=measures, request=request)
     valid = filters.is_valid()
     cleaned = filters.form.cleaned_data if valid else {}
     today = timezone.localdate()
@@ -62,7 +66,7 @@ def _filtered(
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The corporate dashboard: the first screen after signing in."""
     # The first visit shows the corporate plan; "All" kinds is kind= (present, empty).
-    filters, ctx = _filtered(request, fixed={}, defaults={"kind": Measure.Kind.CORPORATE})
+    filters, ctx = _filtered(request, defaults={"kind": Measure.Kind.CORPORATE})
     # Risks and programmes come from their own page, loaded into this one (fsr/governance),
     # so that the dashboard's own queries stay as few as they are.
     extra = {"shows_governance": risk_permissions.sees_risks(request.user)}
@@ -109,11 +113,21 @@ def service_list(request: HttpRequest) -> HttpResponse:
 def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     """A service's measures, grouped by its improvement plan for the month's year: the plan's
     service targets under its objectives first, then the rest."""
-    service = get_object_or_404(Service, code=code)
-    filters, ctx = _filtered(request, fixed={"service": service.code}, defaults={})
-    plan = current_plan(service, ctx["month"].year)
+    # The service, its head and its data-quality champion in one query.
+    champion = FilteredRelation("roles", condition=Q(roles__role=ServiceRole.Role.DQ_CHAMPION))
+    service = get_object_or_404(
+        Service.objects.annotate(champion=champion).select_related(
+            "head",
+            "champion__user",  # type: ignore[misc]
+        ),
+        code=code,
+    )
+    filters, ctx = _filtered(request, defaults={}, service=service)
+    year = ctx["month"].year
+    plan = current_plan(service, year)
     extra = {
         "service": service,
+        "champion": role.user if (role := getattr(service, "champion", None)) else None,
         "plan": plan,
         "plan_year_label": periods.fy_label(ctx["month"].year),
         "sees_plans": permissions.sees_plans(request.user),
@@ -125,6 +139,7 @@ def service_scorecard(request: HttpRequest, code: str) -> HttpResponse:
         "reporting/service_scorecard.html",
         extra,
         sections=lambda card: plan_sections(card.statuses, plan),
+        measures=in_plan(filters.qs, service, year) if not filters.form.errors else None,
         export=lambda card: (
             f"{service.code}-scorecard-{ctx['month'].code}",
             sectioned((s.title, s.rows) for s in plan_sections(card.statuses, plan)),
@@ -141,13 +156,14 @@ def _render(
     sections: Callable[[Scorecard], list[Section]] | None = None,
     export: Callable[[Scorecard], tuple[str, Iterable[Any]]] | None = None,
     what_changed: bool = False,
+    measures: MeasureQuerySet | None = None,
 ) -> HttpResponse:
     asked = export_format(request)  # a bad ?export= is a 400 before any work
     if filters.form.errors:
         return render(request, template, {"filters": filters, **ctx, **extra}, status=400)
     rag = filters.form.cleaned_data.get("rag") or None
     card = cached_scorecard(
-        filters.qs,
+        filters.qs if measures is None else measures,
         month=ctx["month"],
         rag=rag,
         internal=ctx["internal"],

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 
 class Frequency(StrEnum):
@@ -91,7 +91,10 @@ class Period:
     def __str__(self) -> str:
         return self.code
 
-    @property
+    # Worked out once a period (a large council's dashboard asks tens of thousands of times);
+    # a frozen dataclass still: the cached values sit beside its fields, outside eq and hash.
+
+    @cached_property
     def code(self) -> str:
         if self.frequency == Frequency.MONTHLY:
             year, month = _calendar_month(self.year, self.index)
@@ -100,7 +103,7 @@ class Period:
             return self.fy_label
         return f"{self.fy_label}-{_PREFIX[self.frequency]}{self.index}"
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.frequency == Frequency.MONTHLY:
             year, month = _calendar_month(self.year, self.index)
@@ -119,12 +122,12 @@ class Period:
         width = 12 // PERIODS_PER_YEAR[self.frequency]
         return (self.index - 1) * width + 1, self.index * width
 
-    @property
+    @cached_property
     def start(self) -> date:
         year, month = _calendar_month(self.year, self._month_span[0])
         return date(year, month, 1)
 
-    @property
+    @cached_property
     def end(self) -> date:
         year, month = _calendar_month(self.year, self._month_span[1])
         return date(year, month, calendar.monthrange(year, month)[1])

@@ -23,12 +23,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, F, ForeignKey, QuerySet, When
 from django.utils import timezone
 
 from targets import periods, rules
-from targets.models import INTERNAL_STATUSES, Measure, Target, TargetProfile, Value, ValueStatus
+from targets.models import INTERNAL_STATUSES, Measure, Target, Value, ValueStatus
 from targets.periods import Period
 from targets.rules import Direction, RagResult, TargetSpec
 
@@ -81,41 +82,70 @@ class MeasureStatus:
 
 
 class TargetBook:
-    """Annual and profiled targets of the loaded measures, by measure and year."""
+    """Annual and profiled targets of the loaded measures, by measure and year: their specs
+    (`annual[(measure id, year)]`, `profiled[(measure id, year)][period code]`)."""
 
-    def __init__(self, targets: Iterable[Target]) -> None:
-        self.annual: dict[tuple[int, int], Target] = {}
+    def __init__(self, targets: Iterable[Target] = ()) -> None:
+        """The book of these targets, their profiles prefetched."""
+        self.annual: dict[tuple[int, int], TargetSpec] = {}
+        self.profiled: dict[tuple[int, int], dict[str, TargetSpec]] = {}
+        self._periods: dict[tuple[int, str], TargetSpec | None] = {}
         for target in targets:
-            self.annual[(target.measure_id, target.year)] = target
+            key = (target.measure_id, target.year)
+            self.annual[key] = target.spec
+            self.profiled[key] = {p.period: p.spec for p in target.profile.all()}
 
     @classmethod
     def load(cls, measures: Iterable[Measure], years: Iterable[int] | None) -> TargetBook:
-        """The targets of these measures for these years (every year for None), in two
-        queries."""
+        """The targets of these measures for these years (every year for None), with their
+        profiles, in one query (the targets joined to their profiled periods), read as specs
+        (no model instances: a large council's dashboard reads thousands)."""
         targets = Target.objects.filter(measure__in=measures)
         if years is not None:
             targets = targets.filter(year__in=set(years))
-        return cls(
-            targets.order_by().prefetch_related(
-                Prefetch("profile", queryset=TargetProfile.objects.order_by("period"))
-            )
+        rows = targets.order_by().values_list(
+            "measure_id",
+            "year",
+            "value",
+            "lower",
+            "upper",
+            "profile__period",
+            "profile__value",
+            "profile__lower",
+            "profile__upper",
         )
+        book = cls()
+        for measure_id, year, value, lower, upper, period, *profiled in rows:
+            key = (measure_id, year)
+            if key not in book.annual:
+                book.annual[key] = TargetSpec(value=value, lower=lower, upper=upper)
+                book.profiled[key] = {}
+            if period is not None:
+                book.profiled[key][period] = TargetSpec(*profiled)
+        return book
 
     def for_period(self, measure: Measure, period: Period) -> TargetSpec | None:
-        target = self.annual.get((measure.pk, period.year))
-        if target is None:
-            return None
-        profiled = next((p.spec for p in target.profile.all() if p.period == period.code), None)
-        return rules.period_target(
-            target.spec,
-            aggregation=measure.rules_aggregation,
-            periods_in_year=periods.PERIODS_PER_YEAR[period.frequency],
-            profiled=profiled,
+        # A row, its year to date, its sparkline and the trend ask for the same periods again.
+        remembered = (measure.pk, period.code)
+        if remembered in self._periods:
+            return self._periods[remembered]
+        key = (measure.pk, period.year)
+        annual = self.annual.get(key)
+        spec = (
+            None
+            if annual is None
+            else rules.period_target(
+                annual,
+                aggregation=measure.rules_aggregation,
+                periods_in_year=periods.PERIODS_PER_YEAR[period.frequency],
+                profiled=self.profiled[key].get(period.code),
+            )
         )
+        self._periods[remembered] = spec
+        return spec
 
     def for_year(self, measure: Measure, year: int) -> TargetSpec | None:
-        target = self.annual.get((measure.pk, year))
-        return target.spec if target else None
+        return self.annual.get((measure.pk, year))
 
     def to_date(self, measure: Measure, period: Period) -> TargetSpec | None:
         so_far = [self.for_period(measure, p) for p in periods.periods_to_date(period)]
@@ -127,7 +157,7 @@ class TargetBook:
         )
 
 
-def _figures(value: Value | None) -> rules.PeriodFigures:
+def _figures(value: Value | Figures | None) -> rules.PeriodFigures:
     if value is None:
         return rules.PeriodFigures(actual=None)
     return rules.PeriodFigures(
@@ -147,11 +177,29 @@ def row_period(measure: Measure, month: Period) -> Period:
     return periods.latest_ending_by(month, measure.period_frequency)
 
 
+class Figures(NamedTuple):
+    """A stored value as the rules read it (status and figures), without the rest of its row:
+    what a scorecard loads for the periods it rates but does not show (`ScorecardData.load`'s
+    `rows`), thousands of them on a large council's dashboard."""
+
+    status: str
+    actual: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+
+
+# Loaded for every value; the rest of a value's row (but the heavy text and file fields, never
+# read here) only for those shown as rows.
+_FIGURES = ["id", "measure_id", "period", "status", "actual", "numerator", "denominator"]
+_NOT_READ = {"return_reason", "evidence", "created_at"}
+_REST = [f for f in Value._meta.concrete_fields if f.attname not in _NOT_READ | set(_FIGURES)]
+
+
 @dataclass(frozen=True)
 class ScorecardData:
     """The values (by measure id and period code) and targets of some measures, loaded once."""
 
-    values: Mapping[int, Mapping[str, Value]]
+    values: Mapping[int, Mapping[str, Value | Figures]]
     book: TargetBook
 
     @classmethod
@@ -160,25 +208,55 @@ class ScorecardData:
         measures: Sequence[Measure],
         codes: Iterable[str] | None,
         years: Iterable[int] | None,
+        *,
+        rows: Iterable[str] | None = None,
     ) -> ScorecardData:
         """The measures' values of these periods and their targets of these years (all of them
-        for None), in three queries."""
+        for None), in two queries. With `rows` (period codes), only the values of those periods
+        are loaded whole (`Value`s, for the rows shown); the others as their `Figures`, in the
+        same query."""
         book = TargetBook.load(measures, years)
         # No ordering (the model's default joins Measure to sort) and none of the heavy fields.
-        query = (
-            Value.objects.filter(measure__in=measures)
-            .order_by()
-            .defer("return_reason", "evidence", "created_at")
-        )
+        query = Value.objects.filter(measure__in=measures).order_by()
         if codes is not None:
             query = query.filter(period__in=set(codes))
-        values: dict[int, dict[str, Value]] = defaultdict(dict)
-        for value in query:
-            values[value.measure_id][value.period] = value
+        values: dict[int, dict[str, Value | Figures]] = defaultdict(dict)
+        if rows is None:
+            for value in query.defer(*_NOT_READ):
+                values[value.measure_id][value.period] = value
+            return cls(values=values, book=book)
+        shown = set(rows)
+        # The rest of a row's fields, only where its period is shown (NULL elsewhere: cheap).
+        rest = {
+            f"rest_{f.attname}": Case(
+                When(period__in=shown, then=F(f.attname)),
+                default=None,
+                output_field=f.target_field if isinstance(f, ForeignKey) else f,
+            )
+            for f in _REST
+        }
+        width = len(_FIGURES)
+        # from_db takes the fields in the model's order.
+        where = {name: i for i, name in enumerate(_FIGURES + [f.attname for f in _REST])}
+        loaded = [f.attname for f in Value._meta.concrete_fields if f.attname in where]
+        for row in query.annotate(**rest).values_list(*_FIGURES, *rest):
+            measure_id, period = row[1], row[2]
+            if period in shown:
+                in_order = [row[where[name]] for name in loaded]
+                values[measure_id][period] = Value.from_db(query.db, loaded, in_order)
+            else:
+                values[measure_id][period] = Figures(*row[3:width])
         return cls(values=values, book=book)
 
-    def stored(self, measure: Measure, period: Period) -> Value | None:
+    def stored(self, measure: Measure, period: Period) -> Value | Figures | None:
         return self.values.get(measure.pk, {}).get(period.code)
+
+    def whole(self, measure: Measure, period: Period) -> Value | None:
+        """The stored value as a `Value` (loaded now if it was loaded as `Figures` only)."""
+        stored = self.stored(measure, period)
+        if stored is None or isinstance(stored, Value):
+            return stored
+        return Value.objects.filter(measure=measure, period=period.code).first()
 
 
 def needed_for_rows(
@@ -213,7 +291,7 @@ def _rate(
     data: ScorecardData,
     visible: set[ValueStatus],
     today: date,
-) -> tuple[Value | None, TargetSpec | None, RagResult, bool]:
+) -> tuple[Value | Figures | None, TargetSpec | None, RagResult, bool]:
     """A row's value (if the viewer may see it), target, RAG and lateness: the part of the
     rule the headline, the table and the trend share."""
     stored = data.stored(measure, period)
@@ -275,11 +353,12 @@ def _status(
 ) -> MeasureStatus:
     book = data.book
 
-    def seen(p: Period) -> Value | None:
+    def seen(p: Period) -> Value | Figures | None:
         value = data.stored(measure, p)
         return value if value is not None and value.status in visible else None
 
-    value, target, rag, late = _rate(measure, period, data, visible, today)
+    figures, target, rag, late = _rate(measure, period, data, visible, today)
+    value = figures if not isinstance(figures, Figures) else data.whole(measure, period)
     actual = value.actual if value else None
     before = period.previous()
     previous, last_year = seen(before), seen(period.same_period_last_year())

@@ -336,8 +336,13 @@ def test_the_service_scorecard_shows_the_services_feedback(
     )
     response = client_for(carol).get(f"/services/{survey.service.code}/")
     assert response.status_code == 200
-    panel = BeautifulSoup(response.content, "html.parser").find(
-        "section", attrs={"aria-labelledby": "feedback-panel-title"}
+    # The panel comes from its own page, loaded into the scorecard (a link without script).
+    slot = BeautifulSoup(response.content, "html.parser").select_one(".feedback-slot")
+    brief = f"/feedback/services/{survey.service.code}/in-brief/"
+    assert (slot["data-fragment"], slot["data-fragment-part"]) == (brief, "feedback-panel")
+    assert slot.a["href"] == brief
+    panel = BeautifulSoup(client_for(carol).get(brief).content, "html.parser").find(
+        "section", id="feedback-panel", attrs={"aria-labelledby": "feedback-panel-title"}
     )
     text = panel.get_text(" ", strip=True)
     assert "Satisfaction 2026/27 80.0%" in text

@@ -59,6 +59,7 @@ def _feedback(services: int, rounds: int) -> None:
         "/feedback/",
         "/feedback/compliance/",
         "/feedback/services/s1/",
+        "/feedback/services/s1/in-brief/",
         "/feedback/arrangements/",
         "/feedback/panel/",
         "/feedback/mystery-shopping/",

@@ -14,6 +14,7 @@ from targets import periods, services
 from targets.models import Measure, Priority, Service, User, ValueStatus
 from tests.conftest import client_for
 from tests.factories import MeasureFactory, TargetFactory, ValueFactory
+from tests.reporting.shown import shown
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def _rows(response: Any) -> dict[str, list[str]]:
         code = tr.th.a.get_text(strip=True)
         # The service cell (a link to its scorecard, issue 16) is asserted in its own tests.
         cells = [c for c in tr.find_all(["th", "td"]) if "service-cell" not in c.get("class", [])]
-        rows[code] = [cell.get_text(" ", strip=True) for cell in cells]
+        rows[code] = [shown(cell) for cell in cells]
     return rows
 
 

@@ -55,3 +55,10 @@ def test_a_flat_series_runs_across_the_middle() -> None:
 def test_a_single_known_target_draws_no_target_line() -> None:
     line = draw([1.0, 2.0], [None, 5.0])
     assert line is not None and line.target == ""
+
+
+def test_whole_pixels_when_asked() -> None:
+    line = draw([1.0, None, 3.0, 2.5], digits=0)
+    assert line is not None
+    assert all(float(n).is_integer() for pair in _points(line.figures) for n in pair)
+    assert line.last == (WIDTH - PAD, round(HEIGHT / 2 - 0.25 * (HEIGHT - 2 * PAD)))

@@ -369,6 +369,7 @@ ROWS: list[Row] = [
         "/feedback/services/?service=waste",
         expect(REDIRECT, anonymous=LOGIN),
     ),
+    Row("feedback/services/<slug:code>/in-brief/", "/feedback/services/waste/in-brief/", SIGNED_IN),
     Row(
         "feedback/services/<slug:code>/",
         "/feedback/services/waste/",

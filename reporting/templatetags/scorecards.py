@@ -1,0 +1,221 @@
+"""The rows of a scorecard table (the dashboard's, a service scorecard's, an archived run's),
+written in Python rather than by a template per cell.
+
+A council's dashboard has 160 rows of twelve cells; rendered by the template language (an
+include, a dozen tags and filters per row) they took most of the page's time, and their
+indentation and repeated attributes most of its bytes (issue 18: at most 150 KB of HTML). The
+cells are those `_scorecard_table.html` wrote, with the same words; what every row repeated is
+in the style sheet once (`.scorecard-rows`): the symbols beside each status and direction
+(generated content, hidden from screen readers as the `aria-hidden` spans were), the sparkline's
+size and strokes, drawn in whole pixels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import template
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from reporting.dashboard import CACHE_SECONDS
+from reporting.sparkline import draw
+from targets.models import Measure
+from targets.rules import Direction, RagResult
+from targets.scorecard import MeasureStatus
+from targets.templatetags.goldthread import target_text
+
+register = template.Library()
+
+_FLAG = '<span aria-hidden="true">⚑</span> Failed data-quality audit'
+_NONE = "–"
+
+
+def _memo(draw_one: Callable[[Any], str]) -> Callable[[Any], str]:
+    """The few statuses and directions there are, each written once per page."""
+    seen: dict[Any, str] = {}
+
+    def cached(result: Any) -> str:
+        if result not in seen:
+            seen[result] = draw_one(result)
+        return seen[result]
+
+    return cached
+
+
+def _rag(result: RagResult | None) -> str:
+    """A status as a word on its colour; its symbol (✓ ! ✗ –) comes from the style sheet."""
+    if result is None:
+        return '<span class="rag rag--none">–</span>'
+    return format_html('<span class="rag rag--{}">{}</span>', result.rag.value, result.label)
+
+
+def _travel(direction: Direction | None) -> str:
+    """A direction's cell: its word, its arrow from the style sheet, coloured by judgement."""
+    if direction is None:
+        return '<td class="d-none">Not known</td>'
+    return format_html('<td class="d-{}">{}</td>', direction.value, direction.label)
+
+
+def sparkline_small(measure: Measure, history: list[tuple[Any, Any]]) -> str:
+    """A row's trend (oldest first), with the accessible name the scorecards' sparklines have
+    always had: first and latest figures, the lowest and the highest."""
+    line = draw([None if v is None else float(v) for _, v in history], [], digits=0)
+    if line is None or line.last is None:
+        return '<span class="hint">Too few values</span>'
+    known = [(p, v) for p, v in history if v is not None]
+    (first_period, first), (last_period, last) = known[0], known[-1]
+    values = [v for _, v in known]
+    # The column's header names the periods ("Last 12 periods"): the label does not repeat it.
+    label = (
+        f"{measure.format(first)} in {first_period.label}, "
+        f"{measure.format(last)} in {last_period.label}; lowest {measure.format(min(values))}, "
+        f"highest {measure.format(max(values))}."
+    )
+    return format_html(
+        '<svg viewBox="0 0 {} {}" role="img" aria-label="{}"><polyline points="{}"/></svg>',
+        line.width,
+        line.height,
+        label,
+        line.figures,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def scorecard_rows(
+    context: template.Context,
+    rows: Iterable[MeasureStatus],
+    *,
+    show_service: bool = False,
+    show_owner: bool = False,
+    usual_span: str = "",
+) -> SafeString:
+    """The table body's rows: measure, [service,] period, actual, target, status, directions,
+    year to date, forecast, the last periods' trend[, owner]. A row's year to date names its
+    months unless they are `usual_span`, which the column's header names.
+
+    A cached scorecard's rows are cached beside it, for as long, under what else they show:
+    the failed audits flagging them (looked up afresh each time), whether the viewer may open
+    those audits, and the month the links carry."""
+    rows = list(rows)
+    card = context.get("card")
+    flags = getattr(card, "dq_flags", None) or {}
+    flagged = {r.measure.pk: flags[r.measure.pk].pk for r in rows if r.measure.pk in flags}
+    sees_dq = context.get("sees_data_quality")
+    opens_audits = bool(flagged) and bool(sees_dq() if callable(sees_dq) else sees_dq)
+    month = context.get("month")
+    # The scorecard links carry the month when it was asked for or is not where pages open
+    # (a scorecard opens where this page opened: 160 links need not say so).
+    request = context.get("request")
+    asked = request is not None and "period" in request.GET
+    said = month is not None and (asked or month != context.get("opens_at"))
+    period_query = f"?period={month.code}" if month is not None and said else ""
+    key = ""
+    if cached_as := getattr(card, "cache_key", ""):
+        shown = [r.measure.pk for r in rows], sorted(flagged.items()), opens_audits
+        asked_for = period_query, show_service, show_owner, usual_span
+        digest = hashlib.blake2b(repr((shown, asked_for)).encode(), digest_size=16)
+        key = f"{cached_as}.rows.{digest.hexdigest()}"
+        if (html := cache.get(key)) is not None:
+            return mark_safe(html)  # written (and escaped) below
+    html = _rows(rows, flags, opens_audits, period_query, show_service, show_owner, usual_span)
+    if key:
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # every part escaped in _rows
+
+
+def _rows(
+    rows: list[MeasureStatus],
+    flags: dict[int, Any],
+    opens_audits: bool,
+    period_query: str,
+    show_service: bool,
+    show_owner: bool,
+    usual_span: str,
+) -> str:
+    rag_html, travel_html = _memo(_rag), _memo(_travel)
+    out: list[str] = []
+    for row in rows:
+        measure = row.measure
+        cells: list[str] = [
+            format_html(
+                '<tr><th scope="row"><a href="{}">{}</a> {}</th>',
+                measure.get_absolute_url(),
+                measure.code,
+                measure.title,
+            )
+        ]
+        if show_service:
+            service = measure.service
+            if service.code:
+                url = reverse("service_scorecard", args=[service.code]) + period_query
+                name: str = format_html('<a href="{}">{}</a>', url, service.name)
+            else:
+                name = conditional_escape(service.name or str(service))
+            cells.append(f'<td class="service-cell">{name}</td>')
+        period: str = conditional_escape(row.period.label)
+        if row.reported and not row.due:
+            period += conditional_escape(f", reported {date_format(row.reported, 'M Y')}")
+        cells.append(f"<td>{period}</td>")
+        approval = '<br><span class="tag">not yet approved</span>' if row.not_yet_approved else ""
+        # The actual and the target are right-aligned by the style sheet, by their column.
+        cells.append(
+            f"<td>{conditional_escape(measure.format(row.actual))}{approval}</td>"
+            f"<td>{conditional_escape(target_text(measure, row.target))}</td>"
+        )
+        status: str = rag_html(row.rag)
+        if row.late:
+            status += ' <span class="tag tag--late">Late</span>'
+        flag = flags.get(measure.pk)
+        if flag is not None:
+            if opens_audits:
+                status += format_html(
+                    '<br><a class="dq-flag" href="{}">{}</a>',
+                    flag.get_absolute_url(),
+                    mark_safe(_FLAG),
+                )
+            else:
+                status += f'<br><span class="dq-flag">{_FLAG}</span>'
+        cells.append(f"<td>{status}</td>{travel_html(row.dot_short)}{travel_html(row.dot_long)}")
+        if row.ytd_actual is not None:
+            ytd: str = conditional_escape(measure.format(row.ytd_actual))
+            if row.ytd_target:
+                of = conditional_escape(target_text(measure, row.ytd_target))
+                ytd += f'<span class="hint"> of {of}</span>'
+            ytd += "<br>" + rag_html(row.ytd_rag)
+            if (span := row.ytd_span) and span != usual_span:
+                ytd += f'<br><span class="hint ytd-span">{conditional_escape(span)}</span>'
+        else:
+            ytd = _NONE
+        if row.forecast_rag:
+            forecast: str = conditional_escape(measure.format(row.value.forecast))  # type: ignore[union-attr]
+            forecast += "<br>" + rag_html(row.forecast_rag)
+        else:
+            forecast = _NONE
+        cells.append(
+            f"<td>{ytd}</td><td>{forecast}</td><td>{sparkline_small(measure, row.history)}</td>"
+        )
+        if show_owner:
+            cells.append(
+                f"<td>{conditional_escape(str(measure.updater) if measure.updater else _NONE)}</td>"
+            )
+        cells.append("</tr>")
+        out.append("".join(cells))
+    return "".join(out)
+
+
+@register.filter
+def usual_ytd_span(rows: Iterable[MeasureStatus]) -> str:
+    """The months most of these rows' years to date cover ("Apr–Nov"), if most cover the same:
+    the table's header names them once instead of every row."""
+    spans = Counter(row.ytd_span for row in rows if row.ytd_actual is not None)
+    if not spans:
+        return ""
+    span, count = spans.most_common(1)[0]
+    return span if span and 2 * count > sum(spans.values()) else ""
