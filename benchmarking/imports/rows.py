@@ -121,7 +121,9 @@ def _tuples(
         if len(raw) < width:
             raw = raw + [""] * (width - len(raw))
         a, p, v = raw[area].strip() or None, raw[period].strip() or None, raw[value].strip() or None
-        cells = {name: raw[i].strip() or None for name, i in extras} if extras else NO_EXTRA
+        cells: dict[str, Cell] = (
+            {name: raw[i].strip() or None for name, i in extras} if extras else NO_EXTRA
+        )
         if a is None and p is None and v is None and not any(raw[i].strip() for i in others):
             continue
         found += 1

@@ -1,17 +1,22 @@
 """Writing a metric's new and changed benchmark values, in bulk.
 
 SQLite: executemany of one INSERT and one UPDATE, in the import's transaction. PostgreSQL: the
-rows are copied (`COPY … FROM STDIN`) into a temporary staging table, then one set-based upsert
-writes them, changing a stored value only where it differs. The rows are already checked and
+new values are copied straight into the table (`COPY … FROM STDIN`); the changed ones into a
+temporary staging table, then one set-based UPDATE writes them, changing a stored value only
+where it differs. The rows are already checked and
 compared with what is stored (`values._write`), so both write exactly the same values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import cast
 
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Field
 
 from benchmarking.models import BenchmarkValue
 
@@ -19,9 +24,10 @@ ValueRow = tuple[int, str, Decimal]  # (authority id, period code, value)
 STAGING = "gt_benchmark_values_staging"
 # Rows per executemany on SQLite: memory, not speed (the driver loops in C).
 SQLITE_BATCH = 50_000
+COPY_BATCH = 10_000
 
 
-def _connection():  # type: ignore[no-untyped-def]
+def _connection() -> BaseDatabaseWrapper:
     return connections[router.db_for_write(BenchmarkValue)]
 
 
@@ -29,23 +35,23 @@ def write_values(metric_id: int, new: Sequence[ValueRow], changed: Sequence[Valu
     """INSERT `new` and UPDATE `changed` values of the metric (inside the caller's transaction)."""
     connection = _connection()
     if connection.vendor == "postgresql":
-        _copy_upsert(connection, metric_id, [*new, *changed])
+        _copy_write(connection, metric_id, new, changed)
     else:
         _executemany(connection, metric_id, new, changed)
 
 
-def _names(connection) -> tuple[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+def _names(connection: BaseDatabaseWrapper) -> tuple[str, dict[str, str]]:
     meta = BenchmarkValue._meta
     quote = connection.ops.quote_name
     columns = {
-        name: quote(meta.get_field(name).column)  # type: ignore[union-attr]
+        name: quote(str(cast(Field, meta.get_field(name)).column))
         for name in ("metric", "authority", "period", "value")
     }
     return quote(meta.db_table), columns
 
 
 def _executemany(
-    connection,  # type: ignore[no-untyped-def]
+    connection: BaseDatabaseWrapper,
     metric_id: int,
     new: Sequence[ValueRow],
     changed: Sequence[ValueRow],
@@ -71,28 +77,54 @@ def _executemany(
             )
 
 
-def _copy_upsert(connection, metric_id: int, rows: Sequence[ValueRow]) -> None:  # type: ignore[no-untyped-def]
+def _copy(
+    cursor: CursorWrapper, sql: str, rows: Sequence[ValueRow], line: Callable[[ValueRow], str]
+) -> None:
+    with cursor.cursor.copy(sql) as copy:
+        for start in range(0, len(rows), COPY_BATCH):
+            copy.write("".join(map(line, rows[start : start + COPY_BATCH])))
+
+
+def _copy_write(
+    connection: BaseDatabaseWrapper,
+    metric_id: int,
+    new: Sequence[ValueRow],
+    changed: Sequence[ValueRow],
+) -> None:
+    # Ids, checked period codes (no tab, newline or backslash) and Decimals need no escaping in
+    # COPY's text format.
     table, c = _names(connection)
     with connection.cursor() as cursor:
-        # A temporary table lives as long as the session; its rows only as long as the
-        # transaction (and are deleted after use, for an import nested in a longer one).
+        if new:
+            # Straight into the table: a value another import wrote meanwhile is an
+            # IntegrityError, as an INSERT's would be, and nothing of this import is kept.
+            _copy(
+                cursor,
+                f"COPY {table} ({c['metric']}, {c['authority']}, {c['period']}, {c['value']}) "
+                "FROM STDIN",
+                new,
+                lambda row: f"{metric_id}\t{row[0]}\t{row[1]}\t{row[2]}\n",
+            )
+        if not changed:
+            return
+        # A temporary table lives as long as the session, its rows only as long as the
+        # transaction; they are deleted after use too, for an import inside a longer one.
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} "
             "(authority_id bigint NOT NULL, period varchar(12) NOT NULL, "
             "value numeric(20, 6) NOT NULL) ON COMMIT DELETE ROWS"
         )
-        with cursor.cursor.copy(f"COPY {STAGING} (authority_id, period, value) FROM STDIN") as copy:
-            # Ids, period codes (checked: no tab, newline or backslash) and Decimals need no
-            # escaping in COPY's text format.
-            for start in range(0, len(rows), 10_000):
-                copy.write("".join(f"{a}\t{p}\t{v}\n" for a, p, v in rows[start : start + 10_000]))
+        _copy(
+            cursor,
+            f"COPY {STAGING} (authority_id, period, value) FROM STDIN",
+            changed,
+            lambda row: f"{row[0]}\t{row[1]}\t{row[2]}\n",
+        )
         cursor.execute(
-            f"INSERT INTO {table} AS stored "
-            f"({c['metric']}, {c['authority']}, {c['period']}, {c['value']}) "
-            f"SELECT %s, authority_id, period, value FROM {STAGING} "
-            f"ON CONFLICT ({c['metric']}, {c['period']}, {c['authority']}) "
-            f"DO UPDATE SET {c['value']} = EXCLUDED.{c['value']} "
-            f"WHERE stored.{c['value']} IS DISTINCT FROM EXCLUDED.{c['value']}",
+            f"UPDATE {table} AS stored SET {c['value']} = staged.value FROM {STAGING} AS staged "
+            f"WHERE stored.{c['metric']} = %s AND stored.{c['period']} = staged.period "
+            f"AND stored.{c['authority']} = staged.authority_id "
+            f"AND stored.{c['value']} IS DISTINCT FROM staged.value",
             [metric_id],
         )
         cursor.execute(f"DELETE FROM {STAGING}")
