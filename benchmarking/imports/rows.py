@@ -11,6 +11,7 @@ file the reader refuses — is read by `read_table` itself, so its messages are 
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import IO
 
 from django.conf import settings
 
+from targets.imports import reader
 from targets.imports.reader import (  # the reader's own checks, shared rather than copied
     _ZIP_MAGIC,
     Cell,
@@ -102,7 +104,46 @@ def _csv(
     # A row with nothing in any column asked for is skipped, as read_table skips it.
     if not all(name in wanted for name in ("area_code", "period", "value")):
         return None
+    if len(text) <= reader.MAX_LINE_CHARS and not extra:
+        # No line can be too long: read at once, by the csv module alone.
+        rows = _short(text, wanted)
+        if rows is not None:
+            return Rows(frozenset(names), rows)
     return Rows(frozenset(names), _tuples(raw_rows, wanted, extra, max_rows))
+
+
+def _short(text: str, wanted: dict[str, int]) -> list[Row] | None:
+    """A short file's rows (the header's row count already checked), or None if a row is short
+    of a column or cannot be read: the rows are then read one by one."""
+    try:
+        raw = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return None
+    area, period, value = wanted["area_code"], wanted["period"], wanted["value"]
+    width = max(wanted.values()) + 1
+    if any(len(row) < width for row in raw):
+        return None
+    rows: list[Row] = [
+        (
+            number,
+            row[area].strip() or None,
+            row[period].strip() or None,
+            row[value].strip() or None,
+            NO_EXTRA,
+        )
+        for number, row in enumerate(raw[1:], start=2)
+    ]
+    if any(row[1] is None and row[2] is None and row[3] is None for row in rows):
+        others = [i for i in wanted.values() if i not in (area, period, value)]
+        rows = [
+            row
+            for row in rows
+            if row[1] is not None
+            or row[2] is not None
+            or row[3] is not None
+            or any(raw[row[0] - 1][i].strip() for i in others)
+        ]
+    return rows or None
 
 
 def _tuples(

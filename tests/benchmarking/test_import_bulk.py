@@ -129,15 +129,21 @@ def test_a_line_too_long_deep_in_the_file_refuses_the_file_as_the_reader_does(
     assert not BenchmarkValue.objects.exists()
 
 
+@pytest.mark.parametrize("whole", [True, False], ids=["read-whole", "row-by-row"])
 @pytest.mark.parametrize(
     "text",
     [
         "area_code,area_name,period,value\nE07000001,A,2023/24,1\n,,,\n,B,,\nE07000002\n",
+        "area_code,area_name,period,value\nE07000001,A,2023/24,1\n,,,\n,B,,\n",
         "Area_Code , PERIOD,value,extra\n e07000001 ,2023/24 , 1.5 ,x\n\n,,,only extra\n",
         'area_code,period,value\n"E07000001","2023/24","1,234.5"\n',
     ],
 )
-def test_the_quick_reader_reads_a_csv_as_the_register_reader_does(text: str) -> None:
+def test_the_quick_reader_reads_a_csv_as_the_register_reader_does(
+    text: str, whole: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not whole:  # a file longer than a line may be is read row by row
+        monkeypatch.setattr("targets.imports.reader.MAX_LINE_CHARS", 60)
     columns = ("area_code", "period", "value")
     table = read_table(io.BytesIO(text.encode()), required=columns, optional=("area_name",))
     rows = read_rows(io.BytesIO(text.encode()), required=columns, optional=("area_name",), extra=[])
