@@ -101,7 +101,6 @@ def _csv(
         return None
     known = {*required, *optional}
     wanted = {name: i for i, name in enumerate(names) if name in known}
-    # A row with nothing in any column asked for is skipped, as read_table skips it.
     if not all(name in wanted for name in ("area_code", "period", "value")):
         return None
     if len(text) <= reader.MAX_LINE_CHARS and not extra:
@@ -133,6 +132,7 @@ def _short(text: str, wanted: dict[str, int]) -> list[Row] | None:
         )
         for number, row in enumerate(raw[1:], start=2)
     ]
+    # A row with nothing in any column asked for is skipped, as read_table skips it.
     if any(row[1] is None and row[2] is None and row[3] is None for row in rows):
         others = [i for i in wanted.values() if i not in (area, period, value)]
         rows = [
