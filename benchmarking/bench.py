@@ -40,7 +40,7 @@ REIMPORTED = 50
 POSITION_RUNS = 300
 TREND_RUNS = 60
 WARM = 10
-IMPORT_TARGET_S = 60.0
+IMPORT_TARGET_S = 15.0  # issue 18
 POSITION_P95_TARGET_MS = 50.0
 
 
@@ -187,13 +187,40 @@ def _import_all(names: list[Path]) -> tuple[float, dict[str, int]]:
     return time.perf_counter() - started, totals
 
 
+def _database_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend so far, when it runs on this machine
+    (None on SQLite, which runs in the process, or for a server elsewhere)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def import_step() -> dict[str, Any]:
     _setup()
     names = sorted((_scratch() / "metrics").glob("M*.csv"))
+    database_before = _database_cpu()
+    cpu = time.process_time()
     seconds, totals = _import_all(names)
+    cpu = time.process_time() - cpu
+    database_after = _database_cpu()
     again, unchanged = _import_all(names[:REIMPORTED])
     return {
         "import_s": round(seconds, 1),
+        # On a busy machine the wall-clock time is mostly waiting: these say what the import
+        # itself costs (the server's share on PostgreSQL, when it runs here).
+        "import_cpu_s": round(cpu, 1),
+        "import_database_cpu_s": None
+        if database_before is None or database_after is None
+        else round(database_after - database_before, 1),
         "import_values_per_s": round(totals["written"] / seconds),
         "import_written": totals["written"],
         "import_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),

@@ -218,7 +218,11 @@ class Metric(models.Model):
 class BenchmarkValue(models.Model):
     """One authority's published figure of a metric for one period."""
 
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="values")
+    # No index of its own: the unique constraint's index starts with the metric, and a national
+    # import writes 1.5 M rows into every index there is.
+    metric = models.ForeignKey(
+        Metric, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="values")
     period = models.CharField(max_length=12, help_text="2023/24, or a quarter 2025/26-Q3.")
     value = models.DecimalField(max_digits=20, decimal_places=6)

@@ -2,7 +2,10 @@
 extracts: `area_code,period,value` (`area_name` and any other column ignored).
 
 Re-importing a file is an upsert that changes nothing: each row is compared with what is stored
-(one query per file), so only new and changed values are written.
+(one query per file), so only new and changed values are written (`writing.py`: executemany on
+SQLite, COPY and one set-based upsert on PostgreSQL). A national table is 1.5 M values in 500
+files: the file is read row by row into tuples (`rows.py`) and a plain row is read without
+building its cells; any other row is read by the full rules.
 
 `import_benchmark_table` applies the same rules to rows that did not come from a file (the LG
 Inform Plus fetch builds its table from the API's answer): there is one write path.
@@ -10,19 +13,23 @@ Inform Plus fetch builds its table from the API's answer): there is one write pa
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any, NamedTuple, cast
+from typing import IO, Any, NamedTuple
 
-from django.db import connections, models, router, transaction
+from django.db import transaction
 
 from benchmarking import periods as benchmark_periods
+from benchmarking.imports import writing
 from benchmarking.imports.report import BenchmarkImportReport
+from benchmarking.imports.rows import Row, Rows, from_table, read_rows
 from benchmarking.models import GSS_PATTERN, Authority, BenchmarkValue, Metric
 from benchmarking.periods import CalendarYearError
-from targets.imports.cells import RowCells
-from targets.imports.common import BATCH_SIZE, bulk_update, chunked, open_table
-from targets.imports.reader import Cell, Table
+from targets.imports.cells import MAX_CELL_CHARS, RowCells
+from targets.imports.reader import Table
+from targets.imports.report import FileRejected
 from targets.models import Measure
 from targets.periods import PeriodError
 
@@ -54,12 +61,14 @@ def import_benchmarks(
     stream: IO[bytes], spec: MetricSpec, *, dry_run: bool = False
 ) -> BenchmarkImportReport:
     """Import the file's values of one metric, creating the metric if a title is given."""
-    report = BenchmarkImportReport(kind=f"benchmark values of {spec.code}", dry_run=dry_run)
-    where = {column.lower(): value for column, value in spec.where.items()}
-    table = open_table(stream, report, required=REQUIRED, optional=(*OPTIONAL, *where))
-    if table is None:
+    report = _report(spec, dry_run)
+    where = [column.lower() for column in spec.where]
+    try:
+        rows = read_rows(stream, required=REQUIRED, optional=(*OPTIONAL, *where), extra=where)
+    except FileRejected as exc:
+        report.errors.extend(exc.errors)
         return report
-    return _import(table, spec, report, dry_run=dry_run)
+    return _import(rows, spec, report, dry_run=dry_run)
 
 
 def import_benchmark_table(
@@ -70,17 +79,24 @@ def import_benchmark_table(
     With `keep_changes`, the report lists every value written (`report.changes`), so that the
     caller can record them in the audit trail.
     """
-    report = BenchmarkImportReport(kind=f"benchmark values of {spec.code}", dry_run=dry_run)
+    report = _report(spec, dry_run)
     report.rows = len(table.rows)
     missing = [column for column in REQUIRED if column not in table.columns]
     if missing:
         report.add(None, None, f"Required columns are missing: {', '.join(missing)}")
         return report
-    return _import(table, spec, report, dry_run=dry_run, keep_changes=keep_changes)
+    where = [column.lower() for column in spec.where]
+    return _import(
+        from_table(table, where), spec, report, dry_run=dry_run, keep_changes=keep_changes
+    )
+
+
+def _report(spec: MetricSpec, dry_run: bool) -> BenchmarkImportReport:
+    return BenchmarkImportReport(kind=f"benchmark values of {spec.code}", dry_run=dry_run)
 
 
 def _import(
-    table: Table,
+    rows: Rows,
     spec: MetricSpec,
     report: BenchmarkImportReport,
     *,
@@ -89,21 +105,29 @@ def _import(
 ) -> BenchmarkImportReport:
     where = {column.lower(): value for column, value in spec.where.items()}
     for column in where:
-        if column not in table.columns:
+        if column not in rows.columns:
             report.add(1, column, f"The file has no column {column} to select rows by")
     if not report.ok:
         return report
     with transaction.atomic():
         metric = _metric(spec, report)
         areas = dict(Authority.objects.values_list("code", "pk"))
-        rows = _parse(table.rows, table.columns, where, areas, report)
-        if not rows and report.ok:
+        try:
+            found = _parse(rows.rows, rows.columns, where, areas, report)
+        except FileRejected as exc:
+            # Found while reading on (a line too long…): the file is refused as a whole, as
+            # the reader would have refused it before any row.
+            transaction.set_rollback(True)
+            refused = _report(spec, report.dry_run)
+            refused.errors.extend(exc.errors)
+            return refused
+        if not found and report.ok:
             report.add(None, None, "Nothing to import: no row has a value that can be read")
         if not report.ok:
             report.sort_errors()
             transaction.set_rollback(True)
             return report
-        _write(metric, rows, report, dry_run=dry_run, keep_changes=keep_changes)
+        _write(metric, found, report, dry_run=dry_run, keep_changes=keep_changes)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -161,59 +185,126 @@ def _period(text: str) -> str | PeriodError:
         return exc
 
 
-def _parse(
-    rows: list[tuple[int, dict[str, Cell]]],
-    columns: frozenset[str],
-    where: dict[str, str],
-    areas: dict[str, int],
-    report: BenchmarkImportReport,
-) -> dict[Key, Decimal]:
-    found: dict[Key, Decimal] = {}
-    first_row: dict[Key, int] = {}
-    # An extract has a handful of periods and a few hundred areas over thousands of rows.
-    periods: dict[str, str | PeriodError] = {}
-    for number, cells_in in rows:
-        cells = RowCells(number, cells_in, columns, report)
-        if any(cells.text(column).lower() != value.lower() for column, value in where.items()):
+# A figure as statistical releases write most: read exactly as `RowCells.decimal` reads it (at
+# most 14 digits before the point and 6 after, so neither rounded nor too large).
+_PLAIN_FIGURE = re.compile(r"-?\d{1,14}(?:\.\d{1,6})?")
+
+
+class _Parser:
+    """The rows' values by (authority, period), every problem in the report.
+
+    Most rows of an extract are plain: a register code, a known period, a plain figure. Those
+    are read here without building a row's cells; any other row is read by `_row`, the full
+    rules, so that each problem is found and said as the full rules say it.
+    """
+
+    def __init__(
+        self,
+        columns: frozenset[str],
+        where: dict[str, str],
+        areas: dict[str, int],
+        report: BenchmarkImportReport,
+    ) -> None:
+        self.columns, self.where, self.areas, self.report = columns, where, areas, report
+        self.found: dict[Key, Decimal] = {}
+        self.first_row: dict[Key, int] = {}
+        # An extract has a handful of periods and a few hundred areas over thousands of rows.
+        self.periods: dict[str, str | PeriodError] = {}
+        self.plain_areas = {code: pk for code, pk in areas.items() if GSS_PATTERN.fullmatch(code)}
+        self.plain_periods: dict[str, str | None] = {}
+
+    def parse(self, rows: Iterable[Row]) -> dict[Key, Decimal]:
+        found, first_row, areas = self.found, self.first_row, self.plain_areas
+        periods, plain_period, figure = self.plain_periods, self._plain_period, _PLAIN_FIGURE
+        count = 0
+        for row in rows:
+            count += 1
+            number, area_text, period_text, raw, _ = row
+            if (
+                self.where
+                or type(raw) is not str
+                or type(area_text) is not str
+                or type(period_text) is not str
+                or not figure.fullmatch(raw)
+            ):
+                self._row(row)
+                continue
+            area = areas.get(area_text)
+            period = periods[period_text] if period_text in periods else plain_period(period_text)
+            if area is None or period is None or (area, period) in found:
+                self._row(row)
+                continue
+            found[area, period] = Decimal(raw)
+            first_row[area, period] = number
+        self.report.rows = count
+        return found
+
+    def _plain_period(self, text: str) -> str | None:
+        """The period's code if the full rules read the text as one without a problem."""
+        period = self._period(text)
+        plain = text[:1] != "=" and len(text) <= MAX_CELL_CHARS and isinstance(period, str)
+        self.plain_periods[text] = period if plain and isinstance(period, str) else None
+        return self.plain_periods[text]
+
+    def _period(self, text: str) -> str | PeriodError:
+        found = self.periods.get(text)
+        return found if found is not None else self.periods.setdefault(text, _period(text))
+
+    def _row(self, row: Row) -> None:
+        """One row by the full rules."""
+        number, area_text, period_text, raw_value, extra = row
+        report = self.report
+        values = {"area_code": area_text, "period": period_text, "value": raw_value, **extra}
+        cells = RowCells(number, values, self.columns, report)
+        if any(cells.text(column).lower() != value.lower() for column, value in self.where.items()):
             report.skip("not selected by --where")
-            continue
+            return
         raw = cells.text("value")
         if not raw or raw.lower() in MISSING:
             report.skip(NO_VALUE)
-            continue
+            return
         value = cells.decimal("value")
         written = cells.text("area_code", required=True)
         code = written.upper()
         if code and not GSS_PATTERN.fullmatch(code):
             cells.error("area_code", f"{written} is not an ONS (GSS) code such as E07000178")
         if value is None or not cells.ok:
-            continue
-        period_text = cells.text("period", required=True)
-        if not period_text:
-            continue
-        period = periods.get(period_text) or periods.setdefault(period_text, _period(period_text))
+            return
+        text = cells.text("period", required=True)
+        if not text:
+            return
+        period = self._period(text)
         if isinstance(period, PeriodError):
             reason = CALENDAR_YEAR if isinstance(period, CalendarYearError) else BAD_PERIOD
             report.leave_out(reason, number, "period", str(period))
-            continue
-        area = areas.get(code)
+            return
+        area = self.areas.get(code)
         if area is None:
             report.leave_out(UNKNOWN_AREA, number, "area_code", f"{code} is not in the register")
-            continue
+            return
         key = (area, period)
-        if key in found:
-            if found[key] != value:
+        if key in self.found:
+            if self.found[key] != value:
                 cells.error(
                     "value",
-                    f"{code} {period} is already on row {first_row[key]} with another value: "
-                    "the file may hold more than one series (choose one with --where)",
+                    f"{code} {period} is already on row {self.first_row[key]} with another "
+                    "value: the file may hold more than one series (choose one with --where)",
                 )
             else:
                 report.skip("repeated row")
-            continue
-        found[key] = value
-        first_row[key] = number
-    return found
+            return
+        self.found[key] = value
+        self.first_row[key] = number
+
+
+def _parse(
+    rows: Iterable[Row],
+    columns: frozenset[str],
+    where: dict[str, str],
+    areas: dict[str, int],
+    report: BenchmarkImportReport,
+) -> dict[Key, Decimal]:
+    return _Parser(columns, where, areas, report).parse(rows)
 
 
 def _write(
@@ -224,54 +315,31 @@ def _write(
     dry_run: bool,
     keep_changes: bool = False,
 ) -> None:
+    """Compare the rows with what is stored (one query) and write what is new or changed."""
     assert metric is not None  # a missing metric is an error, reported before
-    stored = BenchmarkValue.objects.filter(
-        metric=metric, period__in={period for _, period in rows}
-    ).values_list("pk", "authority_id", "period", "value")
-    existing = {(area, period): (pk, value) for pk, area, period, value in stored}
+    stored = (
+        BenchmarkValue.objects.filter(metric=metric, period__in={period for _, period in rows})
+        .order_by()
+        .values_list("authority_id", "period", "value")
+    )
+    existing = {(area, period): value for area, period, value in stored}
     new: list[tuple[int, str, Decimal]] = []
-    changed: list[BenchmarkValue] = []
-    for (area, period), value in rows.items():
-        before = existing.get((area, period))
-        if before is None:
-            new.append((area, period, value))
-        elif before[1] != value:
-            changed.append(BenchmarkValue(pk=before[0], value=value))
-            if keep_changes:
-                report.changes.append(ValueChange(area, period, before[1], value))
-        else:
-            report.unchanged += 1
+    changed: list[tuple[int, str, Decimal]] = []
+    if existing:
+        for (area, period), value in rows.items():
+            before = existing.get((area, period))
+            if before is None:
+                new.append((area, period, value))
+            elif before != value:
+                changed.append((area, period, value))
+                if keep_changes:
+                    report.changes.append(ValueChange(area, period, before, value))
+    else:
+        new = [(area, period, value) for (area, period), value in rows.items()]
     report.created, report.updated = len(new), len(changed)
+    report.unchanged = len(rows) - len(new) - len(changed)
     if keep_changes:
         report.changes[:0] = [ValueChange(area, period, None, value) for area, period, value in new]
-    if dry_run:
+    if dry_run or not (new or changed):
         return
-    _insert(metric, new)
-    bulk_update(BenchmarkValue, changed, ["value"])
-
-
-def _insert(metric: Metric, rows: list[tuple[int, str, Decimal]]) -> None:
-    """INSERT the new values: one statement executed for each row.
-
-    A national table is millions of rows; bulk_create spends most of its time building and
-    preparing model instances. executemany sends the same statement with each row's
-    parameters, converted for the database exactly as the ORM converts them.
-    """
-    meta = BenchmarkValue._meta
-    connection = connections[router.db_for_write(BenchmarkValue)]
-    fields = [meta.get_field(name) for name in ("metric", "authority", "period", "value")]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(cast(models.Field, f).column)) for f in fields)
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    prepare = cast(models.Field, fields[-1]).get_db_prep_save
-    with connection.cursor() as cursor:
-        for chunk in chunked(rows, BATCH_SIZE * 10):
-            cursor.executemany(
-                sql,
-                [
-                    (metric.pk, area, period, prepare(value, connection))
-                    for area, period, value in chunk
-                ],
-            )
+    writing.write_values(metric.pk, new, changed)

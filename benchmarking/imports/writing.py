@@ -1,0 +1,130 @@
+"""Writing a metric's new and changed benchmark values, in bulk.
+
+SQLite: executemany of one INSERT and one UPDATE, in the import's transaction. PostgreSQL: the
+new values are copied straight into the table (`COPY … FROM STDIN`); the changed ones into a
+temporary staging table, then one set-based UPDATE writes them, changing a stored value only
+where it differs. The rows are already checked and
+compared with what is stored (`values._write`), so both write exactly the same values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import cast
+
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Field
+
+from benchmarking.models import BenchmarkValue
+
+ValueRow = tuple[int, str, Decimal]  # (authority id, period code, value)
+STAGING = "gt_benchmark_values_staging"
+# Rows per executemany on SQLite: memory, not speed (the driver loops in C).
+SQLITE_BATCH = 50_000
+COPY_BATCH = 10_000
+
+
+def _connection() -> BaseDatabaseWrapper:
+    return connections[router.db_for_write(BenchmarkValue)]
+
+
+def write_values(metric_id: int, new: Sequence[ValueRow], changed: Sequence[ValueRow]) -> None:
+    """INSERT `new` and UPDATE `changed` values of the metric (inside the caller's transaction)."""
+    connection = _connection()
+    if connection.vendor == "postgresql":
+        _copy_write(connection, metric_id, new, changed)
+    else:
+        _executemany(connection, metric_id, new, changed)
+
+
+def _names(connection: BaseDatabaseWrapper) -> tuple[str, dict[str, str]]:
+    meta = BenchmarkValue._meta
+    quote = connection.ops.quote_name
+    columns = {
+        name: quote(str(cast(Field, meta.get_field(name)).column))
+        for name in ("metric", "authority", "period", "value")
+    }
+    return quote(meta.db_table), columns
+
+
+def _executemany(
+    connection: BaseDatabaseWrapper,
+    metric_id: int,
+    new: Sequence[ValueRow],
+    changed: Sequence[ValueRow],
+) -> None:
+    # The drivers take ints, strs and Decimals as they are, as the ORM passes them.
+    table, c = _names(connection)
+    insert = (
+        f"INSERT INTO {table} ({c['metric']}, {c['authority']}, {c['period']}, {c['value']}) "
+        "VALUES (%s, %s, %s, %s)"
+    )
+    update = (
+        f"UPDATE {table} SET {c['value']} = %s "
+        f"WHERE {c['metric']} = %s AND {c['period']} = %s AND {c['authority']} = %s"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(new), SQLITE_BATCH):
+            cursor.executemany(
+                insert, [(metric_id, a, p, v) for a, p, v in new[start : start + SQLITE_BATCH]]
+            )
+        for start in range(0, len(changed), SQLITE_BATCH):
+            cursor.executemany(
+                update, [(v, metric_id, p, a) for a, p, v in changed[start : start + SQLITE_BATCH]]
+            )
+
+
+def _copy(
+    cursor: CursorWrapper, sql: str, rows: Sequence[ValueRow], line: Callable[[ValueRow], str]
+) -> None:
+    with cursor.cursor.copy(sql) as copy:
+        for start in range(0, len(rows), COPY_BATCH):
+            copy.write("".join(map(line, rows[start : start + COPY_BATCH])))
+
+
+def _copy_write(
+    connection: BaseDatabaseWrapper,
+    metric_id: int,
+    new: Sequence[ValueRow],
+    changed: Sequence[ValueRow],
+) -> None:
+    # Ids, checked period codes (no tab, newline or backslash) and Decimals need no escaping in
+    # COPY's text format.
+    table, c = _names(connection)
+    with connection.cursor() as cursor:
+        if new:
+            # Straight into the table: a value another import wrote meanwhile is an
+            # IntegrityError, as an INSERT's would be, and nothing of this import is kept.
+            _copy(
+                cursor,
+                f"COPY {table} ({c['metric']}, {c['authority']}, {c['period']}, {c['value']}) "
+                "FROM STDIN",
+                new,
+                lambda row: f"{metric_id}\t{row[0]}\t{row[1]}\t{row[2]}\n",
+            )
+        if not changed:
+            return
+        # A temporary table lives as long as the session, its rows only as long as the
+        # transaction; they are deleted after use too, for an import inside a longer one.
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} "
+            "(authority_id bigint NOT NULL, period varchar(12) NOT NULL, "
+            "value numeric(20, 6) NOT NULL) ON COMMIT DELETE ROWS"
+        )
+        _copy(
+            cursor,
+            f"COPY {STAGING} (authority_id, period, value) FROM STDIN",
+            changed,
+            lambda row: f"{row[0]}\t{row[1]}\t{row[2]}\n",
+        )
+        cursor.execute(
+            f"UPDATE {table} AS stored SET {c['value']} = staged.value FROM {STAGING} AS staged "
+            f"WHERE stored.{c['metric']} = %s AND stored.{c['period']} = staged.period "
+            f"AND stored.{c['authority']} = staged.authority_id "
+            f"AND stored.{c['value']} IS DISTINCT FROM staged.value",
+            [metric_id],
+        )
+        cursor.execute(f"DELETE FROM {STAGING}")
