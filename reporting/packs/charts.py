@@ -130,9 +130,64 @@ def _limits(figures: list[float]) -> tuple[float, float]:
 def measure_svg(history: History, target: TargetSpec | None, *, small: bool) -> str | None:
     """A measure's actuals over its last periods, with its current target dashed (a band for a
     range); `small` draws a sparkline for a table cell. None when fewer than two values."""
+    if small:
+        return spark_svg(history, target)
     with matplotlib.rc_context(RC):
-        figure = _measure(history, target, small=small)
+        figure = _measure(history, target, small=False)
         return None if figure is None else _svg(figure)
+
+
+# The sparkline's figure and axes, in points: the box `_measure` gives a small chart.
+SPARK_SIZE = (93.6, 27.36)  # 1.3 × 0.38 inches
+SPARK_AXES = (1.872, 2.1888, 89.856, 22.9824)  # left, top, width, height
+
+
+def spark_svg(history: History, target: TargetSpec | None) -> str | None:
+    """The sparkline of `measure_svg(small=True)`, written directly: the picture matplotlib
+    draws for it (same box, scale, strokes, dashes and marker) in a tenth of the bytes, and
+    without drawing a figure: a pack has one per measure, so this is most of its charts."""
+    known = [(i, float(v)) for i, (_, v) in enumerate(history) if v is not None]
+    if len(known) < 2:
+        return None
+    width, height = SPARK_SIZE
+    left, top, span_x, span_y = SPARK_AXES
+    low, high = _limits([v for _, v in known] + _target_figures(target))
+
+    def x(index: float) -> float:
+        return left + (index + 0.5) / len(history) * span_x
+
+    def y(figure: float) -> float:
+        return top + span_y - (figure - low) / (high - low) * span_y
+
+    parts = [
+        f'<clipPath id="a"><rect x="{left:g}" y="{top:g}" width="{span_x:g}" '
+        f'height="{span_y:g}"/></clipPath><g clip-path="url(#a)">'
+    ]
+    if target is not None and target.lower is not None and target.upper is not None:
+        upper, lower = y(float(target.upper)), y(float(target.lower))
+        parts.append(
+            f'<rect x="{left:g}" y="{upper:.3f}" width="{span_x:g}" height="{lower - upper:.3f}" '
+            f'fill="{TARGET}" fill-opacity="0.12"/>'
+        )
+    elif target is not None and target.value is not None:
+        level = y(float(target.value))
+        parts.append(
+            f'<path d="M{left:g} {level:.3f}H{left + span_x:g}" fill="none" stroke="{TARGET}" '
+            'stroke-dasharray="3.7,1.6"/>'
+        )
+    points = " ".join(f"{x(i):.3f},{y(v):.3f}" for i, v in known)
+    parts.append(
+        f'<polyline points="{points}" fill="none" stroke="{BLUE}" stroke-width="1.2" '
+        'stroke-linecap="square" stroke-linejoin="round"/>'
+    )
+    last_x, last_y = known[-1]
+    parts.append(f'<circle cx="{x(last_x):.3f}" cy="{y(last_y):.3f}" r="1.25" fill="{BLUE}" '
+                 f'stroke="{BLUE}"/></g>')
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}pt" height="{height:g}pt" '
+        f'viewBox="0 0 {width:g} {height:g}">{"".join(parts)}</svg>'
+    )
 
 
 def measure_png(history: History, target: TargetSpec | None) -> bytes | None:
