@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import base64
 import io
-from html import escape
 from collections.abc import Sequence
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 import matplotlib

@@ -47,9 +47,9 @@ def _child(
 
 
 class Job(Generic[T]):
-    """`work(*args, **kwargs)` in a forked child, or, when that is off, in this process on `result()`.
-    Used as a context manager: leaving the block early (an error in the parent) stops the
-    child."""
+    """`work(*args, **kwargs)` in a forked child, or, when that is off, in this process on
+    `result()`. Used as a context manager: leaving the block early (an error in the parent)
+    stops the child."""
 
     def __init__(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> None:
         self._work, self._args, self._kwargs = work, args, kwargs
