@@ -33,6 +33,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.gc_tuning import fewer_collections
 from reporting import narrative
 from reporting.models import PackStatus, ReportRun, ReportSchedule, RunStatus
 from reporting.packs import deck, parallel, pdf, snapshot
@@ -180,13 +181,17 @@ def _make(run: ReportRun, *, today: date) -> None:
 
 
 def _write_pack(run: ReportRun, pack: snapshot.Pack) -> tuple[int, int]:
-    """The run's PDF and its board slides, the slides made in a second process meanwhile;
-    return the PDF's (pages, bytes). Both are moved into place once both are made: a failure
-    of either leaves the run's files as they were."""
-    with _placed(run.pdf_name()) as document, _placed(run.pptx_name()) as slides:
-        with parallel.Job(deck.write_pptx, pack, slides, version=run.version) as making:
-            pages = pdf.write_pdf(pack, document, version=run.version)
-            making.result()
+    """The run's PDF and its board slides, the slides made in a second process meanwhile (with
+    the garbage collector tuned for it); return the PDF's (pages, bytes). Both are moved into
+    place once both are made: a failure of either leaves the run's files as they were."""
+    with (
+        fewer_collections(),
+        _placed(run.pdf_name()) as document,
+        _placed(run.pptx_name()) as slides,
+        parallel.Job(deck.write_pptx, pack, slides, version=run.version) as making,
+    ):
+        pages = pdf.write_pdf(pack, document, version=run.version)
+        making.result()
         return pages, os.path.getsize(document)
 
 

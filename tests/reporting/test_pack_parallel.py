@@ -4,6 +4,7 @@ half-made files."""
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from unittest import mock
 
 import pytest
 
+from config.gc_tuning import THRESHOLDS, fewer_collections
 from reporting import services
 from reporting.models import ReportRun, ReportSchedule, RunStatus
 from reporting.packs import parallel
@@ -78,3 +80,10 @@ def test_a_run_whose_slides_fail_fails_and_writes_neither_file(
     assert run.status == RunStatus.FAILED and "broken deck" in run.error
     assert not [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
     assert ReportRun.objects.get(pk=run.pk).pages is None
+
+
+def test_the_collector_is_put_back_as_it_was_after_a_pack() -> None:
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    with fewer_collections():
+        assert gc.get_threshold() == THRESHOLDS
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, frozen)
