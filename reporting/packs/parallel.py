@@ -4,15 +4,19 @@ thread would not run them side by side).
 
 The child inherits the pack as it stands (fork: nothing is pickled on the way in, nothing is
 imported again) and must not touch the database: the deck is made from the snapshot alone. It
-sends back its result, or its exception, through a pipe. Where a child cannot be forked (no
-`fork`, or `REPORT_PACK_PARALLEL` off) the work is done in this process when asked for.
+sends back its result, or its exception, pickled through a pipe, and ends with `os._exit`, so
+that nothing of the parent's (its database connections, atexit handlers) is closed or run
+twice. `os.fork` rather than `multiprocessing`, which refuses to start a child from a daemonic
+process such as a Celery prefork worker. Where there is no fork (or `REPORT_PACK_PARALLEL` is
+off) the work is done in this process when its result is asked for.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pickle
+import signal
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
@@ -26,24 +30,18 @@ class ChildError(RuntimeError):
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "REPORT_PACK_PARALLEL", True)) and (
-        "fork" in multiprocessing.get_all_start_methods()
-    )
+    return bool(getattr(settings, "REPORT_PACK_PARALLEL", True)) and hasattr(os, "fork")
 
 
-def _child(
-    send: Connection, work: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> None:
+def _answer(work: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:
     try:
         outcome: tuple[bool, Any] = (True, work(*args, **kwargs))
     except BaseException as exc:  # everything goes back to the parent, which decides
         outcome = (False, exc)
     try:
-        send.send(outcome)
+        return pickle.dumps(outcome)
     except Exception as exc:  # an exception or a result that cannot be pickled
-        send.send((False, ChildError(f"{type(exc).__name__}: {exc}; the child's: {outcome[1]}")))
-    finally:
-        send.close()
+        return pickle.dumps((False, ChildError(f"{type(exc).__name__}: {exc} ({outcome[1]!r})")))
 
 
 class Job(Generic[T]):
@@ -53,49 +51,52 @@ class Job(Generic[T]):
 
     def __init__(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> None:
         self._work, self._args, self._kwargs = work, args, kwargs
-        self._process: Any = None
-        self._receive: Connection | None = None
+        self._pid: int | None = None
+        self._read: int | None = None
         if enabled():
-            context = multiprocessing.get_context("fork")
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(send, work, args, kwargs), daemon=True)
-            try:
-                process.start()
-            except (AssertionError, OSError):
-                # A daemonic process may not have children, or no process could be made:
-                # the work is done here instead.
-                receive.close()
-            else:
-                self._process, self._receive = process, receive
-            send.close()
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child
+                try:
+                    os.close(read)
+                    answer = _answer(work, args, kwargs)
+                    with os.fdopen(write, "wb") as pipe:
+                        pipe.write(answer)
+                finally:
+                    os._exit(0)
+            os.close(write)
+            self._pid, self._read = pid, read
 
     @property
     def forked(self) -> bool:
-        return self._process is not None
+        return self._pid is not None
 
     def result(self) -> T:
         """Wait for the child (or do the work now); its result, or its exception raised here."""
-        if self._process is None or self._receive is None:
+        if self._pid is None or self._read is None:
             return self._work(*self._args, **self._kwargs)
-        try:
-            ok, value = self._receive.recv()
-        except EOFError:
-            self._process.join()
-            raise ChildError(
-                f"The child process ended without an answer (exit code {self._process.exitcode})."
-            ) from None
-        finally:
-            self._receive.close()
-        self._process.join()
+        with os.fdopen(self._read, "rb") as pipe:
+            answer = pipe.read()
+        self._read = None
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        if not answer:
+            raise ChildError(f"The child process ended without an answer (status {status}).")
+        ok, value = pickle.loads(answer)
         if not ok:
             raise value
         result: T = value
         return result
 
     def stop(self) -> None:
-        if self._process is not None and self._process.is_alive():
-            self._process.kill()
-            self._process.join()
+        if self._read is not None:
+            os.close(self._read)
+            self._read = None
+        if self._pid is not None:
+            # Not yet reaped, so the id is still the child's (a zombie at worst): safe to kill.
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = None
 
     def __enter__(self) -> Job[T]:
         return self

@@ -53,9 +53,24 @@ def test_without_forking_the_work_is_done_here_when_asked(settings: Any) -> None
 
 def test_leaving_early_stops_the_child() -> None:
     with pytest.raises(KeyError), parallel.Job(time.sleep, 30) as job:
-        process = job._process
+        pid = job._pid
         raise KeyError("the PDF failed")
-    assert process is not None and not process.is_alive()
+    assert pid is not None and not job.forked
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # gone, and reaped
+
+
+def make_in_a_daemon() -> bool:
+    return parallel.Job(where, "deck").forked
+
+
+def test_a_daemonic_worker_still_forks_its_child() -> None:
+    # Celery's prefork workers are daemonic processes, which multiprocessing will not let
+    # have children: the slides' child is forked all the same.
+    import billiard
+
+    with billiard.Pool(1) as pool:
+        assert pool.apply(make_in_a_daemon) is True
 
 
 @pytest.mark.django_db
