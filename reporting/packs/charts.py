@@ -1,5 +1,10 @@
-"""The pack's charts: vector SVG drawn by matplotlib on the server, no browser (and the same
-charts as PNG for the board slides, which PowerPoint shows as pictures).
+"""The pack's charts: vector SVG drawn on the server, no browser (and the same charts as PNG for
+the board slides, which PowerPoint shows as pictures).
+
+A measure's charts, one or two per measure in a pack, are written as SVG directly
+(`spark_svg`, `chart_svg`): the picture matplotlib draws for them (`_measure`, still what the
+slides' PNG are drawn from), coordinates, ticks and labels alike, without building a figure,
+and small enough that WeasyPrint draws them quickly. The trend, one per pack, is matplotlib's.
 
 matplotlib's object API (Figure, no pyplot) keeps no global state, so a worker can draw charts in
 any thread; text stays text (`svg.fonttype: none`) and the output is the same for the same data
@@ -13,9 +18,11 @@ import base64
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 import matplotlib
+from matplotlib import ticker
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
@@ -130,37 +137,190 @@ def _limits(figures: list[float]) -> tuple[float, float]:
 def measure_svg(history: History, target: TargetSpec | None, *, small: bool) -> str | None:
     """A measure's actuals over its last periods, with its current target dashed (a band for a
     range); `small` draws a sparkline for a table cell. None when fewer than two values."""
-    with matplotlib.rc_context(RC):
-        figure = _measure(history, target, small=small)
-        return None if figure is None else _svg(figure)
+    return spark_svg(history, target) if small else chart_svg(history, target)
 
 
-def measure_png(history: History, target: TargetSpec | None) -> bytes | None:
-    """The full-size chart of `measure_svg` as a picture for a slide."""
-    with matplotlib.rc_context(RC):
-        figure = _measure(history, target, small=False)
-        return None if figure is None else _png(figure)
+# The full-size chart's figure and axes, in points: the box `_measure` gives it (7.5 × 2.4
+# inches, axes at 0.1, 0.22, 0.87, 0.72), matplotlib's tick length and padding (3.5 points each),
+# and where its 45° labels end, measured from its own output (DejaVu Sans at 8 points).
+CHART_SIZE = (540.0, 172.8)
+CHART_AXES = (54.0, 10.368, 469.8, 124.416)  # left, top, width, height
+TICK = 3.5
+X_LABEL_END = (-1.359, 11.298)  # from the tick's foot on the axis
+Y_LABEL_BASELINE = 3.04  # below the tick: a centred line of digits
 
 
-def _measure(history: History, target: TargetSpec | None, *, small: bool) -> Figure | None:
+def chart_svg(history: History, target: TargetSpec | None) -> str | None:
+    """The full-size chart of `measure_svg`, written directly: the picture matplotlib draws for
+    `_measure` (its axes, ticks chosen and labelled by its own locator and formatter, grid,
+    strokes and marker), as a few dozen plain SVG elements that WeasyPrint draws quickly."""
     known = [(i, float(v)) for i, (_, v) in enumerate(history) if v is not None]
     if len(known) < 2:
         return None
-    if small:
-        figure = Figure(figsize=(1.3, 0.38))
-        axes = figure.add_axes((0.02, 0.08, 0.96, 0.84))
-        axes.axis("off")
-    else:
-        figure = Figure(figsize=(7.5, 2.4))
-        axes = figure.add_axes((0.1, 0.22, 0.87, 0.72))
-        axes.set_xticks(range(len(history)), [p.label for p, _ in history], rotation=45, ha="right")
-        axes.spines[["top", "right"]].set_visible(False)
-        axes.grid(axis="y", color="#dddddd", linewidth=0.5)
+    width, height = CHART_SIZE
+    left, top, span_x, span_y = CHART_AXES
+    bottom, right = top + span_y, left + span_x
+    low, high = _limits([v for _, v in known] + _target_figures(target))
+
+    def x(index: float) -> float:
+        return left + (index + 0.5) / len(history) * span_x
+
+    def y(figure: float) -> float:
+        return bottom - (figure - low) / (high - low) * span_y
+
+    ticks, labels, offset = _y_ticks(low, high)
+    text = f'font-family="DejaVu Sans" font-size="8" fill="{GREY}"'
+    parts = [
+        f'<clipPath id="a"><rect x="{left:g}" y="{top:g}" width="{span_x:g}" '
+        f'height="{span_y:g}"/></clipPath>'
+    ]
+    band = target is not None and target.lower is not None and target.upper is not None
+    if band:
+        assert target is not None and target.lower is not None and target.upper is not None
+        upper, lower = y(float(target.upper)), y(float(target.lower))
+        parts.append(
+            f'<rect x="{left:g}" y="{upper:.3f}" width="{span_x:g}" height="{lower - upper:.3f}" '
+            f'fill="{TARGET}" fill-opacity="0.12" clip-path="url(#a)"/>'
+        )
+    grid = "".join(f"M{left:g} {y(t):.3f}H{right:g}" for t in ticks)
+    parts.append(f'<path d="{grid}" stroke="#dddddd" stroke-width="0.5" stroke-linecap="square"/>')
+    if not band and target is not None and target.value is not None:
+        level = y(float(target.value))
+        parts.append(
+            f'<path d="M{left:g} {level:.3f}H{right:g}" fill="none" stroke="{TARGET}" '
+            'stroke-dasharray="3.7,1.6" clip-path="url(#a)"/>'
+        )
+    points = " ".join(f"{x(i):.3f},{y(v):.3f}" for i, v in known)
+    last_x, last_y = known[-1]
+    parts.append(
+        f'<g clip-path="url(#a)"><polyline points="{points}" fill="none" stroke="{BLUE}" '
+        'stroke-width="2" stroke-linecap="square" stroke-linejoin="round"/>'
+        f'<circle cx="{x(last_x):.3f}" cy="{y(last_y):.3f}" r="2" fill="{BLUE}" '
+        f'stroke="{BLUE}"/></g>'
+    )
+    marks = "".join(f"M{x(i):.3f} {bottom:g}v{TICK:g}" for i in range(len(history)))
+    marks += "".join(f"M{left:g} {y(t):.3f}h-{TICK:g}" for t in ticks)
+    parts.append(f'<path d="{marks}" stroke="{GREY}" stroke-width="0.8"/>')
+    parts.append(
+        f'<path d="M{left:g} {bottom:g}V{top:g}M{left:g} {bottom:g}H{right:g}" fill="none" '
+        f'stroke="{GREY}" stroke-width="0.8" stroke-linecap="square" stroke-linejoin="miter"/>'
+    )
+    end_x, end_y = X_LABEL_END
+    for i, (period, _) in enumerate(history):
+        ax, ay = x(i) + end_x, bottom + end_y
+        parts.append(
+            f'<text {text} text-anchor="end" transform="translate({ax:.3f} {ay:.3f}) '
+            f'rotate(-45)">{escape(period.label)}</text>'
+        )
+    label_x = left - 2 * TICK
+    for tick, label in zip(ticks, labels, strict=True):
+        parts.append(
+            f'<text {text} text-anchor="end" x="{label_x:g}" '
+            f'y="{y(tick) + Y_LABEL_BASELINE:.3f}">{escape(label)}</text>'
+        )
+    if offset:
+        parts.append(f'<text {text} x="{left:g}" y="{top - 3:g}">{escape(offset)}</text>')
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}pt" height="{height:g}pt" '
+        f'viewBox="0 0 {width:g} {height:g}">{"".join(parts)}</svg>'
+    )
+
+
+def _y_ticks(low: float, high: float) -> tuple[list[float], list[str], str]:
+    """The y axis's ticks in view, their labels and the axis's offset text, as matplotlib's
+    default locator and formatter choose them for this chart's height (7 bins: 124 points of
+    axis over twice the labels' 8 points)."""
+    with matplotlib.rc_context(RC):
+        locator = ticker.MaxNLocator(nbins=7, steps=[1, 2, 2.5, 5, 10])
+        slack = (high - low) * 1e-10
+        ticks = [
+            float(t) for t in locator.tick_values(low, high) if low - slack <= t <= high + slack
+        ]
+        formatter = ticker.ScalarFormatter()
+        formatter.create_dummy_axis()
+        formatter.axis.set_view_interval(low, high)  # type: ignore[union-attr]
+        labels = formatter.format_ticks(ticks)
+        return ticks, labels, formatter.get_offset()
+
+
+# The sparkline's figure and axes, in points: the box matplotlib drew it in (1.3 × 0.38 inches,
+# axes at 0.02, 0.08, 0.96, 0.84, no axis drawn).
+SPARK_SIZE = (93.6, 27.36)  # 1.3 × 0.38 inches
+SPARK_AXES = (1.872, 2.1888, 89.856, 22.9824)  # left, top, width, height
+
+
+def spark_svg(history: History, target: TargetSpec | None) -> str | None:
+    """The sparkline of `measure_svg(small=True)`, written directly: the picture matplotlib
+    draws for it (same box, scale, strokes, dashes and marker) in a tenth of the bytes, and
+    without drawing a figure: a pack has one per measure, so this is most of its charts."""
+    known = [(i, float(v)) for i, (_, v) in enumerate(history) if v is not None]
+    if len(known) < 2:
+        return None
+    width, height = SPARK_SIZE
+    left, top, span_x, span_y = SPARK_AXES
+    low, high = _limits([v for _, v in known] + _target_figures(target))
+
+    def x(index: float) -> float:
+        return left + (index + 0.5) / len(history) * span_x
+
+    def y(figure: float) -> float:
+        return top + span_y - (figure - low) / (high - low) * span_y
+
+    parts = [
+        f'<clipPath id="a"><rect x="{left:g}" y="{top:g}" width="{span_x:g}" '
+        f'height="{span_y:g}"/></clipPath><g clip-path="url(#a)">'
+    ]
+    if target is not None and target.lower is not None and target.upper is not None:
+        upper, lower = y(float(target.upper)), y(float(target.lower))
+        parts.append(
+            f'<rect x="{left:g}" y="{upper:.3f}" width="{span_x:g}" height="{lower - upper:.3f}" '
+            f'fill="{TARGET}" fill-opacity="0.12"/>'
+        )
+    elif target is not None and target.value is not None:
+        level = y(float(target.value))
+        parts.append(
+            f'<path d="M{left:g} {level:.3f}H{left + span_x:g}" fill="none" stroke="{TARGET}" '
+            'stroke-dasharray="3.7,1.6"/>'
+        )
+    points = " ".join(f"{x(i):.3f},{y(v):.3f}" for i, v in known)
+    parts.append(
+        f'<polyline points="{points}" fill="none" stroke="{BLUE}" stroke-width="1.2" '
+        'stroke-linecap="square" stroke-linejoin="round"/>'
+    )
+    last_x, last_y = known[-1]
+    parts.append(
+        f'<circle cx="{x(last_x):.3f}" cy="{y(last_y):.3f}" r="1.25" fill="{BLUE}" '
+        f'stroke="{BLUE}"/></g>'
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}pt" height="{height:g}pt" '
+        f'viewBox="0 0 {width:g} {height:g}">{"".join(parts)}</svg>'
+    )
+
+
+def measure_png(history: History, target: TargetSpec | None) -> bytes | None:
+    """The full-size chart of `measure_svg`, drawn by matplotlib, as a picture for a slide."""
+    with matplotlib.rc_context(RC):
+        figure = _measure(history, target)
+        return None if figure is None else _png(figure)
+
+
+def _measure(history: History, target: TargetSpec | None) -> Figure | None:
+    known = [(i, float(v)) for i, (_, v) in enumerate(history) if v is not None]
+    if len(known) < 2:
+        return None
+    figure = Figure(figsize=(7.5, 2.4))
+    axes = figure.add_axes((0.1, 0.22, 0.87, 0.72))
+    axes.set_xticks(range(len(history)), [p.label for p, _ in history], rotation=45, ha="right")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="y", color="#dddddd", linewidth=0.5)
     _target_lines(axes, target)
     xs, ys = zip(*known, strict=True)
     axes.set_ylim(*_limits([*ys, *_target_figures(target)]))
-    axes.plot(xs, ys, color=BLUE, linewidth=1.2 if small else 2)
-    axes.plot([xs[-1]], [ys[-1]], marker="o", markersize=2.5 if small else 4, color=BLUE)
+    axes.plot(xs, ys, color=BLUE, linewidth=2)
+    axes.plot([xs[-1]], [ys[-1]], marker="o", markersize=4, color=BLUE)
     axes.set_xlim(-0.5, len(history) - 0.5)
     return figure
 

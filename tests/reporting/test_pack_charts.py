@@ -1,0 +1,107 @@
+"""The pack's measure charts written as SVG directly: the same picture matplotlib draws for them
+(its ticks, labels and coordinates), valid SVG, and nothing for fewer than two values."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import matplotlib
+import pytest
+
+from reporting.packs import charts
+from targets.periods import last_n, parse_period
+from targets.rules import TargetSpec
+
+MONTHS = last_n(parse_period("2026-09"), 12)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def history(*figures: str | None) -> list[tuple[object, Decimal | None]]:
+    return [(m, None if f is None else Decimal(f)) for m, f in zip(MONTHS, figures, strict=True)]
+
+
+SERIES = {
+    "percentages": history(*[str(40 + i % 5) for i in range(12)]),
+    "gaps": history("98", None, "97.5", "99", None, "100", "96", "95", None, "97", "98", None),
+    "large": history(*[str(250_000 + 1_000 * i) for i in range(12)]),
+    "small": history(*[f"0.{i:02d}" for i in range(10, 22)]),
+    "flat": history(*["7"] * 12),
+    "negative": history(*[str(i - 6) for i in range(12)]),
+}
+TARGETS = {
+    "none": None,
+    "value": TargetSpec(Decimal(42)),
+    "range": TargetSpec(None, Decimal(38), Decimal(44)),
+}
+
+
+def matplotlib_svg(series: list, target: TargetSpec | None) -> str:
+    with matplotlib.rc_context(charts.RC):
+        figure = charts._measure(series, target)  # type: ignore[arg-type]
+        assert figure is not None
+        return charts._svg(figure)
+
+
+@pytest.mark.parametrize("name", SERIES)
+@pytest.mark.parametrize("target", TARGETS)
+def test_chart_has_matplotlibs_y_ticks_labels_and_positions(name: str, target: str) -> None:
+    series, spec = SERIES[name], TARGETS[target]
+    drawn = charts.chart_svg(series, spec)  # type: ignore[arg-type]
+    assert drawn is not None
+    ours = re.findall(r'text-anchor="end" x="47" y="([-\d.]+)">([^<]+)<', drawn)
+    theirs = re.findall(r'x="47" y="([-\d.]+)"[^>]*>([^<]+)<', matplotlib_svg(series, spec))
+    assert [label for _, label in ours] == [label for _, label in theirs]
+    for (y, _), (expected, _) in zip(ours, theirs, strict=True):
+        assert float(y) == pytest.approx(float(expected), abs=0.01)
+
+
+def test_chart_labels_every_period_at_45_degrees() -> None:
+    drawn = charts.chart_svg(SERIES["gaps"], TARGETS["value"])  # type: ignore[arg-type]
+    assert drawn is not None
+    root = ET.fromstring(drawn.split("\n", 1)[1])
+    rotated = [t.text for t in root.iter(f"{SVG}text") if "rotate(-45)" in t.get("transform", "")]
+    assert rotated == [m.label for m in MONTHS]
+
+
+@pytest.mark.parametrize(
+    ("draw", "axes"),
+    [(charts.spark_svg, charts.SPARK_AXES), (charts.chart_svg, charts.CHART_AXES)],
+)
+def test_charts_bridge_gaps_and_mark_the_last_known_value(draw: object, axes: tuple) -> None:
+    drawn = draw(SERIES["gaps"], None)  # type: ignore[operator]
+    assert drawn is not None
+    root = ET.fromstring(drawn.split("\n", 1)[1])
+    (line,) = root.iter(f"{SVG}polyline")
+    points = [tuple(map(float, p.split(","))) for p in line.get("points", "").split()]
+    assert len(points) == 8  # the eight known values, joined across the gaps
+    left, _, width, _ = axes
+    # The last known value is the eleventh period's (the twelfth has none): marked there.
+    assert points[-1][0] == pytest.approx(left + 10.5 / 12 * width, abs=0.001)
+    (marker,) = root.iter(f"{SVG}circle")
+    assert (float(marker.get("cx", "")), float(marker.get("cy", ""))) == pytest.approx(
+        points[-1], abs=0.001
+    )
+
+
+def test_sparkline_draws_the_target_as_a_dashed_line_or_a_band() -> None:
+    series = SERIES["percentages"]
+    dashed = charts.spark_svg(series, TARGETS["value"])  # type: ignore[arg-type]
+    band = charts.spark_svg(series, TARGETS["range"])  # type: ignore[arg-type]
+    assert dashed is not None and 'stroke-dasharray="3.7,1.6"' in dashed
+    assert band is not None and 'fill-opacity="0.12"' in band and "dasharray" not in band
+
+
+@pytest.mark.parametrize("draw", [charts.spark_svg, charts.chart_svg])
+def test_fewer_than_two_values_draw_no_chart(draw: object) -> None:
+    one = history(*([None] * 11), "5")
+    assert draw(one, None) is None  # type: ignore[operator]
+
+
+def test_the_chart_is_well_formed_svg_of_matplotlibs_size() -> None:
+    drawn = charts.chart_svg(SERIES["large"], TARGETS["range"])  # type: ignore[arg-type]
+    assert drawn is not None and drawn.startswith("<?xml")
+    root = ET.fromstring(drawn.split("\n", 1)[1])
+    mpl = ET.fromstring(matplotlib_svg(SERIES["large"], TARGETS["range"]).split("\n", 3)[3])
+    assert (root.get("width"), root.get("height")) == (mpl.get("width"), mpl.get("height"))

@@ -1,0 +1,104 @@
+"""The board slides made beside the PDF in a second process: the child's result and its errors
+come back, the work is done here when forking is off, and a run whose slides fail keeps no
+half-made files."""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from config.gc_tuning import THRESHOLDS, fewer_collections
+from reporting import services
+from reporting.models import ReportRun, ReportSchedule, RunStatus
+from reporting.packs import parallel
+from targets.models import Measure, Priority, Service
+from targets.periods import parse_period
+from tests.reporting.test_runs import build_council
+
+
+def where(tag: str) -> tuple[str, int]:
+    return tag, os.getpid()
+
+
+def fails() -> None:
+    raise ValueError("no slides today")
+
+
+def test_the_work_runs_in_a_child_and_its_result_comes_back() -> None:
+    with parallel.Job(where, "deck") as job:
+        assert job.forked
+        tag, pid = job.result()
+    assert tag == "deck" and pid != os.getpid()
+
+
+def test_the_childs_exception_is_raised_in_the_parent() -> None:
+    job = parallel.Job(fails)
+    with pytest.raises(ValueError, match="no slides today"):
+        job.result()
+
+
+def test_without_forking_the_work_is_done_here_when_asked(settings: Any) -> None:
+    settings.REPORT_PACK_PARALLEL = False
+    job = parallel.Job(where, tag="deck")
+    assert not job.forked
+    assert job.result() == ("deck", os.getpid())
+
+
+def test_leaving_early_stops_the_child() -> None:
+    with pytest.raises(KeyError), parallel.Job(time.sleep, 30) as job:
+        pid = job._pid
+        raise KeyError("the PDF failed")
+    assert pid is not None and not job.forked
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # gone, and reaped
+
+
+def make_in_a_daemon() -> bool:
+    return parallel.Job(where, "deck").forked
+
+
+def test_a_daemonic_worker_still_forks_its_child() -> None:
+    # Celery's prefork workers are daemonic processes, which multiprocessing will not let
+    # have children: the slides' child is forked all the same.
+    import billiard
+
+    with billiard.Pool(1) as pool:
+        assert pool.apply(make_in_a_daemon) is True
+
+
+@pytest.mark.django_db
+def test_a_run_whose_slides_fail_fails_and_writes_neither_file(
+    waste: Service,
+    housing: Service,
+    priority: Priority,
+    settings: Any,
+    tmp_path: Path,
+    time_machine: Any,
+) -> None:
+    time_machine.move_to(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    council: dict[str, Measure] = build_council(waste, housing, priority)
+    assert council
+    schedule = ReportSchedule.objects.get(code="scrutiny-quarterly")
+    requested = services.request_run(
+        schedule=schedule, period=parse_period("2026/27-Q2"), dispatch=False
+    )
+    with mock.patch("reporting.packs.deck.write_pptx", side_effect=ValueError("broken deck")):
+        run = services.run_report(run_id=requested.run.pk)
+    assert run.status == RunStatus.FAILED and "broken deck" in run.error
+    assert not [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
+    assert ReportRun.objects.get(pk=run.pk).pages is None
+
+
+def test_the_collector_is_put_back_as_it_was_after_a_pack() -> None:
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    with fewer_collections():
+        assert gc.get_threshold() == THRESHOLDS
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, frozen)
