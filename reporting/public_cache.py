@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve, reverse
@@ -101,6 +102,15 @@ def uses_local_memory() -> bool:
 
 def clear_local() -> None:
     _local.clear()
+
+
+def _cache_changed(*, setting: str, **_: Any) -> None:
+    # Another cache (a test's own Redis): copies made over the old one must not outlive it.
+    if setting == "CACHES":
+        clear_local()
+
+
+setting_changed.connect(_cache_changed, dispatch_uid="goldthread.public_cache.caches")
 
 
 def get(key: str) -> Entry | None:
