@@ -20,7 +20,7 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import F
 
 from targets import periods, rules
@@ -75,11 +75,36 @@ def fingerprint(today: date) -> str:
     Every cached public request asks this, so its SQL is written once per process rather than
     compiled by the ORM each time (two index reads: the trail's primary key, the measures').
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql(), [True])
-        count, ids, last_change = cursor.fetchone()
+    count, ids, last_change = _fingerprint_row()
     data = f"{today.isoformat()}|{count}|{ids}|{last_change}"
     return hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
+
+
+def _fingerprint_row() -> tuple[Any, ...]:
+    """The fingerprint's figures, in one round trip to the database.
+
+    With CONN_HEALTH_CHECKS Django checks a kept connection (`SELECT 1`) before the first query
+    of each request: for a cached page, that would double its round trips. Here the query is
+    the check: if the kept connection has gone (the database restarted), it is closed and the
+    query asked once more on a new one, as the check would have done.
+    """
+    retry = connection.connection is not None and not connection.in_atomic_block
+    if retry:
+        connection.health_check_done = True
+    try:
+        return _fingerprint_query()
+    except (OperationalError, InterfaceError):
+        if not retry:
+            raise
+    connection.close()
+    return _fingerprint_query()
+
+
+def _fingerprint_query() -> tuple[Any, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(), [True])
+        row: tuple[Any, ...] = cursor.fetchone()
+    return row
 
 
 @functools.cache

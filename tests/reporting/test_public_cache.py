@@ -179,3 +179,30 @@ def test_a_process_keeps_its_copy_until_the_shared_one_expires(
     time_machine.shift(public.CACHE_SECONDS + 1)  # the safety net's expiry
 
     assert _latest_figure(Client().get("/public/")) == "99.0%"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_that_has_gone_is_replaced_for_the_fingerprint(
+    recycling: Measure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint's query is its own health check: a connection the database dropped is
+    closed and the query asked again on a new one, never an error page."""
+    from django.db import OperationalError, connection
+
+    from reporting import public as public_module
+
+    assert Client().get("/public/").status_code == 200
+    query = public_module._fingerprint_query
+    calls: list[str] = []
+
+    def dropped_once() -> tuple[Any, ...]:
+        calls.append("query")
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return query()
+
+    monkeypatch.setattr(public_module, "_fingerprint_query", dropped_once)
+    connection.ensure_connection()  # a connection kept from an earlier request
+    response = Client().get("/public/")
+    assert response.status_code == 200
+    assert calls == ["query", "query"]
