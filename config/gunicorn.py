@@ -16,18 +16,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+bind = os.environ.get("GUNICORN_BIND") or "0.0.0.0:8000"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count())
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 # Idle kept-alive connections are closed after this many seconds (behind a proxy, keep this
 # longer than the proxy's own idle timeout).
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
 # A request still running after this long is a stuck worker: it is restarted.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = 30
-# Workers are restarted now and then, at staggered times, so that memory cannot creep.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+# Workers are not restarted after a number of requests unless GUNICORN_MAX_REQUESTS says so:
+# a new worker imports Django again (about a second of CPU), at a busy moment.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 0)
 max_requests_jitter = max_requests // 10
 # No access log by default: the proxy in front keeps one, and a line per request costs ~15% of a
 # cached page's CPU. GUNICORN_ACCESS_LOG=- writes it to standard output.

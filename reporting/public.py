@@ -90,7 +90,7 @@ def _fingerprint_row() -> tuple[Any, ...]:
     """
     retry = connection.connection is not None and not connection.in_atomic_block
     if retry:
-        connection.health_check_done = True
+        connection.health_check_done = True  # type: ignore[attr-defined]
     try:
         return _fingerprint_query()
     except (OperationalError, InterfaceError):
