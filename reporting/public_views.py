@@ -1,7 +1,10 @@
 """The public performance page and open data: anonymous, read-only, cached.
 
 Pages are rendered without the request, so a cached page can hold nothing of whoever asked first
-(no name, no messages, no CSRF token) and is the same for everyone, signed in or not.
+(no name, no messages, no CSRF token) and is the same for everyone, signed in or not. Their
+finished bytes are kept by `reporting.public_cache`, whose middleware answers a visitor without
+a session before the session and sign-in middleware; each view marked `@public_output` names its
+entry from the request, the same way for the middleware and for itself.
 """
 
 from __future__ import annotations
