@@ -107,9 +107,7 @@ def test_a_signed_in_visitor_goes_through_the_session_and_sees_the_same_page(
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_a_copy_still_current_is_not_sent_again(
-    recycling: Measure, pat: User, url: str
-) -> None:
+def test_a_copy_still_current_is_not_sent_again(recycling: Measure, pat: User, url: str) -> None:
     etag = Client().get(url)["ETag"]
     cached = Client().get(url, HTTP_IF_NONE_MATCH=etag)
     assert cached.status_code == 304
