@@ -6,9 +6,10 @@ changed by its environment variable; a flag on the command line wins over both.
 
 Threaded workers (`gthread`): a thread waiting on PostgreSQL or Redis leaves the process's other
 threads to use the CPU, and kept-alive connections spare a browser (or a proxy) a new TCP
-connection per request, which sync workers close after every response. Two workers per core
-with a few threads each was the best of those measured on the bench's 2-core machine
-(benchmarks/README.md, "Throughput").
+connection per request, which sync workers close after every response; a connection opened
+and left idle (a browser's preconnection, a proxy's pool) holds one thread, not a whole worker.
+Two workers per core with 8 threads each was the best of those measured on the bench's 2-core
+machine (benchmarks/README.md, "Throughput").
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 bind = os.environ.get("GUNICORN_BIND") or "0.0.0.0:8000"
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count())
-threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+threads = int(os.environ.get("GUNICORN_THREADS") or 8)
 # Idle kept-alive connections are closed after this many seconds (behind a proxy, keep this
 # longer than the proxy's own idle timeout).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)

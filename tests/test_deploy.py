@@ -84,7 +84,7 @@ def test_production_and_the_bench_start_gunicorn_with_one_config_file() -> None:
         mock.patch("multiprocessing.cpu_count", return_value=2),
     ):
         default = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
-    assert (default["worker_class"], default["workers"], default["threads"]) == ("gthread", 4, 4)
+    assert (default["worker_class"], default["workers"], default["threads"]) == ("gthread", 4, 8)
     assert default["accesslog"] is None
     with mock.patch.dict(os.environ, {"WEB_CONCURRENCY": "3", "GUNICORN_ACCESS_LOG": "-"}):
         chosen = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
