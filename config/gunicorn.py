@@ -34,5 +34,9 @@ max_requests_jitter = max_requests // 10
 # No access log by default: the proxy in front keeps one, and a line per request costs ~15% of a
 # cached page's CPU. GUNICORN_ACCESS_LOG=- writes it to standard output.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# The application (every view: config/wsgi.py) is loaded once, before the workers are forked:
+# a new worker answers its first request at once, and shares the loaded code's memory. Nothing
+# connects to the database or Redis while loading.
+preload_app = True
 # The heartbeat files live in memory, never on a container's slow overlay disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -86,6 +86,7 @@ def test_production_and_the_bench_start_gunicorn_with_one_config_file() -> None:
         default = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
     assert (default["worker_class"], default["workers"], default["threads"]) == ("gthread", 4, 8)
     assert default["accesslog"] is None
+    assert default["preload_app"] is True  # workers forked with every view loaded (wsgi.py)
     with mock.patch.dict(os.environ, {"WEB_CONCURRENCY": "3", "GUNICORN_ACCESS_LOG": "-"}):
         chosen = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
     assert (chosen["workers"], chosen["accesslog"]) == (3, "-")
