@@ -16,4 +16,6 @@ RUN pip install --no-cache-dir -c requirements/constraints.txt . \
 RUN mkdir -p /app/media && chown goldthread /app/media
 USER goldthread
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Gunicorn's production settings (threaded workers, 2 per core; each overridable by its
+# environment variable) are in config/gunicorn.py, which the throughput bench runs too.
+CMD ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application"]

@@ -5,9 +5,10 @@ in a browser.
 against the size's scratch database, production-like (DEBUG off, `benchmarks.settings`), and
 reads back its figures: server time through Django's test Client (no network), query counts,
 HTML sizes and the JavaScript each page loads. `public_throughput(m)` serves the size's database
-with Gunicorn (2 workers) on a free loopback port and loads /public/ with wrk (50 connections,
-10 s). `public_first_visit()` opens /public/ in headless Chromium (Playwright), each time as a
-first visit (a new browser context: nothing cached), and times it until the page is interactive.
+with Gunicorn as production runs it (config/gunicorn.py) on a free loopback port and loads
+/public/ with wrk (50 connections, 10 s). `public_first_visit()` opens /public/ in headless
+Chromium (Playwright), each time as a first visit (a new browser context: nothing cached), and
+times it until the page is interactive.
 
 On PostgreSQL the servers use Redis as their cache (`BENCH_REDIS_URL`, default
 redis://127.0.0.1:6379/0), as production does, under a key prefix of the run's own that is
@@ -45,6 +46,7 @@ FIRST_VISITS = 5  # first visits to /public/ in Chromium
 HOST = "127.0.0.1"  # the only allowed host: no setup_test_environment() to add "testserver"
 WRK = ["-t2", "-c50", "-d10s", "--latency", "--timeout", "5s"]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+GUNICORN_CONFIG = "config/gunicorn.py"  # production's settings, relative to the tree measured
 # The pages of the large council measured by the child (BENCH_PAGES chooses among them).
 PAGES = ("dashboard", "service_scorecard", "public", "public_measure", "public_data_csv")
 # A cache key prefix of this run's own, so that a Redis shared with others is never flushed.
@@ -163,9 +165,24 @@ def large_council_10x() -> dict[str, Any]:
     return run_size(10)
 
 
+def gunicorn_options() -> list[str]:
+    """Production's Gunicorn settings (config/gunicorn.py, as the Dockerfile runs it); a tree
+    without that file (an older commit in make bench-compare) ran 2 sync workers."""
+    if (ROOT / GUNICORN_CONFIG).exists():
+        return ["--config", GUNICORN_CONFIG]
+    return ["--workers", "2"]
+
+
+def server_name(multiplier: int) -> str:
+    if (ROOT / GUNICORN_CONFIG).exists():
+        return f"gunicorn, {GUNICORN_CONFIG}, DEBUG off, {multiplier}x database"
+    return f"gunicorn, 2 sync workers, DEBUG off, {multiplier}x database"
+
+
 @contextlib.contextmanager
 def serve(multiplier: int) -> Iterator[tuple[str, dict[str, str]]]:
-    """Gunicorn (2 sync workers) on the size's database at a free loopback port: its base URL."""
+    """Gunicorn as production runs it on the size's database at a free loopback port: its base
+    URL."""
     ensure_size(multiplier)
     env = bench_env(multiplier)
     collect_static(env)
@@ -173,7 +190,7 @@ def serve(multiplier: int) -> Iterator[tuple[str, dict[str, str]]]:
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
-            + ["--bind", address, "--workers", "2"],
+            + [*gunicorn_options(), "--bind", address],
             env=env,
             cwd=ROOT,
             stdout=log,
@@ -189,7 +206,7 @@ def serve(multiplier: int) -> Iterator[tuple[str, dict[str, str]]]:
 
 
 def public_throughput(multiplier: int) -> dict[str, Any]:
-    """wrk against /public/ of the council served by Gunicorn with 2 workers."""
+    """wrk against /public/ of the council served by Gunicorn as production runs it."""
     wrk = shutil.which("wrk")
     if wrk is None:
         print("  wrk is not installed (apt-get install wrk): throughput skipped.", flush=True)
@@ -203,7 +220,7 @@ def public_throughput(multiplier: int) -> dict[str, Any]:
             [wrk, *WRK, url], capture_output=True, text=True, timeout=60, check=True
         )
     return {
-        "server": f"gunicorn, 2 sync workers, DEBUG off, {multiplier}x database",
+        "server": server_name(multiplier),
         "cache": cache_name(env),
         "load": "wrk " + " ".join(WRK),
         "load_average_before": round(load, 2),  # wrk and both workers share the 2 cores
@@ -297,7 +314,7 @@ def public_first_visit() -> dict[str, Any]:
         "url": "/public/",
         "visits": len(visits),
         "browser": f"chromium {_chromium_version()}, headless, new context per visit",
-        "server": "gunicorn, 2 sync workers, DEBUG off, 1x database",
+        "server": server_name(1),
         "cache": cache_name(env),
         "interactive_ms": round(middle["interactive_ms"], 1),
         "interactive_max_ms": round(visits[-1]["interactive_ms"], 1),
@@ -449,6 +466,11 @@ def clear_cache() -> None:
             client.delete(*keys)
     else:
         cache.clear()
+    try:  # the public outputs' copies in this process's memory, over Redis
+        from reporting.public_cache import clear_local
+    except ImportError:  # an older commit (make bench-compare) without them
+        return
+    clear_local()
 
 
 _SCRIPT = re.compile(rb"<script\b[^>]*\bsrc=\"([^\"]+)\"", re.IGNORECASE)

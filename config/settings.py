@@ -76,6 +76,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "config.middleware.NoStoreMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A cached public page for a visitor without a session, answered here: no session, CSRF,
+    # user or messages (reporting/public_cache.py). Anything else goes on down.
+    "reporting.public_cache.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,7 +87,6 @@ MIDDLEWARE = [
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.SessionLifetimeMiddleware",
     # A ?year= or ?period= a page cannot read: a 400 saying which and why (targets.params).
     "config.middleware.BadParameterMiddleware",

@@ -1,7 +1,10 @@
 """The public performance page and open data: anonymous, read-only, cached.
 
 Pages are rendered without the request, so a cached page can hold nothing of whoever asked first
-(no name, no messages, no CSRF token) and is the same for everyone, signed in or not.
+(no name, no messages, no CSRF token) and is the same for everyone, signed in or not. Their
+finished bytes are kept by `reporting.public_cache`, whose middleware answers a visitor without
+a session before the session and sign-in middleware; each view marked `@public_output` names its
+entry from the request, the same way for the middleware and for itself.
 """
 
 from __future__ import annotations
@@ -16,15 +19,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from reporting import public
+from reporting import public, public_cache
 from reporting.public import LICENCE_NAME, LICENCE_URL, OPEN_DATA_COLUMNS, Cell, OpenData
+from reporting.public_cache import public_output
 from targets.exports import csv_cell
 from targets.rules import Direction, GreyReason, Rag, RagResult
 
@@ -72,28 +75,33 @@ def _cached(
     build: Callable[[date], str | None],
     content_type: str,
     headers: dict[str, str] | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Serve output `name` from the cache, building it if the published data has changed."""
     today = timezone.localdate()
     key = public.cache_key(name, today)
-    body = cache.get(key)
-    if body is None:
+    entry = public_cache.get(key)
+    if entry is None:
         body = build(today)
         if body is None:
             raise Http404("There is no such public page.")
-        cache.set(key, body, public.CACHE_SECONDS)
-    response = HttpResponse(body, content_type=content_type, headers=headers)
-    etag = f'"{key.rsplit(".", 1)[-1]}"'
-    response["ETag"] = etag
-    # Browsers and proxies may keep a copy but must ask again: a publish shows at once. `public`
-    # tells config.middleware.NoStoreMiddleware that this page holds nothing private.
-    patch_cache_control(response, public=True, no_cache=True)
-    return get_conditional_response(request, etag=etag, response=response) or response
+        entry = public_cache.put(key, body, content_type, headers)
+    return public_cache.respond(request, key, entry)
+
+
+# The names of the cached outputs, from the request: PublicPageMiddleware asks them too.
+def _home_name(request: HttpRequest) -> str:
+    code = request.GET.get("period", "").strip()
+    return f"home:{code}" if code else "home"
+
+
+def _measure_name(request: HttpRequest, code: str) -> str:
+    return f"measure:{code}"
 
 
 @login_not_required
 @require_safe
-def public_home(request: HttpRequest) -> HttpResponse:
+@public_output(_home_name)
+def public_home(request: HttpRequest) -> HttpResponseBase:
     """The public page at the latest month mostly published, or at `?period=` (an earlier
     month); a month it cannot show is a 400 saying why."""
     code = request.GET.get("period", "").strip()
@@ -111,13 +119,13 @@ def public_home(request: HttpRequest) -> HttpResponse:
         context = _context(page=public.page(today, month), current="home")
         return render_to_string("reporting/public/home.html", context)
 
-    name = f"home:{month.code}" if month else "home"
-    return _cached(request, name, build, "text/html; charset=utf-8")
+    return _cached(request, _home_name(request), build, "text/html; charset=utf-8")
 
 
 @login_not_required
 @require_safe
-def public_measure(request: HttpRequest, code: str) -> HttpResponse:
+@public_output(_measure_name)
+def public_measure(request: HttpRequest, code: str) -> HttpResponseBase:
     def build(today: date) -> str | None:
         item = public.measure_page(code, today)
         if item is None:
@@ -125,12 +133,13 @@ def public_measure(request: HttpRequest, code: str) -> HttpResponse:
         context = _context(item=item, measure=item.measure, current="measure")
         return render_to_string("reporting/public/measure.html", context)
 
-    return _cached(request, f"measure:{code}", build, "text/html; charset=utf-8")
+    return _cached(request, _measure_name(request, code), build, "text/html; charset=utf-8")
 
 
 @login_not_required
 @require_safe
-def public_data_csv(request: HttpRequest) -> HttpResponse:
+@public_output(lambda request: "csv")
+def public_data_csv(request: HttpRequest) -> HttpResponseBase:
     headers = {
         "Content-Disposition": 'attachment; filename="public-performance.csv"',
         "Link": LICENCE_LINK,
@@ -142,7 +151,8 @@ def public_data_csv(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
-def public_data_json(request: HttpRequest) -> HttpResponse:
+@public_output(lambda request: "json")
+def public_data_json(request: HttpRequest) -> HttpResponseBase:
     headers = {"Link": LICENCE_LINK, "Access-Control-Allow-Origin": "*"}
     return _cached(request, "json", _open_data(open_data_json), "application/json", headers)
 

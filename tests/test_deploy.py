@@ -70,3 +70,30 @@ def test_database_url_selects_the_database() -> None:
         DATABASE_URL="postgres://u@127.0.0.1:5432/goldthread",
     )
     assert postgres.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_production_and_the_bench_start_gunicorn_with_one_config_file() -> None:
+    """config/gunicorn.py holds the web server's settings: threaded workers, 2 per core by
+    default, each overridable; the Dockerfile, docker-compose and the throughput bench use it."""
+    import runpy
+    from unittest import mock
+
+    names = ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_ACCESS_LOG", "GUNICORN_WORKER_CLASS")
+    with (
+        mock.patch.dict(os.environ, dict.fromkeys(names, "")),
+        mock.patch("multiprocessing.cpu_count", return_value=2),
+    ):
+        default = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+    assert (default["worker_class"], default["workers"], default["threads"]) == ("gthread", 4, 8)
+    assert default["accesslog"] is None
+    assert default["preload_app"] is True  # workers forked with every view loaded (wsgi.py)
+    with mock.patch.dict(os.environ, {"WEB_CONCURRENCY": "3", "GUNICORN_ACCESS_LOG": "-"}):
+        chosen = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+    assert (chosen["workers"], chosen["accesslog"]) == (3, "-")
+
+    command = "--config config/gunicorn.py"
+    assert '"--config", "config/gunicorn.py"' in (ROOT / "Dockerfile").read_text()
+    assert command in (ROOT / "docker-compose.yml").read_text()
+    from benchmarks.web import gunicorn_options
+
+    assert gunicorn_options() == ["--config", "config/gunicorn.py"]
