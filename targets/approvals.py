@@ -18,6 +18,7 @@ from typing import Any
 
 from targets import rules
 from targets.models import User, Value, ValueQuestion
+from targets.models.values import INTERNAL_STATUSES
 from targets.periods import Period
 from targets.scorecard import MeasureStatus, ScorecardData, needed_for_rows, period_statuses
 from targets.worklist import approvable_values
@@ -71,7 +72,7 @@ def queue(user: User, *, today: date, filters: Mapping[str, Any] | None = None) 
     for value, status in zip(loaded, statuses, strict=True):
         before = status.period.same_period_last_year()
         seen = data.stored(value.measure, before)
-        shown = seen.actual if seen is not None and seen.is_at_least_submitted else None
+        shown = seen.actual if seen is not None and seen.status in INTERNAL_STATUSES else None
         rows.append(
             QueueRow(
                 value=value,
