@@ -20,6 +20,19 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def trend_summary(measure: Measure, history: list[tuple[Period, Decimal | None]]) -> str:
+    """A sparkline's accessible name: the first and latest figures, the lowest and the highest
+    (`history` oldest first, with at least one figure)."""
+    known = [(p, v) for p, v in history if v is not None]
+    (first_period, first), (last_period, last) = known[0], known[-1]
+    values = [v for _, v in known]
+    return (
+        f"{measure.format(first)} in {first_period.label}, "
+        f"{measure.format(last)} in {last_period.label}; lowest {measure.format(min(values))}, "
+        f"highest {measure.format(max(values))}."
+    )
+
+
 @register.simple_tag
 def sparkline(
     measure: Measure,
@@ -38,14 +51,7 @@ def sparkline(
     )
     if line is None or line.last is None:
         return format_html('<span class="hint">{}</span>', "Too few values")
-    known = [(p, v) for p, v in history if v is not None]
-    (first_period, first), (last_period, last) = known[0], known[-1]
-    values = [v for _, v in known]
-    label = (
-        f"Trend over {len(history)} periods: {measure.format(first)} in {first_period.label}, "
-        f"{measure.format(last)} in {last_period.label}; lowest {measure.format(min(values))}, "
-        f"highest {measure.format(max(values))}."
-    )
+    label = f"Trend over {len(history)} periods: {trend_summary(measure, history)}"
     latest_target = next((t for t in reversed(targets or []) if t is not None), None)
     if latest_target is not None:
         label += f" Latest target {measure.format(latest_target)}."

@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reporting.dashboard import CACHE_SECONDS
 from reporting.sparkline import draw
+from reporting.templatetags.charts import trend_summary
 from targets.models import Measure
 from targets.rules import Direction, RagResult
 from targets.scorecard import MeasureStatus
@@ -69,15 +70,8 @@ def sparkline_small(measure: Measure, history: list[tuple[Any, Any]]) -> str:
     line = draw([None if v is None else float(v) for _, v in history], [], digits=0)
     if line is None or line.last is None:
         return '<span class="hint">Too few values</span>'
-    known = [(p, v) for p, v in history if v is not None]
-    (first_period, first), (last_period, last) = known[0], known[-1]
-    values = [v for _, v in known]
     # The column's header names the periods ("Last 12 periods"): the label does not repeat it.
-    label = (
-        f"{measure.format(first)} in {first_period.label}, "
-        f"{measure.format(last)} in {last_period.label}; lowest {measure.format(min(values))}, "
-        f"highest {measure.format(max(values))}."
-    )
+    label = trend_summary(measure, history)
     return format_html(
         '<svg viewBox="0 0 {} {}" role="img" aria-label="{}"><polyline points="{}"/></svg>',
         line.width,
