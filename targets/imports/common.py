@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import uuid
-from collections.abc import Callable, Collection, Iterator, Sequence
-from datetime import datetime
-from decimal import Decimal
-from typing import IO, Any, TypeVar
+from collections.abc import Collection, Iterator, Sequence
+from typing import IO, TypeVar
 
 from django.db import connections, models, router
 
@@ -219,63 +216,3 @@ _PLAIN_FIELDS = (
     models.BooleanField,
     models.ForeignKey,
 )
-
-
-def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any] | None:
-    """How a field's value goes to the driver: None where it goes as it is, else the ORM's own
-    conversion (decimals and aware datetimes the common way round, the rest in full)."""
-    if isinstance(field, _PLAIN_FIELDS):
-        return None
-    full = functools.partial(field.get_db_prep_save, connection=connection)
-    if isinstance(field, models.DecimalField):
-        # The ORM passes a Decimal to every backend as it is (adapt_decimalfield_value).
-        return lambda value: value if value is None or type(value) is Decimal else full(value)
-    if isinstance(field, models.DateTimeField):
-        adapt = connection.ops.adapt_datetimefield_value
-        return lambda value: (
-            adapt(value) if type(value) is datetime and value.tzinfo else full(value)
-        )
-    return full
-
-
-def bulk_insert(model: type[M], objs: Sequence[M]) -> None:
-    """INSERT new objects with executemany; their keys are not read back.
-
-    QuerySet.bulk_create compiles every field of every row through the ORM (for 100,000 values
-    and their records, most of an import's time). This sends one statement with each row's
-    parameters, converting only the fields whose values the drivers cannot take as they are
-    (dates and times, decimals, JSON), exactly as the ORM converts them, and stamping
-    `auto_now`/`auto_now_add` fields as a save does. The database assigns the keys: a caller
-    that needs them reads them back by a natural key.
-    """
-    if not objs:
-        return
-    meta = model._meta
-    connection = connections[router.db_for_write(model)]
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    stamped = [
-        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    converters = [_converter(f, connection) for f in fields]
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(str(f.column)) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"
-    attnames = [f.attname for f in fields]
-    with connection.cursor() as cursor:
-        for chunk in chunked(objs, 5000):
-            for obj in chunk:
-                for field in stamped:
-                    field.pre_save(obj, add=True)
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        value if convert is None else convert(value)
-                        for value, convert in zip(
-                            [getattr(obj, name) for name in attnames], converters, strict=True
-                        )
-                    ]
-                    for obj in chunk
-                ],
-            )

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from targets import permissions
-from targets.models import AuditResult, DataQualityAudit, Measure, Service, User
+from targets.models import AuditResult, DataQualityAudit, Measure
 from targets.quality import reports as dq_reports
 
 register = template.Library()
@@ -34,11 +34,6 @@ def dq_result(value: str) -> SafeString:
         symbol,
         word,
     )
-
-
-@register.simple_tag
-def dq_champion(service: Service) -> User | None:
-    return dq_reports.champion_of(service)
 
 
 @register.inclusion_tag("targets/quality/_measure_panel.html", takes_context=True)
