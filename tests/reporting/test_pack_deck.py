@@ -8,15 +8,17 @@ import io
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -27,10 +29,9 @@ from reporting import services
 from reporting.models import ReportRun, ReportSchedule
 from reporting.packs import charts, deck
 from reporting.packs.snapshot import restore
-from targets.models import Measure, Priority, Service, User
+from targets.models import Measure, User
 from targets.periods import parse_period
-from tests.conftest import client_for
-from tests.factories import MeasureFactory, TargetFactory, ValueFactory
+from tests.conftest import client_for, make_housing, make_priority, make_waste, module_world
 from tests.reporting.test_runs import build_council
 
 pytestmark = [pytest.mark.django_db]
@@ -41,14 +42,37 @@ def _today(time_machine: Any) -> None:
     time_machine.move_to(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False)
 
 
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pack-deck-media")
+
+
 @pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media(settings: Any, media: Path) -> None:
+    settings.MEDIA_ROOT = media
+
+
+@pytest.fixture(scope="module")
+def world(
+    django_db_setup: Any, django_db_blocker: Any, media: Path
+) -> Iterator[tuple[dict[str, Measure], ReportRun]]:
+    """The council and its scrutiny pack for Q2, made once for the module (rolled back at its
+    end; each test's changes are undone before the next, files in `media` aside)."""
+    with (
+        module_world(django_db_blocker),
+        time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False),
+        override_settings(MEDIA_ROOT=media),
+    ):
+        council = build_council(make_waste(), make_housing(), make_priority())
+        yield council, make("scrutiny-quarterly", "2026/27-Q2")
 
 
 @pytest.fixture
-def council(waste: Service, housing: Service, priority: Priority) -> dict[str, Measure]:
-    return build_council(waste, housing, priority)
+def council(world: Any, request: pytest.FixtureRequest) -> dict[str, Measure]:
+    """The module's council; a test that does not ask for its scrutiny pack has no packs."""
+    if "scrutiny" not in request.fixturenames:
+        ReportRun.objects.all().delete()  # undone with the test's transaction
+    return world[0]  # type: ignore[no-any-return]
 
 
 def make(code: str, period: str) -> ReportRun:
@@ -58,8 +82,8 @@ def make(code: str, period: str) -> ReportRun:
 
 
 @pytest.fixture
-def scrutiny(council: Any) -> ReportRun:
-    return make("scrutiny-quarterly", "2026/27-Q2")
+def scrutiny(world: Any, council: Any) -> ReportRun:
+    return ReportRun.objects.select_related("schedule").get(pk=world[1].pk)
 
 
 def open_deck(run: ReportRun) -> Deck:
@@ -231,30 +255,6 @@ def test_what_changed_slides_follow_the_title_when_sentences_are_given(
     assert len(texts(built.slides[2])[-1].splitlines()) == 2
     without = restore({**scrutiny.snapshot, "narrative": None})  # a pack made before them
     assert not [s for s in deck.build(without).slides if "What changed" in title_of(s)]
-
-
-def test_a_long_priority_continues_on_further_slides(
-    waste: Service, priority: Priority, tmp_path: Path
-) -> None:
-    codes = [f"CP{n:02d}" for n in range(1, 24)]
-    for code in codes:
-        measure = MeasureFactory(
-            code=code, service=waste, kind=Measure.Kind.CORPORATE, priority=priority
-        )
-        TargetFactory(measure=measure, year=2026, value=Decimal(50))
-        ValueFactory(measure=measure, period="2026-10", actual=Decimal("51.0"))
-    run = make("monthly-corporate", "2026-10")
-    slides = [s for s in open_deck(run).slides if title_of(s).startswith("4. ")]
-    assert [title_of(s) for s in slides] == [
-        "4. A cleaner greener city (1 of 3)",
-        "4. A cleaner greener city (2 of 3)",
-        "4. A cleaner greener city (3 of 3)",
-    ]
-    rows = [table_rows(s) for s in slides]
-    assert [len(r) - 1 for r in rows] == [10, 10, 3]
-    assert all(r[0][0] == "Measure" for r in rows)  # every part has its header row
-    assert [row[0].split()[0] for part in rows for row in part[1:]] == codes
-    assert [len(pictures(s)) for s in slides] == [1, 0, 0]
 
 
 def test_the_deck_downloads_beside_the_pdf_as_powerpoint(scrutiny: ReportRun, sam: User) -> None:

@@ -8,23 +8,25 @@ import re
 import shutil
 import subprocess
 import zlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
+from django.test import override_settings
 
 from reporting import services
 from reporting.models import ReportRun, ReportSchedule
 from reporting.packs import charts, pdf
 from reporting.packs.snapshot import restore
-from targets.models import Measure, Priority, Service, User
+from targets.models import Measure, User
 from targets.periods import parse_period
-from tests.conftest import client_for
-from tests.factories import MeasureFactory, TargetFactory, ValueFactory
+from tests.conftest import client_for, make_housing, make_priority, make_waste, module_world
 from tests.reporting.test_runs import build_council
 
 pytestmark = [
@@ -40,14 +42,37 @@ def _today(time_machine: Any) -> None:
     time_machine.move_to(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False)
 
 
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pack-pdf-media")
+
+
 @pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media(settings: Any, media: Path) -> None:
+    settings.MEDIA_ROOT = media
+
+
+@pytest.fixture(scope="module")
+def world(
+    django_db_setup: Any, django_db_blocker: Any, media: Path
+) -> Iterator[tuple[dict[str, Measure], ReportRun]]:
+    """The council and its scrutiny pack for Q2, made once for the module (rolled back at its
+    end; each test's changes are undone before the next, files in `media` aside)."""
+    with (
+        module_world(django_db_blocker),
+        time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False),
+        override_settings(MEDIA_ROOT=media),
+    ):
+        council = build_council(make_waste(), make_housing(), make_priority())
+        yield council, make("scrutiny-quarterly", "2026/27-Q2")
 
 
 @pytest.fixture
-def council(waste: Service, housing: Service, priority: Priority) -> dict[str, Measure]:
-    return build_council(waste, housing, priority)
+def council(world: Any, request: pytest.FixtureRequest) -> dict[str, Measure]:
+    """The module's council; a test that does not ask for its scrutiny pack has no packs."""
+    if "scrutiny" not in request.fixturenames:
+        ReportRun.objects.all().delete()  # undone with the test's transaction
+    return world[0]  # type: ignore[no-any-return]
 
 
 def make(code: str, period: str) -> ReportRun:
@@ -91,8 +116,8 @@ def pdf_objects(run: ReportRun) -> bytes:
 
 
 @pytest.fixture
-def scrutiny(council: Any) -> ReportRun:
-    return make("scrutiny-quarterly", "2026/27-Q2")
+def scrutiny(world: Any, council: Any) -> ReportRun:
+    return ReportRun.objects.select_related("schedule").get(pk=world[1].pk)
 
 
 def test_cover_names_the_council_report_period_date_and_status(scrutiny: ReportRun) -> None:
@@ -206,30 +231,6 @@ def test_management_pack_is_a_draft_marking_values_not_yet_approved(
     api = client_for(carol).get("/api/v1/scorecard/", {"period": "2026-09"}).json()
     by_code = {row["code"]: row for row in api["rows"]}
     assert (run.snapshot or {})["rows"] == [by_code[c] for c in ("CP10", "CP14", "CP20")]
-
-
-def test_long_tables_repeat_their_headers_on_every_page(waste: Service, priority: Priority) -> None:
-    measures = [
-        MeasureFactory(
-            code=f"LG{i:02d}",
-            title=f"A long measure title number {i} to fill the table",
-            service=waste,
-            kind=Measure.Kind.CORPORATE,
-            priority=priority,
-            is_scrutiny=True,
-        )
-        for i in range(40)
-    ]
-    for measure in measures:
-        TargetFactory(measure=measure, year=2026, value=Decimal(50))
-        ValueFactory(measure=measure, period="2026-09", actual=Decimal(55))
-    run = make("scrutiny-quarterly", "2026/27-Q2")
-    pages_with_rows = [
-        n for n in range(1, (run.pages or 0) + 1) if re.search(r"LG\d\d A long", text(run, n, n))
-    ]
-    assert len(pages_with_rows) >= 2
-    for n in pages_with_rows:
-        assert "Since last period" in text(run, n, n)
 
 
 def test_alternative_text_describes_a_measures_chart() -> None:
