@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -21,10 +20,11 @@ from reporting import services
 from reporting.models import ReportRun, ReportSchedule
 from targets.models import Measure, User, Value
 from targets.periods import parse_period
-from tests.conftest import client_for, make_housing, make_priority, make_waste, module_world
+from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.reporting.shown import shown
-from tests.reporting.test_runs import build_council
+from tests.reporting.test_runs import make
+from tests.reporting.worlds import council_and_packs
 
 pytestmark = [pytest.mark.django_db]
 KINDS = ["report_run", "report_run_pdf", "report_run_pptx", "report_run_csv", "report_run_xlsx"]
@@ -50,21 +50,15 @@ def world(
     django_db_setup: Any, django_db_blocker: Any, media: Path
 ) -> Iterator[tuple[dict[str, Measure], dict[str, ReportRun]]]:
     """The council and its four packs, made once for the module (rolled back at its end)."""
-    with (
-        module_world(django_db_blocker),
-        time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False),
-        override_settings(MEDIA_ROOT=media),
-    ):
-        council = build_council(make_waste(), make_housing(), make_priority())
-        yield (
-            council,
-            {
-                "scrutiny": make("scrutiny-quarterly", "2026/27-Q2"),
-                "cmt": make("cmt-bimonthly", "2026/27-B3"),
-                "ceb": make("ceb-quarterly", "2026/27-Q2"),
-                "members": make("monthly-corporate", "2026-10"),
-            },
-        )
+    with council_and_packs(
+        django_db_blocker,
+        media,
+        scrutiny=("scrutiny-quarterly", "2026/27-Q2"),
+        cmt=("cmt-bimonthly", "2026/27-B3"),
+        ceb=("ceb-quarterly", "2026/27-Q2"),
+        members=("monthly-corporate", "2026-10"),
+    ) as world:
+        yield world
 
 
 @pytest.fixture
@@ -73,12 +67,6 @@ def council(world: Any, request: pytest.FixtureRequest) -> dict[str, Measure]:
     if "runs" not in request.fixturenames:
         ReportRun.objects.all().delete()  # undone with the test's transaction
     return world[0]
-
-
-def make(code: str, period: str) -> ReportRun:
-    schedule = ReportSchedule.objects.get(code=code)
-    run = services.request_run(schedule=schedule, period=parse_period(period), dispatch=False)
-    return services.run_report(run_id=run.run.pk)
 
 
 @pytest.fixture

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -31,8 +30,9 @@ from reporting.packs import charts, deck
 from reporting.packs.snapshot import restore
 from targets.models import Measure, User
 from targets.periods import parse_period
-from tests.conftest import client_for, make_housing, make_priority, make_waste, module_world
-from tests.reporting.test_runs import build_council
+from tests.conftest import client_for
+from tests.reporting.test_runs import make
+from tests.reporting.worlds import council_and_packs
 
 pytestmark = [pytest.mark.django_db]
 
@@ -55,16 +55,11 @@ def _media(settings: Any, media: Path) -> None:
 @pytest.fixture(scope="module")
 def world(
     django_db_setup: Any, django_db_blocker: Any, media: Path
-) -> Iterator[tuple[dict[str, Measure], ReportRun]]:
-    """The council and its scrutiny pack for Q2, made once for the module (rolled back at its
-    end; each test's changes are undone before the next, files in `media` aside)."""
-    with (
-        module_world(django_db_blocker),
-        time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False),
-        override_settings(MEDIA_ROOT=media),
-    ):
-        council = build_council(make_waste(), make_housing(), make_priority())
-        yield council, make("scrutiny-quarterly", "2026/27-Q2")
+) -> Iterator[tuple[dict[str, Measure], dict[str, ReportRun]]]:
+    with council_and_packs(
+        django_db_blocker, media, scrutiny=("scrutiny-quarterly", "2026/27-Q2")
+    ) as world:
+        yield world
 
 
 @pytest.fixture
@@ -72,18 +67,12 @@ def council(world: Any, request: pytest.FixtureRequest) -> dict[str, Measure]:
     """The module's council; a test that does not ask for its scrutiny pack has no packs."""
     if "scrutiny" not in request.fixturenames:
         ReportRun.objects.all().delete()  # undone with the test's transaction
-    return world[0]  # type: ignore[no-any-return]
-
-
-def make(code: str, period: str) -> ReportRun:
-    schedule = ReportSchedule.objects.get(code=code)
-    run = services.request_run(schedule=schedule, period=parse_period(period), dispatch=False)
-    return services.run_report(run_id=run.run.pk)
+    return world[0]
 
 
 @pytest.fixture
 def scrutiny(world: Any, council: Any) -> ReportRun:
-    return ReportRun.objects.select_related("schedule").get(pk=world[1].pk)
+    return ReportRun.objects.select_related("schedule").get(pk=world[1]["scrutiny"].pk)
 
 
 def open_deck(run: ReportRun) -> Deck:

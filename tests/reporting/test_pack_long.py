@@ -15,7 +15,8 @@ import pytest
 from targets.models import Measure, Priority, Service
 from tests.factories import MeasureFactory, TargetFactory, ValueFactory
 from tests.reporting.test_pack_deck import open_deck, pictures, table_rows, title_of
-from tests.reporting.test_pack_pdf import make, text
+from tests.reporting.test_pack_pdf import text
+from tests.reporting.test_runs import make
 
 pytestmark = [pytest.mark.django_db]
 

@@ -15,19 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
-from django.test import override_settings
 
-from reporting import services
-from reporting.models import ReportRun, ReportSchedule
+from reporting.models import ReportRun
 from reporting.packs import charts, pdf
 from reporting.packs.snapshot import restore
 from targets.models import Measure, User
 from targets.periods import parse_period
-from tests.conftest import client_for, make_housing, make_priority, make_waste, module_world
-from tests.reporting.test_runs import build_council
+from tests.conftest import client_for
+from tests.reporting.test_runs import make
+from tests.reporting.worlds import council_and_packs
 
 pytestmark = [
     pytest.mark.django_db,
@@ -55,16 +53,11 @@ def _media(settings: Any, media: Path) -> None:
 @pytest.fixture(scope="module")
 def world(
     django_db_setup: Any, django_db_blocker: Any, media: Path
-) -> Iterator[tuple[dict[str, Measure], ReportRun]]:
-    """The council and its scrutiny pack for Q2, made once for the module (rolled back at its
-    end; each test's changes are undone before the next, files in `media` aside)."""
-    with (
-        module_world(django_db_blocker),
-        time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False),
-        override_settings(MEDIA_ROOT=media),
-    ):
-        council = build_council(make_waste(), make_housing(), make_priority())
-        yield council, make("scrutiny-quarterly", "2026/27-Q2")
+) -> Iterator[tuple[dict[str, Measure], dict[str, ReportRun]]]:
+    with council_and_packs(
+        django_db_blocker, media, scrutiny=("scrutiny-quarterly", "2026/27-Q2")
+    ) as world:
+        yield world
 
 
 @pytest.fixture
@@ -72,13 +65,7 @@ def council(world: Any, request: pytest.FixtureRequest) -> dict[str, Measure]:
     """The module's council; a test that does not ask for its scrutiny pack has no packs."""
     if "scrutiny" not in request.fixturenames:
         ReportRun.objects.all().delete()  # undone with the test's transaction
-    return world[0]  # type: ignore[no-any-return]
-
-
-def make(code: str, period: str) -> ReportRun:
-    schedule = ReportSchedule.objects.get(code=code)
-    run = services.request_run(schedule=schedule, period=parse_period(period), dispatch=False)
-    return services.run_report(run_id=run.run.pk)
+    return world[0]
 
 
 def path_of(run: ReportRun) -> str:
@@ -117,7 +104,7 @@ def pdf_objects(run: ReportRun) -> bytes:
 
 @pytest.fixture
 def scrutiny(world: Any, council: Any) -> ReportRun:
-    return ReportRun.objects.select_related("schedule").get(pk=world[1].pk)
+    return ReportRun.objects.select_related("schedule").get(pk=world[1]["scrutiny"].pk)
 
 
 def test_cover_names_the_council_report_period_date_and_status(scrutiny: ReportRun) -> None:
