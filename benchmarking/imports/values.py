@@ -111,6 +111,7 @@ def _import(
         return report
     with transaction.atomic():
         metric = _metric(spec, report)
+        writing.hold_parents(metric.pk if metric is not None else None)
         areas = dict(Authority.objects.values_list("code", "pk"))
         try:
             found = _parse(rows.rows, rows.columns, where, areas, report)

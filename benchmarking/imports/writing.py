@@ -18,7 +18,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Field
 
-from benchmarking.models import BenchmarkValue
+from benchmarking.models import Authority, BenchmarkValue, Metric
 
 ValueRow = tuple[int, str, Decimal]  # (authority id, period code, value)
 STAGING = "gt_benchmark_values_staging"
@@ -29,6 +29,29 @@ COPY_BATCH = 10_000
 
 def _connection() -> BaseDatabaseWrapper:
     return connections[router.db_for_write(BenchmarkValue)]
+
+
+def hold_parents(metric_id: int | None) -> None:
+    """Hold the metric and every authority against deletion until the transaction ends.
+
+    The values table has no foreign keys in the database (two checks per row written), so an
+    import holds what its rows refer to before it reads the authorities' ids: on PostgreSQL
+    with `FOR KEY SHARE` (what the foreign keys' own checks took, once a row), which keeps out
+    deletes and key changes but not other imports or edits. On SQLite, which writes one
+    transaction at a time, another connection's delete cannot land between the import's read
+    and its commit: it waits for the import, or the import's write fails as locked.
+    """
+    connection = _connection()
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {quote(Authority._meta.db_table)} FOR KEY SHARE")
+        if metric_id is not None:
+            cursor.execute(
+                f"SELECT 1 FROM {quote(Metric._meta.db_table)} WHERE id = %s FOR KEY SHARE",
+                [metric_id],
+            )
 
 
 def write_values(metric_id: int, new: Sequence[ValueRow], changed: Sequence[ValueRow]) -> None:

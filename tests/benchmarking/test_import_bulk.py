@@ -244,3 +244,36 @@ def test_the_fetch_table_and_a_file_give_the_same_report(register: list[str]) ->
     assert from_file.summary == from_table.summary
     assert (from_file.rows, from_file.created) == (200, 199)
     assert from_file.skipped == {"no value (NA or empty)": 1}
+
+
+def test_deleting_an_authority_or_a_metric_still_deletes_its_values(register: list[str]) -> None:
+    """The values table has no foreign keys in the database: the deletes cascade in Django."""
+    import_csv(national(register[:3]))
+    import_csv(national(register[:3]), code="M2")
+    Authority.objects.get(code=register[0]).delete()
+    assert set(BenchmarkValue.objects.values_list("authority__code", flat=True)) == {
+        register[1],
+        register[2],
+    }
+    Metric.objects.get(code="M1").delete()
+    assert set(BenchmarkValue.objects.values_list("metric__code", flat=True)) == {"M2"}
+    assert BenchmarkValue.objects.count() == 20
+
+
+def test_an_import_holds_its_metric_and_the_authorities_until_it_commits(
+    register: list[str],
+) -> None:
+    """On PostgreSQL the rows the values refer to are locked against deletion (FOR KEY SHARE,
+    what the foreign keys' checks took) before their ids are read; SQLite needs no lock."""
+    with CaptureQueriesContext(connection) as queries:
+        report = import_csv(national(register[:3]))
+    assert report.ok
+    held = [q["sql"] for q in queries.captured_queries if "FOR KEY SHARE" in q["sql"]]
+    if connection.vendor == "postgresql":
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert len(held) == 2
+        assert "benchmarking_authority" in held[0] and "benchmarking_metric" in held[1]
+        reads = [i for i, s in enumerate(sql) if s.startswith('SELECT "benchmarking_authority"')]
+        assert sql.index(held[0]) < reads[0]
+    else:
+        assert held == []
