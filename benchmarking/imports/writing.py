@@ -1,10 +1,11 @@
 """Writing a metric's new and changed benchmark values, in bulk.
 
-SQLite: executemany of one INSERT and one UPDATE, in the import's transaction. PostgreSQL: the
-new values are copied straight into the table (`COPY … FROM STDIN`); the changed ones into a
-temporary staging table, then one set-based UPDATE writes them, changing a stored value only
-where it differs. The rows are already checked and
-compared with what is stored (`values._write`), so both write exactly the same values.
+SQLite: one INSERT … SELECT from a JSON text of the new rows, and an executemany of one
+UPDATE, in the import's transaction. PostgreSQL: the new values are copied straight into the
+table (`COPY … FROM STDIN`); the changed ones into a temporary staging table, then one
+set-based UPDATE writes them, changing a stored value only where it differs. The rows are
+already checked and compared with what is stored (`values._write`), so both write exactly the
+same values.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from benchmarking.models import Authority, BenchmarkValue, Metric
 
 ValueRow = tuple[int, str, Decimal]  # (authority id, period code, value)
 STAGING = "gt_benchmark_values_staging"
-# Rows per executemany on SQLite: memory, not speed (the driver loops in C).
+# Rows per statement on SQLite: memory, not speed.
 SQLITE_BATCH = 50_000
 COPY_BATCH = 10_000
 
@@ -81,9 +82,12 @@ def _executemany(
 ) -> None:
     # The drivers take ints, strs and Decimals as they are, as the ORM passes them.
     table, c = _names(connection)
+    # The new rows as one JSON text, read by SQLite's json_each in one statement: a statement
+    # per row (executemany) ran the table's AUTOINCREMENT bookkeeping once a row.
     insert = (
         f"INSERT INTO {table} ({c['metric']}, {c['authority']}, {c['period']}, {c['value']}) "
-        "VALUES (%s, %s, %s, %s)"
+        "SELECT %s, json_extract(row.value, '$[0]'), json_extract(row.value, '$[1]'), "
+        "json_extract(row.value, '$[2]') FROM json_each(%s) AS row"
     )
     update = (
         f"UPDATE {table} SET {c['value']} = %s "
@@ -91,13 +95,17 @@ def _executemany(
     )
     with connection.cursor() as cursor:
         for start in range(0, len(new), SQLITE_BATCH):
-            cursor.executemany(
-                insert, [(metric_id, a, p, v) for a, p, v in new[start : start + SQLITE_BATCH]]
-            )
+            cursor.execute(insert, [metric_id, _json_rows(new[start : start + SQLITE_BATCH])])
         for start in range(0, len(changed), SQLITE_BATCH):
             cursor.executemany(
                 update, [(v, metric_id, p, a) for a, p, v in changed[start : start + SQLITE_BATCH]]
             )
+
+
+def _json_rows(rows: Sequence[ValueRow]) -> str:
+    """[[authority id, "period", "value"], …]: the value as the text the driver would have
+    bound for the Decimal (`str`), so that SQLite stores it as it stored the parameter."""
+    return "[" + ",".join([f'[{a},"{p}","{v}"]' for a, p, v in rows]) + "]"
 
 
 def _copy(
