@@ -4,6 +4,7 @@ nothing written by a second identical import or by a file with one bad row among
 
 from __future__ import annotations
 
+import gc
 import io
 from decimal import Decimal
 
@@ -277,3 +278,18 @@ def test_an_import_holds_its_metric_and_the_authorities_until_it_commits(
         assert sql.index(held[0]) < reads[0]
     else:
         assert held == []
+
+
+def test_the_collector_is_paused_while_a_metric_is_imported_and_then_resumed(
+    register: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = []
+    write = writing.write_values
+    monkeypatch.setattr(
+        writing, "write_values", lambda *args: (seen.append(gc.isenabled()), write(*args))
+    )
+    assert import_csv(national(register[:3])).ok
+    assert not import_csv("area_code,period,value\nE07000000,2023,1\n", code="M2").ok
+    assert not import_csv("area,when\nE07000000,2023/24\n", code="M2").ok  # refused whole
+    assert seen == [False]
+    assert gc.isenabled()
