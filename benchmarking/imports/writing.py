@@ -10,7 +10,7 @@ same values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import cast
 
@@ -108,12 +108,12 @@ def _json_rows(rows: Sequence[ValueRow]) -> str:
     return "[" + ",".join([f'[{a},"{p}","{v}"]' for a, p, v in rows]) + "]"
 
 
-def _copy(
-    cursor: CursorWrapper, sql: str, rows: Sequence[ValueRow], line: Callable[[ValueRow], str]
-) -> None:
+def _copy(cursor: CursorWrapper, sql: str, rows: Sequence[ValueRow], prefix: str = "") -> None:
+    """COPY the rows in text format, each line `prefix` then authority, period and value."""
     with cursor.cursor.copy(sql) as copy:
         for start in range(0, len(rows), COPY_BATCH):
-            copy.write("".join(map(line, rows[start : start + COPY_BATCH])))
+            batch = rows[start : start + COPY_BATCH]
+            copy.write("".join([f"{prefix}{a}\t{p}\t{v}\n" for a, p, v in batch]))
 
 
 def _copy_write(
@@ -134,7 +134,7 @@ def _copy_write(
                 f"COPY {table} ({c['metric']}, {c['authority']}, {c['period']}, {c['value']}) "
                 "FROM STDIN",
                 new,
-                lambda row: f"{metric_id}\t{row[0]}\t{row[1]}\t{row[2]}\n",
+                f"{metric_id}\t",
             )
         if not changed:
             return
@@ -149,7 +149,6 @@ def _copy_write(
             cursor,
             f"COPY {STAGING} (authority_id, period, value) FROM STDIN",
             changed,
-            lambda row: f"{row[0]}\t{row[1]}\t{row[2]}\n",
         )
         cursor.execute(
             f"UPDATE {table} AS stored SET {c['value']} = staged.value FROM {STAGING} AS staged "
