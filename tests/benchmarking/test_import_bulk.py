@@ -293,3 +293,25 @@ def test_the_collector_is_paused_while_a_metric_is_imported_and_then_resumed(
     assert not import_csv("area,when\nE07000000,2023/24\n", code="M2").ok  # refused whole
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_on_postgresql_only_an_import_that_writes_skips_waiting_for_the_flush(
+    register: list[str],
+) -> None:
+    """SET LOCAL: the import's own transaction (here the test's), and only when it writes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's synchronous_commit")
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return str(cursor.fetchone()[0])
+
+    before = setting()
+    assert import_csv(national(register[:3])).created == 30
+    assert setting() == "off"
+    connection.cursor().execute(f"SET LOCAL synchronous_commit = {before}")
+    with CaptureQueriesContext(connection) as queries:
+        assert import_csv(national(register[:3])).unchanged == 30
+    assert not [q for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
+    assert setting() == before
