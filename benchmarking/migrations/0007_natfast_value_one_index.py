@@ -5,20 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('benchmarking', '0006_natbench_value_metric_index'),
+        ("benchmarking", "0006_natbench_value_metric_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='benchmarkvalue',
-            name='authority',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='values', to='benchmarking.authority'),
+            model_name="benchmarkvalue",
+            name="authority",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="values",
+                to="benchmarking.authority",
+            ),
         ),
         migrations.AlterField(
-            model_name='benchmarkvalue',
-            name='metric',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='values', to='benchmarking.metric'),
+            model_name="benchmarkvalue",
+            name="metric",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="values",
+                to="benchmarking.metric",
+            ),
         ),
     ]
