@@ -2,10 +2,11 @@
 extracts: `area_code,period,value` (`area_name` and any other column ignored).
 
 Re-importing a file is an upsert that changes nothing: each row is compared with what is stored
-(one query per file), so only new and changed values are written (`writing.py`: executemany on
-SQLite, COPY and one set-based upsert on PostgreSQL). A national table is 1.5 M values in 500
-files: the file is read row by row into tuples (`rows.py`) and a plain row is read without
-building its cells; any other row is read by the full rules.
+(one query per file), so only new and changed values are written (`writing.py`: one INSERT from
+a JSON text on SQLite, COPY and one set-based upsert on PostgreSQL). A national table is 1.5 M
+values in 500 files: the file is read row by row into tuples (`rows.py`) and a plain row is
+read without building its cells; any other row is read by the full rules. The garbage
+collector is paused meanwhile.
 
 `import_benchmark_table` applies the same rules to rows that did not come from a file (the LG
 Inform Plus fetch builds its table from the API's answer): there is one write path.

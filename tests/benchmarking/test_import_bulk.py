@@ -1,5 +1,5 @@
 """import_benchmarks at national scale: plain rows read quickly by the same rules as any other,
-values written in bulk (executemany on SQLite, COPY on PostgreSQL) exactly as the rules say,
+values written in bulk (one INSERT from JSON on SQLite, COPY on PostgreSQL) as the rules say,
 nothing written by a second identical import or by a file with one bad row among thousands."""
 
 from __future__ import annotations
