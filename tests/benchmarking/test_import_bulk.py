@@ -315,3 +315,30 @@ def test_on_postgresql_only_an_import_that_writes_skips_waiting_for_the_flush(
         assert import_csv(national(register[:3])).unchanged == 30
     assert not [q for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
     assert setting() == before
+
+
+def test_sqlite_stores_a_value_written_in_bulk_as_the_orm_stores_it(register: list[str]) -> None:
+    """The bulk INSERT reads each value from JSON as the text the driver binds for a Decimal,
+    so SQLite keeps the same number in the same storage class (integer or real)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's storage classes")
+    figures = ["1.0", "12", "-0.000001", "0.1", "99999999999999.999999", "1E+3", "-7.50"]
+    bulk, orm = metric("M1"), metric("M2")
+    ids = dict(Authority.objects.values_list("code", "pk"))
+    rows = [(ids[register[i]], "2023/24", Decimal(f)) for i, f in enumerate(figures)]
+    writing.write_values(bulk.pk, rows, [])
+    BenchmarkValue.objects.bulk_create(
+        BenchmarkValue(metric=orm, authority_id=a, period=p, value=v) for a, p, v in rows
+    )
+
+    def stored_raw(m: Metric) -> list[tuple[object, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT authority_id, value, typeof(value) FROM benchmarking_benchmarkvalue "
+                "WHERE metric_id = %s ORDER BY authority_id",
+                [m.pk],
+            )
+            return cursor.fetchall()
+
+    assert stored_raw(bulk) == stored_raw(orm)
+    assert len(stored_raw(bulk)) == len(figures)
