@@ -218,12 +218,22 @@ class Metric(models.Model):
 class BenchmarkValue(models.Model):
     """One authority's published figure of a metric for one period."""
 
-    # No index of its own: the unique constraint's index starts with the metric, and a national
-    # import writes 1.5 M rows into every index there is.
+    # A national table is 1.5 M rows written by metric (`imports/writing.py`), so the table
+    # keeps one index, the unique constraint's, which every read uses (one metric, its periods,
+    # some areas). An index by authority alone took a few hundred scattered pages per metric
+    # imported; the foreign keys were two checks per row written (PostgreSQL's triggers). The
+    # deletes still cascade (Django's), and an import holds its metric and the authorities it
+    # reads against deletion until it commits (`writing.hold_parents`).
     metric = models.ForeignKey(
-        Metric, on_delete=models.CASCADE, related_name="values", db_index=False
+        Metric, on_delete=models.CASCADE, related_name="values", db_index=False, db_constraint=False
     )
-    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="values")
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.CASCADE,
+        related_name="values",
+        db_index=False,
+        db_constraint=False,
+    )
     period = models.CharField(max_length=12, help_text="2023/24, or a quarter 2025/26-Q3.")
     value = models.DecimalField(max_digits=20, decimal_places=6)
 

@@ -1,9 +1,10 @@
 """import_benchmarks at national scale: plain rows read quickly by the same rules as any other,
-values written in bulk (executemany on SQLite, COPY on PostgreSQL) exactly as the rules say,
+values written in bulk (one INSERT from JSON on SQLite, COPY on PostgreSQL) as the rules say,
 nothing written by a second identical import or by a file with one bad row among thousands."""
 
 from __future__ import annotations
 
+import gc
 import io
 from decimal import Decimal
 
@@ -244,3 +245,100 @@ def test_the_fetch_table_and_a_file_give_the_same_report(register: list[str]) ->
     assert from_file.summary == from_table.summary
     assert (from_file.rows, from_file.created) == (200, 199)
     assert from_file.skipped == {"no value (NA or empty)": 1}
+
+
+def test_deleting_an_authority_or_a_metric_still_deletes_its_values(register: list[str]) -> None:
+    """The values table has no foreign keys in the database: the deletes cascade in Django."""
+    import_csv(national(register[:3]))
+    import_csv(national(register[:3]), code="M2")
+    Authority.objects.get(code=register[0]).delete()
+    assert set(BenchmarkValue.objects.values_list("authority__code", flat=True)) == {
+        register[1],
+        register[2],
+    }
+    Metric.objects.get(code="M1").delete()
+    assert set(BenchmarkValue.objects.values_list("metric__code", flat=True)) == {"M2"}
+    assert BenchmarkValue.objects.count() == 20
+
+
+def test_an_import_holds_its_metric_and_the_authorities_until_it_commits(
+    register: list[str],
+) -> None:
+    """On PostgreSQL the rows the values refer to are locked against deletion (FOR KEY SHARE,
+    what the foreign keys' checks took) before their ids are read; SQLite needs no lock."""
+    with CaptureQueriesContext(connection) as queries:
+        report = import_csv(national(register[:3]))
+    assert report.ok
+    held = [q["sql"] for q in queries.captured_queries if "FOR KEY SHARE" in q["sql"]]
+    if connection.vendor == "postgresql":
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert len(held) == 2
+        assert "benchmarking_authority" in held[0] and "benchmarking_metric" in held[1]
+        reads = [i for i, s in enumerate(sql) if s.startswith('SELECT "benchmarking_authority"')]
+        assert sql.index(held[0]) < reads[0]
+    else:
+        assert held == []
+
+
+def test_the_collector_is_paused_while_a_metric_is_imported_and_then_resumed(
+    register: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = []
+    write = writing.write_values
+    monkeypatch.setattr(
+        writing, "write_values", lambda *args: (seen.append(gc.isenabled()), write(*args))
+    )
+    assert import_csv(national(register[:3])).ok
+    assert not import_csv("area_code,period,value\nE07000000,2023,1\n", code="M2").ok
+    assert not import_csv("area,when\nE07000000,2023/24\n", code="M2").ok  # refused whole
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_on_postgresql_only_an_import_that_writes_skips_waiting_for_the_flush(
+    register: list[str],
+) -> None:
+    """SET LOCAL: the import's own transaction (here the test's), and only when it writes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's synchronous_commit")
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return str(cursor.fetchone()[0])
+
+    before = setting()
+    assert import_csv(national(register[:3])).created == 30
+    assert setting() == "off"
+    connection.cursor().execute(f"SET LOCAL synchronous_commit = {before}")
+    with CaptureQueriesContext(connection) as queries:
+        assert import_csv(national(register[:3])).unchanged == 30
+    assert not [q for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
+    assert setting() == before
+
+
+def test_sqlite_stores_a_value_written_in_bulk_as_the_orm_stores_it(register: list[str]) -> None:
+    """The bulk INSERT reads each value from JSON as the text the driver binds for a Decimal,
+    so SQLite keeps the same number in the same storage class (integer or real)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's storage classes")
+    figures = ["1.0", "12", "-0.000001", "0.1", "99999999999999.999999", "1E+3", "-7.50"]
+    bulk, orm = metric("M1"), metric("M2")
+    ids = dict(Authority.objects.values_list("code", "pk"))
+    rows = [(ids[register[i]], "2023/24", Decimal(f)) for i, f in enumerate(figures)]
+    writing.write_values(bulk.pk, rows, [])
+    BenchmarkValue.objects.bulk_create(
+        BenchmarkValue(metric=orm, authority_id=a, period=p, value=v) for a, p, v in rows
+    )
+
+    def stored_raw(m: Metric) -> list[tuple[object, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT authority_id, value, typeof(value) FROM benchmarking_benchmarkvalue "
+                "WHERE metric_id = %s ORDER BY authority_id",
+                [m.pk],
+            )
+            return cursor.fetchall()
+
+    assert stored_raw(bulk) == stored_raw(orm)
+    assert len(stored_raw(bulk)) == len(figures)
