@@ -22,9 +22,15 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import Model
 from django.test import Client, TransactionTestCase
+from hypothesis import settings as hypothesis_settings
 
 from targets.models import CorporateRole, Priority, Service, ServiceRole, User
 from tests.factories import ServiceFactory, UserFactory
+
+# Property tests have no deadline: a busy CI machine must not fail an example for taking longer
+# than 200 ms (the suite asserts no timings; `make bench` measures them).
+hypothesis_settings.register_profile("goldthread", deadline=None)
+hypothesis_settings.load_profile("goldthread")
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 
