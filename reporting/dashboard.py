@@ -227,8 +227,8 @@ def _cache_key(
 
 def _worked_out(measures: MeasureQuerySet, cache_key: str, **chosen: Any) -> Scorecard:
     """`scorecard()`, stored under `cache_key`, with its rows' measures and periods beside it
-    (`CachedScorecard.rows`)."""
-    card = replace(scorecard(measures, **chosen), cache_key=cache_key)
+    (`CachedScorecard.rows`). Without its flags: those are looked up afresh on every read."""
+    card = replace(scorecard(measures, flags=False, **chosen), cache_key=cache_key)
     cache.set_many(
         {cache_key: card, f"{cache_key}.rows": [(s.measure.pk, s.period) for s in card.statuses]},
         CACHE_SECONDS,
@@ -251,7 +251,7 @@ def cached_scorecard(
     cache_key = _cache_key(key, what_changed=what_changed, **chosen)
     card: Scorecard | None = cache.get(cache_key)
     if card is None:
-        return _worked_out(measures, cache_key, what_changed=what_changed, **chosen)
+        card = _worked_out(measures, cache_key, what_changed=what_changed, **chosen)
     # Audits and their actions change outside the audit trail the key follows: flags are fresh.
     return replace(card, dq_flags=dq_flags(card.statuses))
 
