@@ -7,6 +7,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from itertools import groupby
 from typing import Any
 
@@ -67,6 +68,10 @@ class Scorecard:
             key=lambda s: (s.measure.priority.number if s.measure.priority else 99, s.measure.code),
         )
         return [(p, list(rows)) for p, rows in groupby(ordered, key=lambda s: s.measure.priority)]
+
+    @property
+    def chart(self) -> dict[str, Any]:
+        return chart_data(self)
 
     @property
     def by_kind(self) -> list[tuple[str, list[MeasureStatus]]]:
@@ -210,6 +215,27 @@ def data_version() -> str:
     return f"{figures['last']}.{figures['measures']}"
 
 
+def _cache_key(
+    key: str, *, month: Period, rag: str | None, internal: bool, today: date, what_changed: bool
+) -> str:
+    digest = hashlib.blake2b(
+        f"{key}|{month.code}|{rag}|{internal}|{today}|{what_changed}|{data_version()}".encode(),
+        digest_size=16,
+    ).hexdigest()
+    return f"goldthread.scorecard.{digest}"
+
+
+def _worked_out(measures: MeasureQuerySet, cache_key: str, **chosen: Any) -> Scorecard:
+    """`scorecard()`, stored under `cache_key`, with its rows' measures and periods beside it
+    (`CachedScorecard.rows`). Without its flags: those are looked up afresh on every read."""
+    card = replace(scorecard(measures, flags=False, **chosen), cache_key=cache_key)
+    cache.set_many(
+        {cache_key: card, f"{cache_key}.rows": [(s.measure.pk, s.period) for s in card.statuses]},
+        CACHE_SECONDS,
+    )
+    return card
+
+
 def cached_scorecard(
     measures: MeasureQuerySet,
     *,
@@ -221,26 +247,53 @@ def cached_scorecard(
     what_changed: bool = False,
 ) -> Scorecard:
     """`scorecard()`, kept until the data changes: the same figures for everyone who sees alike."""
-    digest = hashlib.blake2b(
-        f"{key}|{month.code}|{rag}|{internal}|{today}|{what_changed}|{data_version()}".encode(),
-        digest_size=16,
-    ).hexdigest()
-    cache_key = f"goldthread.scorecard.{digest}"
+    chosen: dict[str, Any] = {"month": month, "rag": rag, "internal": internal, "today": today}
+    cache_key = _cache_key(key, what_changed=what_changed, **chosen)
     card: Scorecard | None = cache.get(cache_key)
     if card is None:
-        card = scorecard(
-            measures,
-            month=month,
-            rag=rag,
-            internal=internal,
-            today=today,
-            what_changed=what_changed,
-        )
-        card = replace(card, cache_key=cache_key)
-        cache.set(cache_key, card, CACHE_SECONDS)
-        return card
+        card = _worked_out(measures, cache_key, what_changed=what_changed, **chosen)
     # Audits and their actions change outside the audit trail the key follows: flags are fresh.
     return replace(card, dq_flags=dq_flags(card.statuses))
+
+
+class CachedScorecard:
+    """A cached scorecard read no further than its page needs: the key it is cached under, its
+    rows' measures and periods, and the failed audits flagging them (fresh each time). A page
+    whose own HTML of the scorecard is cached (the dashboard's, under the key and the flags)
+    never reads the scorecard itself (`card`): 160 rows unpickled were most of a cached page's
+    work, and most of the young objects the garbage collector then walked."""
+
+    def __init__(
+        self, measures: MeasureQuerySet, *, key: str, what_changed: bool, **chosen: Any
+    ) -> None:
+        self.cache_key = _cache_key(key, what_changed=what_changed, **chosen)
+        self._measures, self._chosen = measures, {"what_changed": what_changed, **chosen}
+        self._card: Scorecard | None = None
+        rows: list[tuple[int, Period]] | None = cache.get(f"{self.cache_key}.rows")
+        if rows is None:
+            self._card = self._cached_or_worked_out()
+            rows = [(s.measure.pk, s.period) for s in self._card.statuses]
+        self.rows = rows
+        self.dq_flags = flags_for(rows)
+
+    def _cached_or_worked_out(self) -> Scorecard:
+        card: Scorecard | None = cache.get(self.cache_key)
+        if card is None:
+            return _worked_out(self._measures, self.cache_key, **self._chosen)
+        rows = [(s.measure.pk, s.period) for s in card.statuses]
+        cache.set(f"{self.cache_key}.rows", rows, CACHE_SECONDS)  # expired before the card
+        return card
+
+    @cached_property
+    def card(self) -> Scorecard:
+        card = self._card or self._cached_or_worked_out()
+        return replace(card, dq_flags=self.dq_flags)
+
+    @property
+    def flagged(self) -> str:
+        """Which rows failed audits flag (the rest of what the scorecard's HTML shows is in
+        its key)."""
+        return repr(sorted((measure, audit.pk) for measure, audit in self.dq_flags.items()))
 
 
 @dataclass(frozen=True)

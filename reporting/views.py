@@ -9,13 +9,15 @@ from django.db.models import Count, FilteredRelation, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from fsr.governance import permissions as risk_permissions
 from reporting.dashboard import (
+    CACHE_SECONDS,
+    CachedScorecard,
     Scorecard,
     Section,
     cached_scorecard,
-    chart_data,
     current_plan,
     default_month,
     in_plan,
@@ -81,6 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             sectioned((priority_heading(p), rows) for p, rows in card.by_priority),
         ),
         what_changed=True,
+        cached_html=True,
     )
 
 
@@ -157,21 +160,35 @@ def _render(
     export: Callable[[Scorecard], tuple[str, Iterable[Any]]] | None = None,
     what_changed: bool = False,
     measures: MeasureQuerySet | None = None,
+    cached_html: bool = False,
 ) -> HttpResponse:
     asked = export_format(request)  # a bad ?export= is a 400 before any work
     if filters.form.errors:
         return render(request, template, {"filters": filters, **ctx, **extra}, status=400)
     rag = filters.form.cleaned_data.get("rag") or None
-    card = cached_scorecard(
-        filters.qs if measures is None else measures,
-        month=ctx["month"],
-        rag=rag,
-        internal=ctx["internal"],
-        today=ctx["today"],
-        key=request.GET.urlencode() + "|" + request.path,
+    chosen: dict[str, Any] = {
+        "month": ctx["month"],
+        "rag": rag,
+        "internal": ctx["internal"],
+        "today": ctx["today"],
+        "key": request.GET.urlencode() + "|" + request.path,
         # Over every row: not drafted for a status filter, whose rows are a different set.
-        what_changed=what_changed and rag is None,
-    )
+        "what_changed": what_changed and rag is None,
+    }
+    shown = filters.qs if measures is None else measures
+    page: dict[str, Any] = {}
+    card: Scorecard
+    if cached_html:
+        # The template caches its HTML of the scorecard under `card_vary`: read on a miss only.
+        entry = CachedScorecard(shown, **chosen)
+        card = SimpleLazyObject(lambda: entry.card)  # type: ignore[assignment]
+        opens_audits = bool(entry.dq_flags) and permissions.sees_data_quality(request.user)
+        page = {
+            "card_vary": f"{entry.cache_key}|{entry.flagged}|{opens_audits}",
+            "cache_seconds": CACHE_SECONDS,
+        }
+    else:
+        card = cached_scorecard(shown, **chosen)
     if asked and export is not None:
         name, rows = export(card)
         exported = export_response(request, rows, SCORECARD_COLUMNS, name)
@@ -179,8 +196,4 @@ def _render(
             return exported
     if sections is not None:
         extra = {**extra, "sections": sections(card)}
-    return render(
-        request,
-        template,
-        {"filters": filters, "card": card, "trend": chart_data(card), **ctx, **extra},
-    )
+    return render(request, template, {"filters": filters, "card": card, **ctx, **extra, **page})

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -28,6 +29,7 @@ from reporting.dashboard import CACHE_SECONDS
 from reporting.sparkline import draw
 from reporting.templatetags.charts import trend_summary
 from targets.models import Measure
+from targets.periods import span_label
 from targets.rules import Direction, RagResult
 from targets.scorecard import MeasureStatus
 from targets.templatetags.goldthread import target_text
@@ -48,6 +50,13 @@ def _memo(draw_one: Callable[[Any], str]) -> Callable[[Any], str]:
         return seen[result]
 
     return cached
+
+
+@lru_cache(maxsize=256)
+def _span(periods: tuple[Any, ...]) -> str:
+    """`MeasureStatus.ytd_span`, named once for the many rows whose years to date cover the same
+    months (a pure rule of the periods)."""
+    return span_label(periods)
 
 
 def _rag(result: RagResult | None) -> str:
@@ -111,7 +120,8 @@ def scorecard_rows(
     said = month is not None and (asked or month != context.get("opens_at"))
     period_query = f"?period={month.code}" if month is not None and said else ""
     key = ""
-    if cached_as := getattr(card, "cache_key", ""):
+    # Not when the page caches its whole scorecard's HTML, these rows with it (`card_vary`).
+    if (cached_as := getattr(card, "cache_key", "")) and not context.get("card_vary"):
         shown = [r.measure.pk for r in rows], sorted(flagged.items()), opens_audits
         asked_for = period_query, show_service, show_owner, usual_span
         digest = hashlib.blake2b(repr((shown, asked_for)).encode(), digest_size=16)
@@ -134,6 +144,7 @@ def _rows(
     usual_span: str,
 ) -> str:
     rag_html, travel_html = _memo(_rag), _memo(_travel)
+    service_url = _memo(lambda code: reverse("service_scorecard", args=[code]) + period_query)
     out: list[str] = []
     for row in rows:
         measure = row.measure
@@ -148,8 +159,9 @@ def _rows(
         if show_service:
             service = measure.service
             if service.code:
-                url = reverse("service_scorecard", args=[service.code]) + period_query
-                name: str = format_html('<a href="{}">{}</a>', url, service.name)
+                name: str = format_html(
+                    '<a href="{}">{}</a>', service_url(service.code), service.name
+                )
             else:
                 name = conditional_escape(service.name or str(service))
             cells.append(f'<td class="service-cell">{name}</td>')
@@ -183,7 +195,7 @@ def _rows(
                 of = conditional_escape(target_text(measure, row.ytd_target))
                 ytd += f'<span class="hint"> of {of}</span>'
             ytd += "<br>" + rag_html(row.ytd_rag)
-            if (span := row.ytd_span) and span != usual_span:
+            if (span := _span(row.ytd_periods)) and span != usual_span:
                 ytd += f'<br><span class="hint ytd-span">{conditional_escape(span)}</span>'
         else:
             ytd = _NONE
@@ -208,7 +220,7 @@ def _rows(
 def usual_ytd_span(rows: Iterable[MeasureStatus]) -> str:
     """The months most of these rows' years to date cover ("Apr–Nov"), if most cover the same:
     the table's header names them once instead of every row."""
-    spans = Counter(row.ytd_span for row in rows if row.ytd_actual is not None)
+    spans = Counter(_span(row.ytd_periods) for row in rows if row.ytd_actual is not None)
     if not spans:
         return ""
     span, count = spans.most_common(1)[0]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from targets.models import Measure, Priority, Service, User, ValueStatus
 from tests.conftest import client_for
 from tests.factories import MeasureFactory, TargetFactory, ValueFactory
 from tests.reporting.shown import shown
+from tests.targets.quality_data import done_audit
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +220,39 @@ def test_measure_page_lists_values_with_status(carol: User, recycling: Measure) 
 
 def test_unknown_measure_is_404(carol: User) -> None:
     assert client_for(carol).get("/measures/NOPE/").status_code == 404
+
+
+def _page(client: Client) -> str:
+    html = client.get(reverse("home"), {"period": "2026-09"}).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_each_viewer_gets_the_page_of_their_own_first_render_from_the_cache(
+    carol: User, alice: User, sam: User, pat: User, recycling: Measure, priority: Priority
+) -> None:
+    # The scorecard's HTML is cached and shared by those who see alike; never another's view
+    # (published values only, the risks' slot, a failed audit's link or its fresh flag).
+    recycling.values.filter(period="2026-09").update(status=ValueStatus.PUBLISHED)
+    other = MeasureFactory(code="CP11", kind=Measure.Kind.CORPORATE, priority=priority)
+    ValueFactory(measure=other, period="2026-09", status=ValueStatus.PUBLISHED)
+    done_audit(recycling, "2026-10", result="fail", sample=("2026-09", "2026-09"))
+    clients = [client_for(user) for user in (carol, alice, sam, pat)]
+
+    def fresh() -> list[str]:
+        pages = []
+        for client in clients:
+            cache.clear()
+            pages.append(_page(client))
+        cache.clear()
+        return pages
+
+    first = fresh()
+    assert first[0].count('class="dq-flag" href=') == 1
+    assert 'class="dq-flag" href=' not in first[2]  # scrutiny: the flag without its link
+    for _ in range(2):
+        assert [_page(client) for client in clients] == first
+    # A second failed audit (the figures, and so the scorecard's key, unchanged): shown at once.
+    done_audit(other, "2026-10", result="fail", sample=("2026-09", "2026-09"))
+    cached = [_page(client) for client in clients]
+    assert cached == fresh()
+    assert cached[0].count('class="dq-flag" href=') == 2

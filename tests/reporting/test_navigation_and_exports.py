@@ -170,7 +170,7 @@ def test_a_fault_answers_the_styled_500(carol: User, monkeypatch: pytest.MonkeyP
     def fail(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("reporting.views.cached_scorecard", fail)
+    monkeypatch.setattr("reporting.views.CachedScorecard", fail)
     client = Client(raise_request_exception=False)
     client.force_login(carol)
     response = client.get("/")

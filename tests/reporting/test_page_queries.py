@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from targets import periods
 from targets.models import Measure, Priority, Service, ServiceRole, TargetProfile, User, Value
@@ -102,3 +104,16 @@ def test_the_scorecard_shows_the_service_plan_head_and_champion_it_loaded(
         :200
     ]
     assert "3 service targets, 2 objectives" in text
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_first_render_reads_the_data_quality_flags_once(
+    path: str, council: list[Measure], carol: User
+) -> None:
+    client = client_for(carol)
+    client.get(path)  # the session, warmed
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    audits = [q for q in queries.captured_queries if "targets_dataqualityaudit" in q["sql"]]
+    assert len(audits) == 1
