@@ -9,10 +9,19 @@ Laying out a pack (WeasyPrint) allocates millions of small objects, few of them 
 the default thresholds the collector runs thousands of times over the same long-lived ones, a
 sixth to a quarter of the pack's CPU time. `fewer_collections` tunes it the same way while a pack
 is made, and puts back what it found (a worker or a web process carries on as it was).
+
+A process that has made a pack (`manage.py generate_report`) holds the modules of Django,
+WeasyPrint, matplotlib and pandas, and the interpreter's teardown at exit, collecting as it
+clears them, took 0.6 s after the pack was finished (1-1.5 s on a busy machine). So
+`fewer_collections` also arranges, once per process, that at exit the garbage there is then is
+collected (its finalizers run as before) and what is still alive is frozen, which the teardown's
+collections pass over: 0.2 s.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +38,7 @@ def tune_for_web() -> None:
 def fewer_collections() -> Iterator[None]:
     before = gc.get_threshold()
     frozen = gc.get_freeze_count()
+    _freeze_at_exit()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
     try:
@@ -37,3 +47,13 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
         if not frozen:  # a web process froze its start-up for good: leave that frozen
             gc.unfreeze()
+
+
+def _collect_and_freeze() -> None:
+    gc.collect()
+    gc.freeze()
+
+
+@functools.cache
+def _freeze_at_exit() -> None:
+    atexit.register(_collect_and_freeze)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -102,3 +104,28 @@ def test_the_collector_is_put_back_as_it_was_after_a_pack() -> None:
     with fewer_collections():
         assert gc.get_threshold() == THRESHOLDS
     assert (gc.get_threshold(), gc.get_freeze_count()) == (before, frozen)
+
+
+# Registered before the pack is made, so it runs after the hook `fewer_collections` registers
+# (exit handlers run last in, first out) and sees what that hook left.
+AT_EXIT = """
+import atexit, gc
+atexit.register(lambda: print(gc.get_freeze_count() > 0, gc.get_threshold() == (50_000, 20, 20)))
+from config.gc_tuning import fewer_collections
+with fewer_collections():
+    pass
+print(gc.get_freeze_count())
+"""
+
+
+def test_a_process_that_made_a_pack_freezes_its_heap_when_it_exits() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", AT_EXIT],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # After the pack the heap was unfrozen and the thresholds put back; the exit froze it.
+    assert done.stdout.splitlines() == ["0", "True False"]
+    assert done.stderr == ""
