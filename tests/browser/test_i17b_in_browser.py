@@ -57,6 +57,7 @@ def test_a_head_proposes_the_team_approves_and_the_years_target_shows_it(
     sign_in(page, live_server, "pat")
     page.goto(f"{live_server.url}/targets/proposals/?year={label}")
     page.get_by_role("link", name="WST-77 Fly-tips removed in 2 days").click()
+    expect(page.get_by_role("button", name="Approve the target")).to_be_visible()  # loaded
     assert_accessible(page)
     page.get_by_role("button", name="Approve the target").click()
     expect(page.locator(".messages")).to_contain_text("Approved")

@@ -111,9 +111,15 @@ def test_officer_enters_head_approves_performance_team_publishes(
 
     # The performance team publishes the month.
     team = sign_in(browser, base, "pat")
+    # A click on a link does not wait for the next page: each page's heading is waited for
+    # before axe reads it (axe on a page still loading found no document: CI failed on it).
     team.get_by_role("link", name="My work").click()
+    expect(team.get_by_role("heading", level=1)).to_have_text("My work")
     assert_accessible(team)
     team.get_by_role("link", name=f"Preview and publish {month.label}").click()
+    expect(team.get_by_role("heading", level=1)).to_contain_text(
+        f"Publish the approved values of {month.label}"
+    )
     assert_accessible(team)
     team.get_by_role("button", name=f"Publish 1 value for {month.label}").click()
     expect(team.get_by_role("status")).to_contain_text("Published 1 value")
