@@ -9,6 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class Polarity(StrEnum):
@@ -54,6 +57,21 @@ class Direction(StrEnum):
         return DIRECTION_LABELS[self]
 
 
+# Each enum's members by value. `Polarity(x)` goes through the enum machinery (about three
+# times a dict's lookup); a large council's uncached dashboard asks it some 37,000 times.
+_MEMBERS: dict[type[StrEnum], dict[str, StrEnum]] = {
+    kind: {member.value: member for member in kind}
+    for kind in (Polarity, Aggregation, Rag, GreyReason)
+}
+
+
+def member(kind: type[E], value: E | str) -> E:
+    """`kind(value)` (the same member, the same ValueError for a value that is none), looked
+    up. A member is its own value's key: a StrEnum hashes and compares as its string."""
+    found = _MEMBERS[kind].get(value)
+    return found if found is not None else kind(value)  # type: ignore[return-value]
+
+
 DIRECTION_ARROWS: dict[Direction, str] = {
     Direction.IMPROVING: "▲",
     Direction.WORSENING: "▼",
@@ -71,8 +89,12 @@ DIRECTION_LABELS: dict[Direction, str] = {
 }
 
 
+_QUANTA = {decimals: Decimal(1).scaleb(-decimals) for decimals in range(10)}
+
+
 def round_to(value: Decimal, decimals: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -84,7 +106,7 @@ class TargetSpec:
     upper: Decimal | None = None
 
     def is_set(self, polarity: Polarity | str) -> bool:
-        if Polarity(polarity) == Polarity.RANGE:
+        if member(Polarity, polarity) == Polarity.RANGE:
             return self.lower is not None and self.upper is not None
         return self.value is not None
 
@@ -118,6 +140,13 @@ class RagResult:
         return _RAG_SYMBOLS[self.rag]
 
 
+# The results rag_status gives, made once: a frozen result is shared, never changed.
+_GREEN, _AMBER, _RED = RagResult(Rag.GREEN), RagResult(Rag.AMBER), RagResult(Rag.RED)
+_DATA_ONLY = RagResult(Rag.GREY, GreyReason.DATA_ONLY)
+_NO_TARGET = RagResult(Rag.GREY, GreyReason.NO_TARGET)
+_NO_DATA = RagResult(Rag.GREY, GreyReason.NO_DATA)
+
+
 def tolerance_amount(
     reference: Decimal, *, tolerance_pct: Decimal | None, tolerance_abs: Decimal | None
 ) -> Decimal:
@@ -146,13 +175,13 @@ def rag_status(
     tolerance_pct: Decimal | None = None,
     tolerance_abs: Decimal | None = None,
 ) -> RagResult:
-    polarity = Polarity(polarity)
+    polarity = member(Polarity, polarity)
     if polarity == Polarity.NONE:
-        return RagResult(Rag.GREY, GreyReason.DATA_ONLY)
+        return _DATA_ONLY
     if target is None or not target.is_set(polarity):
-        return RagResult(Rag.GREY, GreyReason.NO_TARGET)
+        return _NO_TARGET
     if actual is None:
-        return RagResult(Rag.GREY, GreyReason.NO_DATA)
+        return _NO_DATA
 
     # Only the actual is rounded: a published 79.95% shown as 80.0% must meet a target of 80.
     a = round_to(actual, decimals)
@@ -164,19 +193,19 @@ def rag_status(
         assert target.lower is not None and target.upper is not None
         lo, hi = target.lower, target.upper
         if lo <= a <= hi:
-            return RagResult(Rag.GREEN)
+            return _GREEN
         within = a >= lo - tol(lo) if a < lo else a <= hi + tol(hi)
-        return RagResult(Rag.AMBER if within else Rag.RED)
+        return _AMBER if within else _RED
 
     assert target.value is not None
     t = target.value
     if polarity == Polarity.UP:
         if a >= t:
-            return RagResult(Rag.GREEN)
-        return RagResult(Rag.AMBER if a >= t - tol(t) else Rag.RED)
+            return _GREEN
+        return _AMBER if a >= t - tol(t) else _RED
     if a <= t:
-        return RagResult(Rag.GREEN)
-    return RagResult(Rag.AMBER if a <= t + tol(t) else Rag.RED)
+        return _GREEN
+    return _AMBER if a <= t + tol(t) else _RED
 
 
 def forecast_rag(
@@ -222,7 +251,7 @@ def direction_of_travel(
     """
     if current is None or previous is None:
         return None
-    polarity = Polarity(polarity)
+    polarity = member(Polarity, polarity)
     c, p = round_to(current, decimals), round_to(previous, decimals)
     if c == p:
         return Direction.NO_CHANGE
@@ -267,7 +296,7 @@ def year_to_date(
     Missing periods (actual None) are skipped. A ratio is Σnumerator / Σdenominator over the
     periods that have both, never an average of the periods' percentages.
     """
-    aggregation = Aggregation(aggregation)
+    aggregation = member(Aggregation, aggregation)
     if aggregation == Aggregation.RATIO:
         pairs = [
             (v.numerator, v.denominator)
@@ -322,7 +351,7 @@ def period_target(
         return profiled
     if annual is None:
         return None
-    if Aggregation(aggregation) == Aggregation.SUM:
+    if member(Aggregation, aggregation) == Aggregation.SUM:
         return _scale(annual, 1, periods_in_year)
     return annual
 
@@ -339,7 +368,7 @@ def ytd_target(
     Sum: their total (120 a year is 20 by May). Snapshot: the latest. Mean and ratio: their
     mean. None when there are none, or any is missing.
     """
-    aggregation = Aggregation(aggregation)
+    aggregation = member(Aggregation, aggregation)
     if not period_targets_so_far or any(t is None for t in period_targets_so_far):
         return None
     targets = [t for t in period_targets_so_far if t is not None]
@@ -360,7 +389,7 @@ def ytd_target(
 def counts_towards_ytd(figures: PeriodFigures, aggregation: Aggregation | str) -> bool:
     """Whether a period's figures take part in the year to date: its actual, or for a ratio
     both its numerator and its denominator."""
-    if Aggregation(aggregation) == Aggregation.RATIO:
+    if member(Aggregation, aggregation) == Aggregation.RATIO:
         return figures.numerator is not None and figures.denominator is not None
     return figures.actual is not None
 
@@ -455,7 +484,7 @@ def summarise(items: Iterable[tuple[Rag | str, bool]]) -> OnTargetSummary:
     counts = dict.fromkeys(Rag, 0)
     late = 0
     for rag, is_late in items:
-        rag = Rag(rag)
+        rag = member(Rag, rag)
         if is_late:
             late += 1
             counts[Rag.GREY] += 1

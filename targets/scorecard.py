@@ -126,10 +126,10 @@ class TargetBook:
 
     def for_period(self, measure: Measure, period: Period) -> TargetSpec | None:
         # A row, its year to date, its sparkline and the trend ask for the same periods again.
-        remembered = (measure.pk, period.code)
+        remembered = (measure.id, period.code)
         if remembered in self._periods:
             return self._periods[remembered]
-        key = (measure.pk, period.year)
+        key = (measure.id, period.year)
         annual = self.annual.get(key)
         spec = (
             None
@@ -195,6 +195,9 @@ _NOT_READ = {"return_reason", "evidence", "created_at"}
 _REST = [f for f in Value._meta.concrete_fields if f.attname not in _NOT_READ | set(_FIGURES)]
 
 
+_NOTHING: Mapping[str, Value | Figures] = {}
+
+
 @dataclass(frozen=True)
 class ScorecardData:
     """The values (by measure id and period code) and targets of some measures, loaded once."""
@@ -249,7 +252,7 @@ class ScorecardData:
         return cls(values=values, book=book)
 
     def stored(self, measure: Measure, period: Period) -> Value | Figures | None:
-        return self.values.get(measure.pk, {}).get(period.code)
+        return self.values.get(measure.id, _NOTHING).get(period.code)
 
     def whole(self, measure: Measure, period: Period) -> Value | None:
         """The stored value as a `Value` (loaded now if it was loaded as `Figures` only)."""

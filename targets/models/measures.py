@@ -186,15 +186,15 @@ class Measure(models.Model):
 
     @property
     def rules_polarity(self) -> rules.Polarity:
-        return rules.Polarity(self.polarity)
+        return rules.member(rules.Polarity, self.polarity)
 
     @property
     def rules_aggregation(self) -> rules.Aggregation:
-        return rules.Aggregation(self.aggregation)
+        return rules.member(rules.Aggregation, self.aggregation)
 
     @property
     def period_frequency(self) -> periods.Frequency:
-        return periods.Frequency(self.frequency)
+        return periods.frequency_of(self.frequency)
 
     @property
     def scale(self) -> Decimal:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from targets import periods, rules
 from targets.rules import (
     DIRECTION_ARROWS,
     DIRECTION_LABELS,
@@ -806,3 +808,39 @@ def test_year_to_date_sum_and_mean_agree(actuals: list[Decimal | None]) -> None:
     assert mean is not None
     assert min(present) <= mean <= max(present)
     assert year_to_date(values, Aggregation.SNAPSHOT) == present[-1]
+
+
+# --- Enum members looked up (rules.member, periods.frequency_of) -----------------------------
+
+
+@pytest.mark.parametrize("kind", [Polarity, Aggregation, Rag, GreyReason])
+def test_member_is_the_enums_own_member_for_a_value_or_a_member(kind: Any) -> None:
+    for each in kind:
+        assert rules.member(kind, each.value) is kind(each.value)
+        assert rules.member(kind, each) is each
+
+
+@pytest.mark.parametrize("kind", [Polarity, Aggregation, Rag, GreyReason])
+def test_member_refuses_what_the_enum_refuses(kind: Any) -> None:
+    with pytest.raises(ValueError, match="is not a valid"):
+        rules.member(kind, "sideways")
+
+
+def test_frequency_of_is_frequency_for_a_value_or_a_member() -> None:
+    for each in periods.Frequency:
+        assert periods.frequency_of(each.value) is each
+        assert periods.frequency_of(each) is each
+    with pytest.raises(ValueError, match="is not a valid"):
+        periods.frequency_of("fortnightly")
+
+
+def test_a_rating_is_the_same_whether_polarity_is_a_member_or_its_value() -> None:
+    target = TargetSpec(value=Decimal("80"))
+    for actual in ("79.95", "79.94", "76", "75.99", "90"):
+        by_value = rules.rag_status(
+            Decimal(actual), target, polarity="up", decimals=1, tolerance_pct=Decimal("5")
+        )
+        by_member = rules.rag_status(
+            Decimal(actual), target, polarity=Polarity.UP, decimals=1, tolerance_pct=Decimal("5")
+        )
+        assert by_value == by_member
