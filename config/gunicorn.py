@@ -13,7 +13,7 @@ machine (benchmarks/README.md, "Throughput").
 
 Behind a buffering proxy (nginx), `WEB_CONCURRENCY=<cores> GUNICORN_THREADS=1` answers the cached
 `/public/` with a shorter tail: on a quiet 2-core machine (PostgreSQL + Redis, 50 connections)
-p99 45-130 ms against 170-185 ms here, eight threads of one process taking turns at the GIL. It
+p99 45-130 ms against 120-185 ms here, eight threads of one process taking turns at the GIL. It
 is not the default because a new connection that sends nothing (a browser's preconnection) holds
 a thread for up to 5 s before Gunicorn hands it back to the poller: with one thread a worker,
 two such connections stop a 2-core server for 5 s. The proxy sends a request at once.
