@@ -108,11 +108,15 @@ def service_month_save() -> dict[str, Any]:
 def import_100k_values() -> dict[str, Any]:
     """import_values of 100,000 new values (1,000 monthly measures x 100 months), CSV.
 
-    Run as its own process so that its peak memory is its own.
+    Run as its own process so that its peak memory is its own. Its files are removed after.
     """
+    with tempfile.TemporaryDirectory(prefix="goldthread-bench-") as folder:
+        return _import_100k_values(Path(folder))
+
+
+def _import_100k_values(folder: Path) -> dict[str, Any]:
     from django.core.management import call_command
 
-    folder = Path(tempfile.mkdtemp(prefix="goldthread-bench-"))
     measures = folder / "measures.csv"
     lines = [
         "code,title,kind,service,priority,unit,decimals,polarity,frequency,aggregation,"
@@ -196,11 +200,17 @@ def scrutiny_pack_demo() -> dict[str, Any]:
 
 
 def scrutiny_pack_large() -> dict[str, Any]:
-    """The quarterly scrutiny pack of the large council (800 measures), in its own process."""
+    """The quarterly scrutiny pack of the large council (800 measures), in its own process; its
+    media folder is removed after."""
+    web.ensure_size(1)
+    with tempfile.TemporaryDirectory(prefix="goldthread-bench-media-") as media:
+        return _scrutiny_pack_large(media)
+
+
+def _scrutiny_pack_large(media: str) -> dict[str, Any]:
     import re
 
-    web.ensure_size(1)
-    env = {**web.bench_env(1), "MEDIA_ROOT": tempfile.mkdtemp(prefix="goldthread-bench-media-")}
+    env = {**web.bench_env(1), "MEDIA_ROOT": media}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     done = subprocess.run(
