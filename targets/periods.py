@@ -48,15 +48,6 @@ _PART_CODE = re.compile(r"(\d{4}/\d{2})-([QB])(\d+)")
 _EXPECTED_CODES = "expected 2025-04, 2025/26-Q1, 2025/26-B1 or 2025/26"
 
 
-_FREQUENCIES = {frequency.value: frequency for frequency in Frequency}
-
-
-def frequency_of(value: Frequency | str) -> Frequency:
-    """`Frequency(value)`, looked up (a large council's dashboard asks it ~9,000 times)."""
-    found = _FREQUENCIES.get(value)
-    return found if found is not None else Frequency(value)
-
-
 def as_frequency(value: Frequency | str) -> Frequency:
     try:
         return Frequency(value)

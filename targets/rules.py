@@ -57,18 +57,20 @@ class Direction(StrEnum):
         return DIRECTION_LABELS[self]
 
 
-# Each enum's members by value. `Polarity(x)` goes through the enum machinery (about three
-# times a dict's lookup); a large council's uncached dashboard asks it some 37,000 times.
-_MEMBERS: dict[type[StrEnum], dict[str, StrEnum]] = {
-    kind: {member.value: member for member in kind}
-    for kind in (Polarity, Aggregation, Rag, GreyReason)
-}
+# Each StrEnum's members by value, made on first use. `Polarity(x)` goes through the enum
+# machinery (about three times a dict's lookup); a large council's uncached dashboard asks
+# for polarities, aggregations, RAGs and frequencies some 46,000 times.
+_MEMBERS: dict[type[StrEnum], dict[str, StrEnum]] = {}
 
 
 def member(kind: type[E], value: E | str) -> E:
-    """`kind(value)` (the same member, the same ValueError for a value that is none), looked
-    up. A member is its own value's key: a StrEnum hashes and compares as its string."""
-    found = _MEMBERS[kind].get(value)
+    """`kind(value)` for any StrEnum (the same member, the same ValueError for a value that is
+    none), looked up. A member is its own value's key: a StrEnum hashes and compares as its
+    string."""
+    members = _MEMBERS.get(kind)
+    if members is None:
+        members = _MEMBERS[kind] = {each.value: each for each in kind}
+    found = members.get(value)
     return found if found is not None else kind(value)  # type: ignore[return-value]
 
 

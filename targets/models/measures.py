@@ -194,7 +194,7 @@ class Measure(models.Model):
 
     @property
     def period_frequency(self) -> periods.Frequency:
-        return periods.frequency_of(self.frequency)
+        return rules.member(periods.Frequency, self.frequency)
 
     @property
     def scale(self) -> Decimal:

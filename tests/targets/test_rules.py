@@ -810,37 +810,44 @@ def test_year_to_date_sum_and_mean_agree(actuals: list[Decimal | None]) -> None:
     assert year_to_date(values, Aggregation.SNAPSHOT) == present[-1]
 
 
-# --- Enum members looked up (rules.member, periods.frequency_of) -----------------------------
+# --- Enum members looked up (rules.member) -----------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", [Polarity, Aggregation, Rag, GreyReason])
+ENUMS = [Polarity, Aggregation, Rag, GreyReason, Direction, periods.Frequency]
+
+
+@pytest.mark.parametrize("kind", ENUMS)
 def test_member_is_the_enums_own_member_for_a_value_or_a_member(kind: Any) -> None:
     for each in kind:
         assert rules.member(kind, each.value) is kind(each.value)
         assert rules.member(kind, each) is each
 
 
-@pytest.mark.parametrize("kind", [Polarity, Aggregation, Rag, GreyReason])
+@pytest.mark.parametrize("kind", ENUMS)
 def test_member_refuses_what_the_enum_refuses(kind: Any) -> None:
     with pytest.raises(ValueError, match="is not a valid"):
         rules.member(kind, "sideways")
 
 
-def test_frequency_of_is_frequency_for_a_value_or_a_member() -> None:
-    for each in periods.Frequency:
-        assert periods.frequency_of(each.value) is each
-        assert periods.frequency_of(each) is each
-    with pytest.raises(ValueError, match="is not a valid"):
-        periods.frequency_of("fortnightly")
-
-
-def test_a_rating_is_the_same_whether_polarity_is_a_member_or_its_value() -> None:
-    target = TargetSpec(value=Decimal("80"))
-    for actual in ("79.95", "79.94", "76", "75.99", "90"):
-        by_value = rules.rag_status(
-            Decimal(actual), target, polarity="up", decimals=1, tolerance_pct=Decimal("5")
-        )
-        by_member = rules.rag_status(
-            Decimal(actual), target, polarity=Polarity.UP, decimals=1, tolerance_pct=Decimal("5")
-        )
-        assert by_value == by_member
+@pytest.mark.parametrize(
+    ("actual", "expected"),
+    [
+        ("79.95", Rag.GREEN),  # 80.0 at one decimal meets 80
+        ("79.94", Rag.AMBER),
+        ("75.95", Rag.AMBER),  # 76.0: exactly the 5% tolerance
+        ("75.94", Rag.RED),
+        ("90", Rag.GREEN),
+    ],
+)
+@pytest.mark.parametrize("polarity", ["up", Polarity.UP])
+def test_a_rating_is_the_same_for_a_polarity_given_as_its_value_or_its_member(
+    actual: str, expected: Rag, polarity: Polarity | str
+) -> None:
+    result = rules.rag_status(
+        Decimal(actual),
+        TargetSpec(value=Decimal("80")),
+        polarity=polarity,
+        decimals=1,
+        tolerance_pct=Decimal("5"),
+    )
+    assert result == RagResult(expected)
