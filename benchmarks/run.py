@@ -84,6 +84,9 @@ def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+_OUTPUTS = (":(exclude)bench-results", ":(exclude)README.md")
+
+
 def _code() -> dict[str, Any]:
     """Which commit's code ran (make bench-compare passes the other commit's in BENCH_COMMIT)."""
     import targets
@@ -97,7 +100,8 @@ def _code() -> dict[str, Any]:
             [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
         ).stdout.strip()
         status = subprocess.run(
-            [*git, "status", "--porcelain", "--untracked-files=no"],
+            # The bench's own outputs (results, README's table) are not the code measured.
+            [*git, "status", "--porcelain", "--untracked-files=no", "--", ".", *_OUTPUTS],
             capture_output=True,
             text=True,
             check=True,
