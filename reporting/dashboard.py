@@ -34,6 +34,7 @@ from targets.scorecard import (
     MeasureStatus,
     ScorecardData,
     latest_published_month,
+    measure_headlines,
     measure_statuses,
     needed_for_rows,
     needed_for_trend,
@@ -154,11 +155,9 @@ def scorecard(
     if what_changed:
         before_codes, before_years = needed_for_rows(row_period(m, before) for m in compared)
         codes, years = codes | before_codes, years | before_years
-    # Whole values only for the rows shown (this month's and, for what changed, last month's);
-    # the trend and the history read their figures alone.
+    # Whole values only for the rows shown; the trend, the history and last month's headlines
+    # (what changed) read their figures alone.
     whole = {row_period(m, month).code for m in chosen}
-    if what_changed:
-        whole |= {row_period(m, before).code for m in compared}
     data = ScorecardData.load(candidates, codes, years, rows=whole)
     statuses = measure_statuses(
         chosen, month, internal=internal, today=today, history=history, data=data
@@ -166,7 +165,7 @@ def scorecard(
     shown = [s for s in statuses if matches(s, rag)]
     narrative = None
     if what_changed:
-        earlier = measure_statuses(compared, before, internal=internal, today=today, data=data)
+        earlier = measure_headlines(compared, before, internal=internal, today=today, data=data)
         narrative = whatchanged.of_rows(
             whatchanged.from_statuses(month.label, statuses),
             whatchanged.from_statuses(before.label, earlier),

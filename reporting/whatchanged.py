@@ -22,17 +22,19 @@ from reporting.narrative import Figures, Line, Sentence
 
 if TYPE_CHECKING:
     from targets.models import Service
-    from targets.scorecard import MeasureStatus
+    from targets.scorecard import Headline, MeasureStatus
 
 OPEN_REVIEWS = (Review.Status.PLANNED, Review.Status.IN_PROGRESS)
 
 
 def from_statuses(
     label: str,
-    statuses: Iterable[MeasureStatus],
+    statuses: Iterable[MeasureStatus | Headline],
     quartiles: dict[str, tuple[str, int]] | None = None,
 ) -> Figures:
-    """The figures of a scorecard's rows (the dashboard's, or a period's when there is no pack)."""
+    """The figures of a scorecard's rows (the dashboard's, or a period's when there is no pack),
+    or of their headlines alone (`targets.scorecard.measure_headlines`: what the month before
+    needs)."""
     lines = [
         Line(
             code=s.measure.code,

@@ -209,7 +209,10 @@ class Measure(models.Model):
 class Target(models.Model):
     """A measure's target for one financial year (versioned by year)."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
+    # Indexed by the unique (measure, year) index alone (see Value.measure).
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="targets", db_index=False
+    )
     year = models.PositiveSmallIntegerField(
         help_text="Financial year as its first calendar year (2025 = 2025/26)."
     )
@@ -251,7 +254,10 @@ class Target(models.Model):
 class TargetProfile(models.Model):
     """One period's profiled target within a year's target."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="profile")
+    # Indexed by the unique (target, period) index alone (see Value.measure).
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="profile", db_index=False
+    )
     period = models.CharField(max_length=12, help_text="Period code, e.g. 2025-04 or 2025/26-Q1.")
     value = figure_field()
     lower = figure_field()

@@ -41,7 +41,12 @@ class ValueQuerySet(models.QuerySet["Value"]):
 class Value(models.Model):
     """One measure's figure for one period, with its commentary and workflow state."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    # No index of its own: the unique (measure, period) index serves a measure's values, and
+    # PostgreSQL's planner, given both, read a large council's dashboard values through the
+    # one-column index and filtered ~180,000 rows by period (40 ms against 6).
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
     period = models.CharField(max_length=12, help_text="Period code, e.g. 2025-04.")
     actual = figure_field()
     numerator = figure_field()

@@ -1,5 +1,5 @@
 """`ScorecardData.load(rows=…)`: whole values for the rows shown, figures alone for the rest,
-and the same scorecard either way."""
+and the same scorecard either way; `measure_headlines`, a row's headline from figures alone."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ import pytest
 
 from targets import periods
 from targets.models import Measure, Service, Value, ValueStatus
-from targets.scorecard import Figures, ScorecardData, measure_statuses, needed_for_rows, row_period
+from targets.rules import Rag
+from targets.scorecard import (
+    Figures,
+    ScorecardData,
+    measure_headlines,
+    measure_statuses,
+    needed_for_rows,
+    row_period,
+)
 from tests.factories import MeasureFactory, TargetFactory, ValueFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +79,31 @@ def test_the_same_scorecard_either_way(measures: list[Measure], internal: bool) 
     assert [tuple(getattr(s.value, f) for f in fields) if s.value else None for s in before] == [
         tuple(getattr(s.value, f) for f in fields) if s.value else None for s in after
     ]
+
+
+@pytest.mark.parametrize("internal", [True, False])
+def test_a_headline_is_its_rows_headline_from_figures_alone(
+    measures: list[Measure], internal: bool
+) -> None:
+    codes, years = needed_for_rows((row_period(m, MONTH) for m in measures), history=12)
+    rows = measure_statuses(
+        measures,
+        MONTH,
+        internal=internal,
+        today=TODAY,
+        data=ScorecardData.load(measures, codes, years),
+    )
+    figures_only = ScorecardData.load(measures, codes, years, rows=set())
+    assert not any(isinstance(v, Value) for by in figures_only.values.values() for v in by.values())
+    heads = measure_headlines(measures, MONTH, internal=internal, today=TODAY, data=figures_only)
+
+    def headline(row: object) -> tuple[object, ...]:
+        fields = ("measure", "period", "actual", "target", "rag", "late", "forecast_rag")
+        return tuple(getattr(row, name) for name in fields)
+
+    assert [headline(h) for h in heads] == [headline(r) for r in rows]
+    # What the comparison rests on: a forecast read from figures, and a month's own rating
+    # (the month's values are submitted: staff see them rated, the public not yet).
+    assert {h.forecast_rag.rag for h in heads if h.forecast_rag} == {Rag.GREEN}
+    monthly = [h for h in heads if h.period == MONTH]
+    assert {h.rag.rag != Rag.GREY for h in monthly} == {internal}
