@@ -224,14 +224,18 @@ def _cache_key(
     return f"goldthread.scorecard.{digest}"
 
 
-def _worked_out(measures: MeasureQuerySet, cache_key: str, **chosen: Any) -> Scorecard:
-    """`scorecard()`, stored under `cache_key`, with its rows' measures and periods beside it
-    (`CachedScorecard.rows`). Without its flags: those are looked up afresh on every read."""
+def _worked_out(
+    measures: MeasureQuerySet, cache_key: str, *, keep_card: bool = True, **chosen: Any
+) -> Scorecard:
+    """`scorecard()`, stored under `cache_key` (unless not `keep_card`), with its rows' measures
+    and periods beside it (`CachedScorecard.rows`). Without its flags: those are looked up
+    afresh on every read."""
     card = replace(scorecard(measures, flags=False, **chosen), cache_key=cache_key)
-    cache.set_many(
-        {cache_key: card, f"{cache_key}.rows": [(s.measure.pk, s.period) for s in card.statuses]},
-        CACHE_SECONDS,
-    )
+    rows = [(s.measure.pk, s.period) for s in card.statuses]
+    if keep_card:
+        cache.set_many({cache_key: card, f"{cache_key}.rows": rows}, CACHE_SECONDS)
+    else:
+        cache.set(f"{cache_key}.rows", rows, CACHE_SECONDS)
     return card
 
 
@@ -270,15 +274,18 @@ class CachedScorecard:
         self._card: Scorecard | None = None
         rows: list[tuple[int, Period]] | None = cache.get(f"{self.cache_key}.rows")
         if rows is None:
-            self._card = self._cached_or_worked_out()
+            # Worked out for this page's HTML, which is then cached: the scorecard itself is
+            # kept only once asked for again (an export, or the HTML of other flags), not
+            # pickled on every change of the data (a large council's: 800 model instances).
+            self._card = self._cached_or_worked_out(keep_card=False)
             rows = [(s.measure.pk, s.period) for s in self._card.statuses]
         self.rows = rows
         self.dq_flags = flags_for(rows)
 
-    def _cached_or_worked_out(self) -> Scorecard:
+    def _cached_or_worked_out(self, *, keep_card: bool = True) -> Scorecard:
         card: Scorecard | None = cache.get(self.cache_key)
         if card is None:
-            return _worked_out(self._measures, self.cache_key, **self._chosen)
+            return _worked_out(self._measures, self.cache_key, keep_card=keep_card, **self._chosen)
         rows = [(s.measure.pk, s.period) for s in card.statuses]
         cache.set(f"{self.cache_key}.rows", rows, CACHE_SECONDS)  # expired before the card
         return card

@@ -108,7 +108,9 @@ class TargetSpec:
     upper: Decimal | None = None
 
     def is_set(self, polarity: Polarity | str) -> bool:
-        if member(Polarity, polarity) == Polarity.RANGE:
+        if polarity.__class__ is not Polarity:
+            polarity = member(Polarity, polarity)
+        if polarity == Polarity.RANGE:
             return self.lower is not None and self.upper is not None
         return self.value is not None
 
@@ -177,7 +179,8 @@ def rag_status(
     tolerance_pct: Decimal | None = None,
     tolerance_abs: Decimal | None = None,
 ) -> RagResult:
-    polarity = member(Polarity, polarity)
+    if polarity.__class__ is not Polarity:  # a member already, mostly: no lookup
+        polarity = member(Polarity, polarity)
     if polarity == Polarity.NONE:
         return _DATA_ONLY
     if target is None or not target.is_set(polarity):
@@ -486,7 +489,8 @@ def summarise(items: Iterable[tuple[Rag | str, bool]]) -> OnTargetSummary:
     counts = dict.fromkeys(Rag, 0)
     late = 0
     for rag, is_late in items:
-        rag = member(Rag, rag)
+        if rag.__class__ is not Rag:
+            rag = member(Rag, rag)
         if is_late:
             late += 1
             counts[Rag.GREY] += 1

@@ -575,15 +575,23 @@ def on_target_trend(
     if data is None:
         data = ScorecardData.load(measures, *needed_for_trend(measures, window))
     visible = visible_statuses(internal)
-    points = []
-    for month in window:
-        rated = (
-            _rate(m, row_period(m, month), data, visible, today)
-            for m in measures
-            if m.is_active_in(month.year)
-        )
-        points.append((month, rules.summarise((rag.rag, late) for _, _, rag, late in rated)))
-    return points
+    # Measure by measure (each month's rows at `row_period`, worked out once a frequency); a
+    # quarter's or a year's rating counts for each month it is the row of, rated once.
+    shown_at: dict[periods.Frequency, list[Period]] = {}
+    rated: list[list[tuple[rules.Rag, bool]]] = [[] for _ in window]
+    for measure in measures:
+        frequency = measure.period_frequency
+        if frequency not in shown_at:
+            shown_at[frequency] = [periods.latest_ending_by(m, frequency) for m in window]
+        seen: dict[Period, tuple[rules.Rag, bool]] = {}
+        for i, period in enumerate(shown_at[frequency]):
+            if not measure.is_active_in(window[i].year):
+                continue
+            if (point := seen.get(period)) is None:
+                _, _, rag, late = _rate(measure, period, data, visible, today)
+                point = seen[period] = (rag.rag, late)
+            rated[i].append(point)
+    return [(month, rules.summarise(rated[i])) for i, month in enumerate(window)]
 
 
 # What counts as a month's values being published: the periods of each frequency ending then.

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -256,3 +256,41 @@ def test_each_viewer_gets_the_page_of_their_own_first_render_from_the_cache(
     cached = [_page(client) for client in clients]
     assert cached == fresh()
     assert cached[0].count('class="dq-flag" href=') == 2
+
+
+def test_the_scorecard_itself_is_kept_only_once_asked_for_again(
+    recycling: Measure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A page that caches its scorecard's HTML needs the rows' keys after a change, not the
+    # scorecard: it is pickled into the cache only when asked for again (an export, the HTML of
+    # other flags), and then read from there.
+    import reporting.dashboard as dashboard
+
+    worked: list[int] = []
+    real = dashboard.scorecard
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        worked.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "scorecard", counted)
+    chosen: dict[str, Any] = {
+        "key": "test",
+        "what_changed": True,
+        "month": periods.parse_period("2026-09"),
+        "rag": None,
+        "internal": True,
+        "today": date(2026, 11, 26),
+    }
+    measures = Measure.objects.filter(kind=Measure.Kind.CORPORATE)
+    cache.clear()
+    first = dashboard.CachedScorecard(measures, **chosen)
+    assert first.rows == [(recycling.pk, periods.parse_period("2026-09"))]
+    assert cache.get(first.cache_key) is None and len(worked) == 1
+    again = dashboard.CachedScorecard(measures, **chosen)  # the rows from the cache
+    assert again.rows == first.rows and len(worked) == 1
+    card = again.card  # asked for: worked out once more, and kept
+    assert cache.get(first.cache_key) is not None and len(worked) == 2
+    assert [s.actual for s in card.statuses] == [Decimal("46.0")]
+    third = dashboard.CachedScorecard(measures, **chosen)
+    assert third.card.statuses == card.statuses and len(worked) == 2
