@@ -126,6 +126,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "2"))
     )
+    # A choice list of a form (ModelChoiceField) reads its rows through QuerySet.iterator(),
+    # which on PostgreSQL opens a server-side cursor WITH HOLD (DECLARE, FETCH, CLOSE) for a
+    # few rows; no code of ours streams a large result. Also what a transaction-pooling
+    # PgBouncer needs.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "targets.User"

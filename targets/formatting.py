@@ -35,8 +35,10 @@ def figure(value: Decimal | None, *, unit: str, decimals: int) -> str:
     """A figure in its unit: 48.0%, £1,234.50, 12 days, −£21.72; – when there is none."""
     if value is None:
         return MISSING
-    text = number(abs(value), decimals)
-    sign = MINUS if round_to(value, decimals) < 0 else ""
+    # Rounded once (half up is symmetric: the size of the rounded figure is the rounded size).
+    rounded = round_to(value, decimals)
+    text = f"{abs(rounded):,.{decimals}f}"
+    sign = MINUS if rounded < 0 else ""
     if unit == PERCENT:
         return f"{sign}{text}%"
     if unit == CURRENCY:

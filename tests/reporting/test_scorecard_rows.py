@@ -115,3 +115,20 @@ def test_what_users_typed_is_escaped() -> None:
 def test_a_value_reported_late_says_when() -> None:
     page = _render([_row(_measure(), due=False, reported=date(2026, 11, 3))], usual="")
     assert page.tr.find_all("td")[1].get_text() == "Oct 2026, reported Nov 2026"
+
+
+def test_each_rows_links_are_the_pages_own_addresses() -> None:
+    # The rows reverse each page's pattern once: a code that must be quoted is quoted as
+    # `reverse` quotes it (the measure's own `get_absolute_url`), and escaped in the HTML.
+    odd = ["HOU-03", "A&B", "NI 192", "Café+1", "x?y#z", "~:@!$'()*,;="]
+    measures = [_measure() for _ in odd]
+    for measure, code in zip(measures, odd, strict=True):
+        measure.code = code
+    rows = [_row(measure) for measure in measures]
+    page = _render(rows, usual="")
+    assert [tr.th.a["href"] for tr in page.select("tr")] == [
+        Measure(code=code).get_absolute_url() for code in odd
+    ]
+    assert [tr.th.a.get_text() for tr in page.select("tr")] == odd
+    html = str(_render(rows[1:2], usual="").tr.th)
+    assert 'href="/measures/A&amp;B/"' in html
