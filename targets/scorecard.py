@@ -211,6 +211,7 @@ _REST = [f for f in Value._meta.concrete_fields if f.attname not in _NOT_READ | 
 
 
 _NOTHING: Mapping[str, Value | Figures] = {}
+_REPORTED = frozenset(INTERNAL_STATUSES)  # submitted or beyond: not late
 
 
 @dataclass(frozen=True)
@@ -341,7 +342,8 @@ def needed_for_trend(
     measures: Iterable[Measure], window: Sequence[Period]
 ) -> tuple[set[str], set[int]]:
     """The period codes and target years that the trend over these months reads."""
-    shown = {row_period(m, month) for month in window for m in measures}
+    frequencies = {m.period_frequency for m in measures}
+    shown = {periods.latest_ending_by(month, f) for f in frequencies for month in window}
     return {p.code for p in shown}, {p.year for p in shown}
 
 
@@ -354,11 +356,11 @@ def _rate(
 ) -> tuple[Value | Figures | None, TargetSpec | None, RagResult, bool]:
     """A row's value (if the viewer may see it), target, RAG and lateness: the part of the
     rule the headline, the table and the trend share."""
-    stored = data.stored(measure, period)
+    stored = data.values.get(measure.id, _NOTHING).get(period.code)  # data.stored
     value = stored if stored is not None and stored.status in visible else None
     target = data.book.for_period(measure, period)
-    late = period.is_late(measure.due_days, today) and (
-        stored is None or stored.status not in INTERNAL_STATUSES
+    late = (stored is None or stored.status not in _REPORTED) and period.is_late(
+        measure.due_days, today
     )
     return value, target, measure.rate(value.actual if value else None, target), late
 
@@ -470,9 +472,10 @@ def _status(
     history: int = 0,
 ) -> MeasureStatus:
     book = data.book
+    stored = data.values.get(measure.id, _NOTHING)
 
     def seen(p: Period) -> Value | Figures | None:
-        value = data.stored(measure, p)
+        value = stored.get(p.code)
         return value if value is not None and value.status in visible else None
 
     figures, target, rag, late = _rate(measure, period, data, visible, today)
