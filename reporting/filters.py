@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from targets import periods
 from targets.models import Measure, Priority, Service
+from targets.widgets import Select
 
 RAG_CHOICES = [
     ("green", "Green: on target"),
@@ -52,19 +53,23 @@ class ScorecardFilter(django_filters.FilterSet):
         method=_keep, label="Month", help_text="A month, e.g. 2026-10 (default: the last complete)"
     )
     kind = django_filters.ChoiceFilter(
-        choices=Measure.Kind.choices, label="Kind", empty_label="All"
+        choices=Measure.Kind.choices, label="Kind", empty_label="All", widget=Select
     )
     service = django_filters.ModelChoiceFilter(
         queryset=Service.objects.filter(is_active=True),
         to_field_name="code",
         label="Service",
         empty_label="All services",
+        widget=Select,
     )
     priority = django_filters.ModelChoiceFilter(
-        queryset=Priority.objects.all(), label="Priority", empty_label="All priorities"
+        queryset=Priority.objects.all(),
+        label="Priority",
+        empty_label="All priorities",
+        widget=Select,
     )
     rag = django_filters.ChoiceFilter(
-        choices=RAG_CHOICES, method=_keep, label="Status", empty_label="Any status"
+        choices=RAG_CHOICES, method=_keep, label="Status", empty_label="Any status", widget=Select
     )
 
     class Meta:
