@@ -105,3 +105,25 @@ def test_the_chart_is_well_formed_svg_of_matplotlibs_size() -> None:
     root = ET.fromstring(drawn.split("\n", 1)[1])
     mpl = ET.fromstring(matplotlib_svg(SERIES["large"], TARGETS["range"]).split("\n", 3)[3])
     assert (root.get("width"), root.get("height")) == (mpl.get("width"), mpl.get("height"))
+
+
+def fresh_png(series: list, target: TargetSpec | None) -> bytes:
+    with matplotlib.rc_context(charts.RC):
+        figure = charts._measure(series, target)  # type: ignore[arg-type]
+        assert figure is not None
+        return charts._png(figure)
+
+
+def test_one_drawer_draws_each_slide_chart_as_a_new_figure_would() -> None:
+    quarters = [(m, Decimal(n)) for n, m in enumerate(MONTHS[::3])]
+    charts_in_turn = [
+        (SERIES["percentages"], TARGETS["range"]),  # a band, then none: the band must go
+        (SERIES["large"], TARGETS["none"]),
+        (quarters, TARGETS["value"]),  # four periods after twelve: four ticks and labels
+        (SERIES["gaps"], TARGETS["value"]),
+        (SERIES["negative"], TARGETS["range"]),
+    ]
+    draw = charts.MeasurePngs()
+    for series, target in charts_in_turn:
+        assert draw(series, target) == fresh_png(series, target)  # type: ignore[arg-type]
+    assert draw(history(*([None] * 11), "5"), None) is None  # type: ignore[arg-type]
