@@ -98,8 +98,12 @@ def trend_svg(trend: Sequence[tuple[Period, OnTargetSummary]]) -> str:
         f'<clipPath id="a"><rect x="{left:g}" y="{top:g}" width="{span_x:g}" '
         f'height="{span_y:g}"/></clipPath>'
     ]
+    # Clipped to the axes, as matplotlib clips them: the lines at 0 and 100 show half their width.
     grid = "".join(f"M{left:g} {y(t):.3f}H{right:g}" for t in TREND_Y_TICKS)
-    parts.append(f'<path d="{grid}" stroke="#dddddd" stroke-width="0.5" stroke-linecap="square"/>')
+    parts.append(
+        f'<path d="{grid}" stroke="#dddddd" stroke-width="0.5" stroke-linecap="square" '
+        'clip-path="url(#a)"/>'
+    )
     known = [
         (i, float(s.percent_on_target))
         for i, (_, s) in enumerate(trend)
