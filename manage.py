@@ -8,6 +8,9 @@ import sys
 
 
 def main() -> None:
+    from config.gc_tuning import tune_for_command
+
+    tune_for_command(sys.argv)  # first, before Django and the apps are loaded
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # manage.py is the developer's and the administrator's tool: debug settings unless told
     # otherwise. Production serves through config/wsgi.py and Celery with DEBUG=0 and a real

@@ -4,7 +4,9 @@ the board slides, which PowerPoint shows as pictures).
 A measure's charts, one or two per measure in a pack, are written as SVG directly
 (`spark_svg`, `chart_svg`): the picture matplotlib draws for them (`_measure`, still what the
 slides' PNG are drawn from), coordinates, ticks and labels alike, without building a figure,
-and small enough that WeasyPrint draws them quickly. The trend, one per pack, is matplotlib's.
+and small enough that WeasyPrint draws them quickly; the trend too (`trend_svg`, the picture of
+`_trend`). matplotlib's figures draw only the slides' PNG, and are loaded only then: making a PDF
+needs no more of matplotlib than its tick locator and formatter.
 
 matplotlib's object API (Figure, no pyplot) keeps no global state, so a worker can draw charts in
 any thread; text stays text (`svg.fonttype: none`) and the output is the same for the same data
@@ -19,12 +21,10 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib import ticker
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
 
 from targets.models import Measure
@@ -46,6 +46,10 @@ RC: dict[RcKeyType, Any] = {
 }
 History = Sequence[tuple[Period, Decimal | None]]
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 
 def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
@@ -64,10 +68,87 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+# The trend's figure and axes, in points: the box `_trend` gives it (10 × 2.3 inches, axes at
+# 0.06, 0.25, 0.93, 0.7), its y ticks (0 to 100 in steps of 20: the locator's choice for that
+# fixed range and height) and where matplotlib centres its y label, measured from its output.
+TREND_SIZE = (720.0, 165.6)
+TREND_AXES = (43.2, 8.28, 669.6, 115.92)  # left, top, width, height
+TREND_Y_TICKS = (0, 20, 40, 60, 80, 100)
+TREND_Y_LABEL_X = 15.008125
+
+
 def trend_svg(trend: Sequence[tuple[Period, OnTargetSummary]]) -> str:
-    """The "% on target" line over the months, 0 to 100."""
-    with matplotlib.rc_context(RC):
-        return _svg(_trend(trend, size=(10, 2.3)))
+    """The "% on target" line over the months, 0 to 100: the picture matplotlib draws for
+    `_trend` (a label for every `step`-th month, the marked line bridging months without a
+    figure), written directly, as `chart_svg` is, so that making the PDF loads no figure."""
+    width, height = TREND_SIZE
+    left, top, span_x, span_y = TREND_AXES
+    bottom, right = top + span_y, left + span_x
+    count = len(trend)
+    low_x, high_x = -0.5, max(count - 0.5, 0.5)
+
+    def x(index: float) -> float:
+        return left + (index - low_x) / (high_x - low_x) * span_x
+
+    def y(percent: float) -> float:
+        return bottom - percent / 100 * span_y
+
+    text = f'font-family="DejaVu Sans" font-size="8" fill="{GREY}"'
+    parts = [
+        f'<clipPath id="a"><rect x="{left:g}" y="{top:g}" width="{span_x:g}" '
+        f'height="{span_y:g}"/></clipPath>'
+    ]
+    # Clipped to the axes, as matplotlib clips them: the lines at 0 and 100 show half their width.
+    grid = "".join(f"M{left:g} {y(t):.3f}H{right:g}" for t in TREND_Y_TICKS)
+    parts.append(
+        f'<path d="{grid}" stroke="#dddddd" stroke-width="0.5" stroke-linecap="square" '
+        'clip-path="url(#a)"/>'
+    )
+    known = [
+        (i, float(s.percent_on_target))
+        for i, (_, s) in enumerate(trend)
+        if s.percent_on_target is not None
+    ]
+    if known:
+        points = " ".join(f"{x(i):.3f},{y(v):.3f}" for i, v in known)
+        dots = "".join(f'<circle cx="{x(i):.3f}" cy="{y(v):.3f}" r="1.5"/>' for i, v in known)
+        parts.append(
+            f'<g clip-path="url(#a)"><polyline points="{points}" fill="none" stroke="{BLUE}" '
+            'stroke-width="2" stroke-linecap="square" stroke-linejoin="round"/>'
+            f'<g fill="{BLUE}" stroke="{BLUE}">{dots}</g></g>'
+        )
+    step = max(1, count // 12)
+    shown = range(0, count, step)
+    marks = "".join(f"M{x(i):.3f} {bottom:g}v{TICK:g}" for i in shown)
+    marks += "".join(f"M{left:g} {y(t):.3f}h-{TICK:g}" for t in TREND_Y_TICKS)
+    parts.append(f'<path d="{marks}" stroke="{GREY}" stroke-width="0.8"/>')
+    parts.append(
+        f'<path d="M{left:g} {bottom:g}V{top:g}M{left:g} {bottom:g}H{right:g}" fill="none" '
+        f'stroke="{GREY}" stroke-width="0.8" stroke-linecap="square" stroke-linejoin="miter"/>'
+    )
+    end_x, end_y = X_LABEL_END
+    for i in shown:
+        ax, ay = x(i) + end_x, bottom + end_y
+        parts.append(
+            f'<text {text} text-anchor="end" transform="translate({ax:.3f} {ay:.3f}) '
+            f'rotate(-45)">{escape(trend[i][0].label)}</text>'
+        )
+    label_x = left - 2 * TICK
+    for tick in TREND_Y_TICKS:
+        parts.append(
+            f'<text {text} text-anchor="end" x="{label_x:g}" '
+            f'y="{y(tick) + Y_LABEL_BASELINE:.3f}">{tick}</text>'
+        )
+    middle = top + span_y / 2
+    parts.append(
+        f'<text font-family="DejaVu Sans" font-size="8" fill="#0b0c0c" text-anchor="middle" '
+        f'transform="translate({TREND_Y_LABEL_X:g} {middle:g}) rotate(-90)">% on target</text>'
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}pt" height="{height:g}pt" '
+        f'viewBox="0 0 {width:g} {height:g}">{"".join(parts)}</svg>'
+    )
 
 
 def trend_png(trend: Sequence[tuple[Period, OnTargetSummary]]) -> bytes:
@@ -76,6 +157,8 @@ def trend_png(trend: Sequence[tuple[Period, OnTargetSummary]]) -> bytes:
 
 
 def _trend(trend: Sequence[tuple[Period, OnTargetSummary]], *, size: tuple[float, float]) -> Figure:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=size)
     axes = figure.add_axes((0.06, 0.25, 0.93, 0.7))
     xs = list(range(len(trend)))
@@ -302,27 +385,69 @@ def spark_svg(history: History, target: TargetSpec | None) -> str | None:
 
 def measure_png(history: History, target: TargetSpec | None) -> bytes | None:
     """The full-size chart of `measure_svg`, drawn by matplotlib, as a picture for a slide."""
-    with matplotlib.rc_context(RC):
-        figure = _measure(history, target)
-        return None if figure is None else _png(figure)
+    return MeasurePngs()(history, target)
+
+
+class MeasurePngs:
+    """`measure_png` for many measures, drawn on one figure: its axes and their tick objects,
+    which matplotlib makes on a figure's first drawing (a third of a chart's time), are kept
+    from one chart to the next and only the data, limits and labels change. The pictures are
+    the same, byte for byte, as a new figure's. One drawer per deck (not shared: a figure is
+    not to be drawn by two threads at once)."""
+
+    def __init__(self) -> None:
+        self._axes: Axes | None = None
+
+    def __call__(self, history: History, target: TargetSpec | None) -> bytes | None:
+        known = _known(history)
+        if len(known) < 2:
+            return None
+        from matplotlib.figure import Figure
+
+        with matplotlib.rc_context(RC):
+            if self._axes is None:
+                self._axes = _measure_axes(Figure(figsize=(7.5, 2.4)))
+            axes = self._axes
+            for artist in [*axes.lines, *axes.patches]:
+                artist.remove()
+            _draw_measure(axes, history, known, target)
+            figure = axes.get_figure()
+            assert isinstance(figure, Figure)
+            return _png(figure)
+
+
+def _known(history: History) -> list[tuple[int, float]]:
+    return [(i, float(v)) for i, (_, v) in enumerate(history) if v is not None]
 
 
 def _measure(history: History, target: TargetSpec | None) -> Figure | None:
-    known = [(i, float(v)) for i, (_, v) in enumerate(history) if v is not None]
+    from matplotlib.figure import Figure
+
+    known = _known(history)
     if len(known) < 2:
         return None
     figure = Figure(figsize=(7.5, 2.4))
+    _draw_measure(_measure_axes(figure), history, known, target)
+    return figure
+
+
+def _measure_axes(figure: Figure) -> Axes:
     axes = figure.add_axes((0.1, 0.22, 0.87, 0.72))
-    axes.set_xticks(range(len(history)), [p.label for p, _ in history], rotation=45, ha="right")
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", color="#dddddd", linewidth=0.5)
+    return axes
+
+
+def _draw_measure(
+    axes: Axes, history: History, known: list[tuple[int, float]], target: TargetSpec | None
+) -> None:
+    axes.set_xticks(range(len(history)), [p.label for p, _ in history], rotation=45, ha="right")
     _target_lines(axes, target)
     xs, ys = zip(*known, strict=True)
     axes.set_ylim(*_limits([*ys, *_target_figures(target)]))
     axes.plot(xs, ys, color=BLUE, linewidth=2)
     axes.plot([xs[-1]], [ys[-1]], marker="o", markersize=4, color=BLUE)
     axes.set_xlim(-0.5, len(history) - 0.5)
-    return figure
 
 
 # A status's bar: its colour, and the word the axis prints beside it (never colour alone).
@@ -338,6 +463,8 @@ STATUS_BARS = (
 def status_png(counts: OnTargetSummary) -> bytes:
     """How many of a group's measures are in each status: one labelled bar each, its count
     printed at its end."""
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context({**RC, "font.size": 11}):
         figure = Figure(figsize=(2.7, 2.4))
         axes = figure.add_axes((0.4, 0.06, 0.5, 0.88))

@@ -125,8 +125,9 @@ def build(pack: Pack, *, version: int = 1, what_changed: Sequence[str] | None = 
     _summary_slide(deck, pack)
     for priority, rows in pack.card.by_priority:
         _priority_slides(deck, pack, priority, rows)
+    pictures = charts.MeasurePngs()
     for row in pack.red:
-        _red_slide(deck, pack, row)
+        _red_slide(deck, pack, row, pictures)
     return deck
 
 
@@ -391,7 +392,7 @@ def _cell(cell: object, text: str, *, bold: bool = False) -> None:
     cell.margin_top = cell.margin_bottom = Inches(0.03)  # type: ignore[attr-defined]
 
 
-def _red_slide(deck: Deck, pack: Pack, row: MeasureStatus) -> None:
+def _red_slide(deck: Deck, pack: Pack, row: MeasureStatus, pictures: charts.MeasurePngs) -> None:
     measure = row.measure
     slide = _slide(deck, pack, f"Off target (Red): {measure.code} {measure.title}")
     facts = [
@@ -405,7 +406,7 @@ def _red_slide(deck: Deck, pack: Pack, row: MeasureStatus) -> None:
         f"Year to date: {ytd_text(row)}",
     ]
     _text(slide, facts, MARGIN, Inches(1.3), Inches(4.9), Inches(3.2), size=14)
-    png = charts.measure_png(row.history, row.target)
+    png = pictures(row.history, row.target)
     if png is not None:
         alt = charts.measure_alt(measure, row.history, row.target)
         _picture(slide, png, alt, Inches(5.6), Inches(1.3), Inches(7.2))

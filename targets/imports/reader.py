@@ -21,12 +21,10 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
-import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from openpyxl.xml import DEFUSEDXML
 
 from targets.imports.report import FileRejected, RowError
 
@@ -285,6 +283,11 @@ def _xlsx_rows(
 ) -> Iterator[Sequence[object]]:
     """The header row, then the others cut to the last column wanted; refused if the sheet has
     more than `max_rows` rows, the header included."""
+    # openpyxl is imported here, not with the module: every process that loads the apps (the
+    # admin's import pages) would otherwise pay for it (0.2 s), and few ever read a workbook.
+    import openpyxl
+    from openpyxl.xml import DEFUSEDXML
+
     if max_rows is None:
         max_rows = settings.IMPORT_MAX_ROWS + 1
     if not DEFUSEDXML:

@@ -12,7 +12,7 @@ import pytest
 
 from reporting.packs import charts
 from targets.periods import last_n, parse_period
-from targets.rules import TargetSpec
+from targets.rules import OnTargetSummary, TargetSpec
 
 MONTHS = last_n(parse_period("2026-09"), 12)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -105,3 +105,77 @@ def test_the_chart_is_well_formed_svg_of_matplotlibs_size() -> None:
     root = ET.fromstring(drawn.split("\n", 1)[1])
     mpl = ET.fromstring(matplotlib_svg(SERIES["large"], TARGETS["range"]).split("\n", 3)[3])
     assert (root.get("width"), root.get("height")) == (mpl.get("width"), mpl.get("height"))
+
+
+def fresh_png(series: list, target: TargetSpec | None) -> bytes:
+    with matplotlib.rc_context(charts.RC):
+        figure = charts._measure(series, target)  # type: ignore[arg-type]
+        assert figure is not None
+        return charts._png(figure)
+
+
+def test_one_drawer_draws_each_slide_chart_as_a_new_figure_would() -> None:
+    quarters = [(m, Decimal(n)) for n, m in enumerate(MONTHS[::3])]
+    charts_in_turn = [
+        (SERIES["percentages"], TARGETS["range"]),  # a band, then none: the band must go
+        (SERIES["large"], TARGETS["none"]),
+        (quarters, TARGETS["value"]),  # four periods after twelve: four ticks and labels
+        (SERIES["gaps"], TARGETS["value"]),
+        (SERIES["negative"], TARGETS["range"]),
+    ]
+    draw = charts.MeasurePngs()
+    for series, target in charts_in_turn:
+        assert draw(series, target) == fresh_png(series, target)  # type: ignore[arg-type]
+    assert draw(history(*([None] * 11), "5"), None) is None  # type: ignore[arg-type]
+
+
+def trend(*percents: int | None) -> list[tuple[object, OnTargetSummary]]:
+    months = last_n(parse_period("2026-09"), len(percents))
+    return [
+        (m, OnTargetSummary(green=0 if p is None else p, amber=0 if p is None else 100 - p))
+        for m, p in zip(months, percents, strict=True)
+    ]
+
+
+def matplotlib_trend_svg(months: list) -> str:
+    with matplotlib.rc_context(charts.RC):
+        return charts._svg(charts._trend(months, size=(10, 2.3)))  # type: ignore[arg-type]
+
+
+TRENDS = {
+    "two years": trend(*[40 + (i * 7) % 30 for i in range(24)]),
+    "gaps": trend(55, None, 60, 58, None, 70, 71, 69, 65, None, 80, 90),
+    "five months": trend(10, 0, 100, 50, 50),
+}
+
+
+@pytest.mark.parametrize("name", TRENDS)
+def test_trend_is_matplotlibs_picture(name: str) -> None:
+    months = TRENDS[name]
+    ours = charts.trend_svg(months)  # type: ignore[arg-type]
+    theirs = matplotlib_trend_svg(months)
+    # The y axis: its labels and where they sit, and the axis label.
+    ours_y = re.findall(r'text-anchor="end" x="36.2" y="([-\d.]+)">([^<]+)<', ours)
+    theirs_y = re.findall(r'x="36.2" y="([-\d.]+)"[^>]*>([^<]+)<', theirs)
+    assert [label for _, label in ours_y] == [label for _, label in theirs_y]
+    for (y, _), (expected, _) in zip(ours_y, theirs_y, strict=True):
+        assert float(y) == pytest.approx(float(expected), abs=0.01)
+    label_x, label_y = re.findall(r'x="([\d.]+)" y="([\d.]+)" transform="rotate\(-90', theirs)[0]
+    assert f"translate({float(label_x):g} {float(label_y):g}) rotate(-90)" in ours
+    # The x axis: the same months labelled, at the same ticks.
+    ours_x = re.findall(r"rotate\(-45\)\">([^<]+)<", ours)
+    assert ours_x == re.findall(r"rotate\(-45\)\">([^<]+)<", theirs)
+    uses = re.findall(r'<use xlink:href="#(\w+)" x="([\d.]+)" y="124.2"', theirs)
+    ticks = [float(x) for mark, x in uses if mark == uses[0][0]]  # the x ticks' own mark
+    ours_ticks = [float(t) for t in re.findall(r"M([\d.]+) 124.2v3.5", ours)]
+    assert ours_ticks == pytest.approx(ticks, abs=0.001)
+    # The line and its dots: the same points, months without a figure bridged.
+    line = re.search(r'<path d="(M [^"]+)"[^>]*stroke: #1d4f91; stroke-width: 2', theirs)
+    assert line is not None
+    expected = [float(f) for p in re.findall(r"[ML] ([\d.]+ [\d.]+)", line[1]) for f in p.split()]
+    root = ET.fromstring(ours.split("\n", 1)[1])
+    (polyline,) = root.iter(f"{SVG}polyline")
+    points = [float(f) for p in polyline.get("points", "").split() for f in p.split(",")]
+    assert points == pytest.approx(expected, abs=0.001)
+    dots = [float(c.get(a, "")) for c in root.iter(f"{SVG}circle") for a in ("cx", "cy")]
+    assert dots == pytest.approx(expected, abs=0.001)

@@ -129,3 +129,47 @@ def test_a_process_that_made_a_pack_freezes_its_heap_when_it_exits() -> None:
     # After the pack the heap was unfrozen and the thresholds put back; the exit froze it.
     assert done.stdout.splitlines() == ["0", "True False"]
     assert done.stderr == ""
+
+
+# A process started as `manage.py generate_report` (the command's first step, before Django).
+COMMAND = """
+import atexit, gc, sys
+from config.gc_tuning import tune_for_command
+
+class Cycle:
+    def __del__(self):
+        print("collected")
+
+atexit.register(lambda: print(gc.get_freeze_count() > 0, gc.get_threshold() == (50_000, 20, 20)))
+print(tune_for_command(sys.argv[1:]))
+print(gc.get_threshold() == (50_000, 20, 20))
+garbage = Cycle()
+garbage.itself = garbage
+del garbage
+"""
+
+
+def _run(script: str, *argv: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", script, *argv],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stderr == ""
+    return done.stdout.splitlines()
+
+
+def test_the_pack_command_is_tuned_from_its_start_and_leaves_its_garbage_at_exit() -> None:
+    # Tuned before anything is loaded; at exit the heap is frozen, the cycle never collected.
+    assert _run(COMMAND, "manage.py", "generate_report", "scrutiny-quarterly") == [
+        "True",
+        "True",
+        "True True",
+    ]
+
+
+def test_other_commands_keep_the_collector_as_it_was() -> None:
+    # Not tuned; the interpreter's own teardown collects the cycle.
+    assert _run(COMMAND, "manage.py", "migrate") == ["False", "False", "False False", "collected"]
