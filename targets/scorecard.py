@@ -314,6 +314,8 @@ def _converted(row: Sequence[Any], converters: list[_Converter]) -> list[Any]:
     out = list(row)
     for pos, convs, expression, connection in converters:
         value = out[pos]
+        if value is None:  # a NULL is None whatever the column (the Value's fields are Django's)
+            continue
         for convert in convs:
             value = convert(value, expression, connection)
         out[pos] = value
