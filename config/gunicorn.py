@@ -4,19 +4,16 @@ The Dockerfile, docker-compose.yml and the throughput bench (benchmarks/web.py) 
 web server with this file, so the bench measures what production runs. Each setting can be
 changed by its environment variable; a flag on the command line wins over both.
 
-Threaded workers (`gthread`): a thread waiting on PostgreSQL or Redis leaves the process's other
-threads to use the CPU, and kept-alive connections spare a browser (or a proxy) a new TCP
-connection per request, which sync workers close after every response; a connection opened
-and left idle (a browser's preconnection, a proxy's pool) holds one thread, not a whole worker.
-Two workers per core with 8 threads each was the best of those measured on the bench's 2-core
-machine (benchmarks/README.md, "Throughput").
+Threaded workers (`gthread`), two per core with two threads each: a thread waiting on
+PostgreSQL or Redis leaves the process's other thread the CPU, kept-alive connections spare a
+browser a new TCP connection per request, and a process's threads seldom take turns at the GIL
+(with eight a worker, a cached `/public/` at 50 connections had a p99 of 77-185 ms on the
+bench's 2-core machine; with two, 66-110 ms: benchmarks/README.md, "Throughput").
 
-Behind a buffering proxy (nginx), `WEB_CONCURRENCY=<cores> GUNICORN_THREADS=1` answers the cached
-`/public/` with a shorter tail: on a quiet 2-core machine (PostgreSQL + Redis, 50 connections)
-p99 45-130 ms against 120-185 ms here, eight threads of one process taking turns at the GIL. It
-is not the default because a new connection that sends nothing (a browser's preconnection) holds
-a thread for up to 5 s before Gunicorn hands it back to the poller: with one thread a worker,
-two such connections stop a 2-core server for 5 s. The proxy sends a request at once.
+A connection opened and left silent (a browser's preconnection) holds a thread only while
+Gunicorn waits for its first request, `DATA_WAIT` (50 ms; Gunicorn's own wait is 5 s, which
+let twenty silent connections stop a server of few threads): then its poller keeps it, and
+hands it to a thread when it speaks.
 """
 
 from __future__ import annotations
@@ -27,7 +24,7 @@ import os
 bind = os.environ.get("GUNICORN_BIND") or "0.0.0.0:8000"
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count())
-threads = int(os.environ.get("GUNICORN_THREADS") or 8)
+threads = int(os.environ.get("GUNICORN_THREADS") or 2)
 # Idle kept-alive connections are closed after this many seconds (behind a proxy, keep this
 # longer than the proxy's own idle timeout).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
@@ -47,3 +44,14 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 preload_app = True
 # The heartbeat files live in memory, never on a container's slow overlay disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# Gunicorn 27's threaded worker hands a new connection to a thread at once, and the thread waits
+# for its first request up to `gthread.DEFAULT_WORKER_DATA_TIMEOUT` (5 s; not a setting) before
+# giving the connection back to the poller. Set in each worker as it starts.
+DATA_WAIT = float(os.environ.get("GUNICORN_DATA_WAIT") or 0.05)
+
+
+def post_fork(server: object, worker: object) -> None:
+    from gunicorn.workers import gthread
+
+    gthread.DEFAULT_WORKER_DATA_TIMEOUT = DATA_WAIT

@@ -78,18 +78,41 @@ def test_production_and_the_bench_start_gunicorn_with_one_config_file() -> None:
     import runpy
     from unittest import mock
 
-    names = ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_ACCESS_LOG", "GUNICORN_WORKER_CLASS")
+    names = (
+        "WEB_CONCURRENCY",
+        "GUNICORN_THREADS",
+        "GUNICORN_ACCESS_LOG",
+        "GUNICORN_WORKER_CLASS",
+        "GUNICORN_DATA_WAIT",
+    )
     with (
         mock.patch.dict(os.environ, dict.fromkeys(names, "")),
         mock.patch("multiprocessing.cpu_count", return_value=2),
     ):
         default = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
-    assert (default["worker_class"], default["workers"], default["threads"]) == ("gthread", 4, 8)
+    assert (default["worker_class"], default["workers"], default["threads"]) == ("gthread", 4, 2)
     assert default["accesslog"] is None
     assert default["preload_app"] is True  # workers forked with every view loaded (wsgi.py)
     with mock.patch.dict(os.environ, {"WEB_CONCURRENCY": "3", "GUNICORN_ACCESS_LOG": "-"}):
         chosen = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
     assert (chosen["workers"], chosen["accesslog"]) == (3, "-")
+
+    # A silent new connection holds a thread 50 ms, not Gunicorn's 5 s: each worker sets the
+    # wait its threaded worker reads (still read by name, so an upgrade that drops it fails).
+    import inspect
+
+    from gunicorn.workers import gthread
+
+    assert "DEFAULT_WORKER_DATA_TIMEOUT" in inspect.getsource(gthread.ThreadWorker.handle)
+    before = gthread.DEFAULT_WORKER_DATA_TIMEOUT
+    try:
+        default["post_fork"](None, None)
+        assert gthread.DEFAULT_WORKER_DATA_TIMEOUT == default["DATA_WAIT"] == 0.05
+        with mock.patch.dict(os.environ, {"GUNICORN_DATA_WAIT": "0.2"}):
+            runpy.run_path(str(ROOT / "config" / "gunicorn.py"))["post_fork"](None, None)
+        assert gthread.DEFAULT_WORKER_DATA_TIMEOUT == 0.2
+    finally:
+        gthread.DEFAULT_WORKER_DATA_TIMEOUT = before
 
     command = "--config config/gunicorn.py"
     assert '"--config", "config/gunicorn.py"' in (ROOT / "Dockerfile").read_text()
