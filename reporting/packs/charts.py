@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -119,13 +119,7 @@ def trend_svg(trend: Sequence[tuple[Period, OnTargetSummary]]) -> str:
         )
     step = max(1, count // 12)
     shown = range(0, count, step)
-    marks = "".join(f"M{x(i):.3f} {bottom:g}v{TICK:g}" for i in shown)
-    marks += "".join(f"M{left:g} {y(t):.3f}h-{TICK:g}" for t in TREND_Y_TICKS)
-    parts.append(f'<path d="{marks}" stroke="{GREY}" stroke-width="0.8"/>')
-    parts.append(
-        f'<path d="M{left:g} {bottom:g}V{top:g}M{left:g} {bottom:g}H{right:g}" fill="none" '
-        f'stroke="{GREY}" stroke-width="0.8" stroke-linecap="square" stroke-linejoin="miter"/>'
-    )
+    parts.append(_axes(x, y, shown, TREND_Y_TICKS, left=left, right=right, top=top, bottom=bottom))
     end_x, end_y = X_LABEL_END
     for i in shown:
         ax, ay = x(i) + end_x, bottom + end_y
@@ -233,6 +227,28 @@ X_LABEL_END = (-1.359, 11.298)  # from the tick's foot on the axis
 Y_LABEL_BASELINE = 3.04  # below the tick: a centred line of digits
 
 
+def _axes(
+    x: Callable[[int], float],
+    y: Callable[[float], float],
+    columns: Iterable[int],
+    ticks: Iterable[float],
+    *,
+    left: float,
+    right: float,
+    top: float,
+    bottom: float,
+) -> str:
+    """A chart's tick marks (each column below, each tick at the left) and its two axes, drawn
+    as matplotlib draws them."""
+    marks = "".join(f"M{x(i):.3f} {bottom:g}v{TICK:g}" for i in columns)
+    marks += "".join(f"M{left:g} {y(t):.3f}h-{TICK:g}" for t in ticks)
+    return (
+        f'<path d="{marks}" stroke="{GREY}" stroke-width="0.8"/>'
+        f'<path d="M{left:g} {bottom:g}V{top:g}M{left:g} {bottom:g}H{right:g}" fill="none" '
+        f'stroke="{GREY}" stroke-width="0.8" stroke-linecap="square" stroke-linejoin="miter"/>'
+    )
+
+
 def chart_svg(history: History, target: TargetSpec | None) -> str | None:
     """The full-size chart of `measure_svg`, written directly: the picture matplotlib draws for
     `_measure` (its axes, ticks chosen and labelled by its own locator and formatter, grid,
@@ -281,12 +297,8 @@ def chart_svg(history: History, target: TargetSpec | None) -> str | None:
         f'<circle cx="{x(last_x):.3f}" cy="{y(last_y):.3f}" r="2" fill="{BLUE}" '
         f'stroke="{BLUE}"/></g>'
     )
-    marks = "".join(f"M{x(i):.3f} {bottom:g}v{TICK:g}" for i in range(len(history)))
-    marks += "".join(f"M{left:g} {y(t):.3f}h-{TICK:g}" for t in ticks)
-    parts.append(f'<path d="{marks}" stroke="{GREY}" stroke-width="0.8"/>')
     parts.append(
-        f'<path d="M{left:g} {bottom:g}V{top:g}M{left:g} {bottom:g}H{right:g}" fill="none" '
-        f'stroke="{GREY}" stroke-width="0.8" stroke-linecap="square" stroke-linejoin="miter"/>'
+        _axes(x, y, range(len(history)), ticks, left=left, right=right, top=top, bottom=bottom)
     )
     end_x, end_y = X_LABEL_END
     for i, (period, _) in enumerate(history):
