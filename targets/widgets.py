@@ -1,4 +1,5 @@
-"""Form widgets written in Python rather than by Django's widget templates.
+"""HTML written in Python rather than by Django's templates: `escaped` (a value as a template
+prints it), and form widgets.
 
 Django writes a `<select>` by a template that includes one template per option, and another for
 each element's attributes: the scorecards' filters (some 60 options, on every scorecard page,
@@ -16,8 +17,11 @@ from django.forms.renderers import BaseRenderer
 from django.utils.safestring import SafeString, mark_safe
 
 
-def _text(value: Any) -> str:
-    """A value as the widget templates print it (`|stringformat:'s'`, autoescaped)."""
+def escaped(value: Any) -> str:
+    """A value as a template prints it (`{{ value }}`, autoescaped): safe text as it is,
+    anything else escaped as Django escapes it; without `conditional_escape`'s checks for lazy
+    text, which cost more than the escaping where thousands of cells are written in Python (the
+    scorecards' rows, these selects)."""
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return escape(str(value))
@@ -29,7 +33,7 @@ def _attrs(attrs: dict[str, Any]) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        out.append(f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"')
+        out.append(f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"')
     return "".join(out)
 
 
@@ -45,14 +49,14 @@ class Select(forms.Select):
         renderer: BaseRenderer | None = None,
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+        parts = [f'<select name="{escaped(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, options, _ in widget["optgroups"]:
             if group_name:
-                parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+                parts.append(f'\n  <optgroup label="{escaped(group_name)}">')
             for option in options:
                 parts.append(
-                    f'\n  <option value="{_text(option["value"])}"{_attrs(option["attrs"])}>'
-                    f"{_text(option['label'])}</option>\n"  # the option template's last line
+                    f'\n  <option value="{escaped(option["value"])}"{_attrs(option["attrs"])}>'
+                    f"{escaped(option['label'])}</option>\n"  # the option template's last line
                 )
             if group_name:
                 parts.append("\n  </optgroup>")

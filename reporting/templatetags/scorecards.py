@@ -13,7 +13,6 @@ size and strokes, drawn in whole pixels.
 from __future__ import annotations
 
 import hashlib
-import html
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -35,6 +34,7 @@ from targets.periods import span_label
 from targets.rules import Direction, RagResult
 from targets.scorecard import MeasureStatus
 from targets.templatetags.goldthread import target_text
+from targets.widgets import escaped
 
 register = template.Library()
 
@@ -67,22 +67,14 @@ def _rag(result: RagResult | None) -> str:
     """A status as a word on its colour; its symbol (✓ ! ✗ –) comes from the style sheet."""
     if result is None:
         return '<span class="rag rag--none">–</span>'
-    return f'<span class="rag rag--{_escape(result.rag.value)}">{_escape(result.label)}</span>'
+    return f'<span class="rag rag--{escaped(result.rag.value)}">{escaped(result.label)}</span>'
 
 
 def _travel(direction: Direction | None) -> str:
     """A direction's cell: its word, its arrow from the style sheet, coloured by judgement."""
     if direction is None:
         return '<td class="d-none">Not known</td>'
-    return f'<td class="d-{_escape(direction.value)}">{_escape(direction.label)}</td>'
-
-
-def _escape(text: Any) -> str:
-    """`conditional_escape` without its laziness checks (a large council's dashboard escapes
-    some 3,000 cells): safe text as it is, anything else escaped as Django escapes it."""
-    if hasattr(text, "__html__"):
-        return str(text.__html__())
-    return html.escape(str(text))
+    return f'<td class="d-{escaped(direction.value)}">{escaped(direction.label)}</td>'
 
 
 def sparkline_small(measure: Measure, history: list[tuple[Any, Any]]) -> str:
@@ -92,7 +84,7 @@ def sparkline_small(measure: Measure, history: list[tuple[Any, Any]]) -> str:
     if line is None or line.last is None:
         return '<span class="hint">Too few values</span>'
     # The column's header names the periods ("Last 12 periods"): the label does not repeat it.
-    label = _escape(trend_summary(measure, history))
+    label = escaped(trend_summary(measure, history))
     return (
         f'<svg viewBox="0 0 {line.width} {line.height}" role="img" aria-label="{label}">'
         f'<polyline points="{line.figures}"/></svg>'
@@ -172,25 +164,25 @@ def _rows(
     for row in rows:
         measure = row.measure
         cells: list[str] = [
-            f'<tr><th scope="row"><a href="{_escape(measure_url(measure.code))}">'
-            f"{_escape(measure.code)}</a> {_escape(measure.title)}</th>"
+            f'<tr><th scope="row"><a href="{escaped(measure_url(measure.code))}">'
+            f"{escaped(measure.code)}</a> {escaped(measure.title)}</th>"
         ]
         if show_service:
             service = measure.service
             if service.code:
-                name = f'<a href="{_escape(service_url(service.code))}">{_escape(service.name)}</a>'
+                name = f'<a href="{escaped(service_url(service.code))}">{escaped(service.name)}</a>'
             else:
-                name = _escape(service.name or str(service))
+                name = escaped(service.name or str(service))
             cells.append(f'<td class="service-cell">{name}</td>')
-        period = _escape(row.period.label)
+        period = escaped(row.period.label)
         if row.reported and not row.due:
-            period += _escape(f", reported {date_format(row.reported, 'M Y')}")
+            period += escaped(f", reported {date_format(row.reported, 'M Y')}")
         cells.append(f"<td>{period}</td>")
         approval = '<br><span class="tag">not yet approved</span>' if row.not_yet_approved else ""
         # The actual and the target are right-aligned by the style sheet, by their column.
         cells.append(
-            f"<td>{_escape(measure.format(row.actual))}{approval}</td>"
-            f"<td>{_escape(target_text(measure, row.target))}</td>"
+            f"<td>{escaped(measure.format(row.actual))}{approval}</td>"
+            f"<td>{escaped(target_text(measure, row.target))}</td>"
         )
         status: str = rag_html(row.rag)
         if row.late:
@@ -199,23 +191,23 @@ def _rows(
         if flag is not None:
             if opens_audits:
                 status += (
-                    f'<br><a class="dq-flag" href="{_escape(flag.get_absolute_url())}">{_FLAG}</a>'
+                    f'<br><a class="dq-flag" href="{escaped(flag.get_absolute_url())}">{_FLAG}</a>'
                 )
             else:
                 status += f'<br><span class="dq-flag">{_FLAG}</span>'
         cells.append(f"<td>{status}</td>{travel_html(row.dot_short)}{travel_html(row.dot_long)}")
         if row.ytd_actual is not None:
-            ytd = _escape(measure.format(row.ytd_actual))
+            ytd = escaped(measure.format(row.ytd_actual))
             if row.ytd_target:
-                of = _escape(target_text(measure, row.ytd_target))
+                of = escaped(target_text(measure, row.ytd_target))
                 ytd += f'<span class="hint"> of {of}</span>'
             ytd += "<br>" + rag_html(row.ytd_rag)
             if (span := _span(row.ytd_periods)) and span != usual_span:
-                ytd += f'<br><span class="hint ytd-span">{_escape(span)}</span>'
+                ytd += f'<br><span class="hint ytd-span">{escaped(span)}</span>'
         else:
             ytd = _NONE
         if row.forecast_rag:
-            forecast = _escape(measure.format(row.value.forecast))  # type: ignore[union-attr]
+            forecast = escaped(measure.format(row.value.forecast))  # type: ignore[union-attr]
             forecast += "<br>" + rag_html(row.forecast_rag)
         else:
             forecast = _NONE
@@ -223,7 +215,7 @@ def _rows(
             f"<td>{ytd}</td><td>{forecast}</td><td>{sparkline_small(measure, row.history)}</td>"
         )
         if show_owner:
-            cells.append(f"<td>{_escape(str(measure.updater) if measure.updater else _NONE)}</td>")
+            cells.append(f"<td>{escaped(str(measure.updater) if measure.updater else _NONE)}</td>")
         cells.append("</tr>")
         out.append("".join(cells))
     return "".join(out)
