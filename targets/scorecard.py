@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import chain
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from django.db.models import Case, Count, F, ForeignKey, QuerySet, When
 from django.db.models.sql.constants import MULTI
@@ -104,10 +104,7 @@ class TargetBook:
         (no model instances: a large council's dashboard reads thousands)."""
         targets = Target.objects.filter(measure__in=measures)
         if years is not None:
-            years = set(years)
-            targets = targets.filter(year__in=years)
-            if years:  # their span too: one range of the unique (measure, year) index each
-                targets = targets.filter(year__range=(min(years), max(years)))
+            targets = _among(targets, "year", set(years))
         rows = targets.order_by().values_list(
             "measure_id",
             "year",
@@ -238,12 +235,7 @@ class ScorecardData:
         # No ordering (the model's default joins Measure to sort) and none of the heavy fields.
         query = Value.objects.filter(measure__in=measures).order_by()
         if codes is not None:
-            codes = set(codes)
-            # The codes' span too (the same rows): the unique (measure, period) index is then
-            # read as one short range per measure, not one lookup per measure and code.
-            query = query.filter(period__in=codes)
-            if codes:
-                query = query.filter(period__range=(min(codes), max(codes)))
+            query = _among(query, "period", set(codes))
         values: dict[int, dict[str, Value | Figures]] = defaultdict(dict)
         if rows is None:
             for value in query.defer(*_NOT_READ):
@@ -265,7 +257,7 @@ class ScorecardData:
         loaded = [f.attname for f in Value._meta.concrete_fields if f.attname in where]
         rows_read, converters = _raw(query.annotate(**rest).values_list(*_FIGURES, *rest))
         # A row not shown needs its figures converted only (SQLite's decimals), not the
-        # NULLs of the rest: thousands of rows, five converters fewer each.
+        # NULLs of the rest of its columns: thousands of rows.
         figures_only = [c for c in converters if c[0] < width]
         for row in rows_read:
             measure_id, period = row[1], row[2]
@@ -288,6 +280,19 @@ class ScorecardData:
         if stored is None or isinstance(stored, Value):
             return stored
         return Value.objects.filter(measure=measure, period=period.code).first()
+
+
+_Q = TypeVar("_Q", bound=QuerySet[Any])
+
+
+def _among(query: _Q, field: str, chosen: set[Any]) -> _Q:
+    """`field IN chosen`, and their span too (the same rows): a unique (measure, field) index is
+    then read as one short range per measure, not one lookup per measure and value (PostgreSQL
+    otherwise read a large council's values through another index, filtering ~180,000 rows)."""
+    query = query.filter(**{f"{field}__in": chosen})
+    if not chosen:
+        return query
+    return query.filter(**{f"{field}__range": (min(chosen), max(chosen))})
 
 
 _Converter = tuple[int, list[Callable[..., Any]], Any, Any]

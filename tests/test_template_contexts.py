@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
-from django.template import engines
+from django.template import TemplateDoesNotExist, engines
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
@@ -69,5 +69,5 @@ def test_django_s_own_engine_keeps_it_in_a_cycle_until_a_collection() -> None:
 
 def test_templates_render_and_report_missing_ones_as_before() -> None:
     assert "Page not found" in render_to_string("404.html", {"request_path": "/x/"})
-    with pytest.raises(Exception, match="no-such-template.html"):
+    with pytest.raises(TemplateDoesNotExist, match="no-such-template.html"):
         render_to_string("no-such-template.html")
