@@ -9,6 +9,7 @@ so that a world built once per module and the personas a test asks for are the s
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,21 @@ hypothesis_settings.register_profile("goldthread", deadline=None)
 hypothesis_settings.load_profile("goldthread")
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+
+# Each test file's seconds in a whole run (written by scripts/test_durations.py from a JUnit
+# report). Under xdist (`make test`: --dist loadfile --no-loadscope-reorder) each worker is handed
+# one file at a time in collection order: the longest go first, so that the run does not end with
+# one worker finishing a long file alone while the other waits. Files not listed come last.
+DURATIONS = Path(__file__).with_name("durations.json")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not hasattr(config, "workerinput") or not DURATIONS.exists():
+        return  # one process: the usual order (pytest-django's, transactional tests last)
+    seconds = json.loads(DURATIONS.read_text())
+    # Stable: each file's tests keep their order (pytest-django's within the file).
+    items.sort(key=lambda item: -seconds.get(item.nodeid.split("::")[0], 0.0))
 
 
 @pytest.fixture(autouse=True)

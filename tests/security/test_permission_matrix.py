@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -191,11 +192,25 @@ def writes() -> int | str:
     return fingerprint()
 
 
+# Each persona's signed-in session cookie, made once per module: sessions here are signed
+# cookies, so the cookie alone is the session and outlives the test whose transaction made it.
+# Signing in again for each of the matrix's 10,000 requests was a fifth of its time (django-axes
+# writes its access log on every sign-in; tests/security/test_sessions.py covers signing in).
+_SIGNED_IN: dict[tuple[str, int], str] = {}
+
+
 def client(world: World, persona: str) -> Client:
     user = world.users[persona]
     browser = Client()
-    if user is not None:
+    if user is None:
+        return browser
+    name = settings.SESSION_COOKIE_NAME
+    cookie = _SIGNED_IN.get((persona, user.pk))
+    if cookie is None:
         browser.force_login(user)
+        _SIGNED_IN[(persona, user.pk)] = browser.cookies[name].value
+    else:
+        browser.cookies[name] = cookie
     return browser
 
 
