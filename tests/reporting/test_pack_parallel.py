@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,11 +100,32 @@ def test_a_run_whose_slides_fail_fails_and_writes_neither_file(
     assert ReportRun.objects.get(pk=run.pk).pages is None
 
 
+@pytest.fixture
+def _collector_as_in_a_worker() -> Iterator[None]:
+    """CPython's thresholds and nothing frozen, as in a Celery worker (the test process froze its
+    start-up and raised the thresholds, as a web process does: tests/conftest.py)."""
+    thresholds = gc.get_threshold()
+    gc.unfreeze()
+    gc.set_threshold(700, 10, 10)
+    yield
+    gc.set_threshold(*thresholds)
+    gc.freeze()
+
+
+@pytest.mark.usefixtures("_collector_as_in_a_worker")
 def test_the_collector_is_put_back_as_it_was_after_a_pack() -> None:
-    before, frozen = gc.get_threshold(), gc.get_freeze_count()
     with fewer_collections():
         assert gc.get_threshold() == THRESHOLDS
-    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, frozen)
+        assert gc.get_freeze_count() > 0
+    assert (gc.get_threshold(), gc.get_freeze_count()) == ((700, 10, 10), 0)
+
+
+def test_a_process_that_froze_its_start_up_keeps_it_frozen_after_a_pack() -> None:
+    gc.freeze()  # as a web process does once started (config.gc_tuning.tune_for_web)
+    frozen = gc.get_freeze_count()
+    with fewer_collections():
+        pass
+    assert gc.get_freeze_count() >= frozen
 
 
 # Registered before the pack is made, so it runs after the hook `fewer_collections` registers
