@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import sys
 import xml.etree.ElementTree as ElementTree
-from collections import Counter
+from collections import defaultdict
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "durations.json"
 
 
 def durations(report: Path) -> dict[str, float]:
-    seconds: Counter[str] = Counter()
+    seconds: defaultdict[str, float] = defaultdict(float)
     for case in ElementTree.parse(report).iter("testcase"):
         # classname is the module's dotted path, then a class name if the test has one.
         parts = [p for p in (case.get("classname") or "").split(".") if not p[:1].isupper()]
