@@ -39,8 +39,7 @@ run: demo
 # Spread over the machine's cores by pytest-xdist, each test file on one worker (module worlds
 # are built once), the longest files first (tests/durations.json, by tests/conftest.py; xdist's
 # own reorder, by number of tests, would leave the long browser files to the end); `make test
-# PYTEST_XDIST=` runs in one process, PYTEST_ARGS adds to it (-k,
-# files, -n 0 …).
+# PYTEST_XDIST=` runs in one process, PYTEST_ARGS adds to it (-k, files, -n 0 …).
 PYTEST_XDIST ?= -n auto --dist loadfile --no-loadscope-reorder
 # Bytecode kept even where the environment says not to (PYTHONDONTWRITEBYTECODE): pytest then
 # rewrites each test module's asserts once, not in every worker on every run.

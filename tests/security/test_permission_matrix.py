@@ -194,7 +194,7 @@ def writes() -> int | str:
 
 # Each persona's signed-in session cookie, made once per module: sessions here are signed
 # cookies, so the cookie alone is the session and outlives the test whose transaction made it.
-# Signing in again for each of the matrix's 10,000 requests was a fifth of its time (django-axes
+# Signing in again for each of the matrix's 12,000 requests was a fifth of its time (django-axes
 # writes its access log on every sign-in; tests/security/test_sessions.py covers signing in).
 _SIGNED_IN: dict[tuple[str, int], str] = {}
 
