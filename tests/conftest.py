@@ -42,9 +42,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """The collector tuned as a web process is (`config.gc_tuning`): what is loaded by now (Django,
     the apps, every test module) frozen, and the young generation collected less often. With
     CPython's defaults a test process spent about a sixth of its time collecting."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*gc_tuning.THRESHOLDS)
+    gc.collect()  # what collection left behind is garbage, not start-up to keep
+    gc_tuning.tune_for_web()
 
 
 # Each test file's seconds in a whole run (written by scripts/test_durations.py from a JUnit
