@@ -9,7 +9,9 @@ so that a world built once per module and the personas a test asks for are the s
 
 from __future__ import annotations
 
+import functools
 import gc
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -27,6 +29,7 @@ from django.test import Client, TransactionTestCase
 from hypothesis import settings as hypothesis_settings
 
 from config import gc_tuning
+from reporting.packs import pdf
 from targets.models import CorporateRole, Priority, Service, ServiceRole, User
 from tests.factories import ServiceFactory, UserFactory
 
@@ -66,6 +69,42 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _empty_cache() -> None:
     """Each test starts with an empty cache: cached pages never leak from one test to the next."""
     cache.clear()
+
+
+# Report packs: WeasyPrint lays out the same markup and charts into the same bytes (checked by
+# tests/reporting/test_pack_pdf.py), and the suite makes many packs twice over: a second version,
+# a task delivered twice, the same world's pack in several tests. Each test process lays out each
+# distinct pack once and writes its bytes again after that (about half the packs of a whole run).
+# GOLDTHREAD_TEST_EVERY_LAYOUT=1 lays out every one.
+_LAID_OUT: dict[bytes, tuple[bytes, int]] = {}
+_LAID_OUT_KEPT = 64
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _each_pack_laid_out_once() -> Iterator[None]:
+    if os.environ.get("GOLDTHREAD_TEST_EVERY_LAYOUT"):
+        yield
+        return
+    real = pdf.lay_out
+
+    @functools.wraps(real)
+    def lay_out(markup: str, images: pdf.Images, target: Path) -> int:
+        key = hashlib.sha256(f"{pdf.PDF_VARIANT}\0{markup}".encode())
+        for name, svg in images.svgs.items():
+            key.update(f"\0{name}\0".encode() + svg)
+        known = _LAID_OUT.get(key.digest())
+        if known is None:
+            pages = real(markup, images, target)
+            known = _LAID_OUT[key.digest()] = (Path(target).read_bytes(), pages)
+            if len(_LAID_OUT) > _LAID_OUT_KEPT:
+                del _LAID_OUT[next(iter(_LAID_OUT))]
+        else:
+            Path(target).write_bytes(known[0])
+        return known[1]
+
+    pdf.lay_out = lay_out  # type: ignore[assignment]
+    yield
+    pdf.lay_out = real  # type: ignore[assignment]
 
 
 @contextmanager

@@ -112,10 +112,12 @@ def html(pack: Pack, *, version: int = 1, images: Images | None = None) -> str:
 def write_pdf(pack: Pack, target: Path, *, version: int = 1) -> int:
     """Write the pack's PDF to `target`; return its number of pages."""
     images = Images(inline=False)
-    document = HTML(
-        string=html(pack, version=version, images=images),
-        base_url="data:,",
-        url_fetcher=Fetcher(images),
-    ).render()
+    return lay_out(html(pack, version=version, images=images), images, target)
+
+
+def lay_out(markup: str, images: Images, target: Path) -> int:
+    """The pack's HTML and charts laid out by WeasyPrint into `target`; its number of pages.
+    The same markup and charts always give the same bytes (tests/reporting/test_pack_pdf.py)."""
+    document = HTML(string=markup, base_url="data:,", url_fetcher=Fetcher(images)).render()
     document.write_pdf(target, pdf_variant=PDF_VARIANT)
     return len(document.pages)

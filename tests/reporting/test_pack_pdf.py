@@ -183,6 +183,21 @@ def test_the_pages_render_as_images(scrutiny: ReportRun, tmp_path: Path) -> None
     assert all(image.stat().st_size > 1000 for image in images)
 
 
+def test_the_same_markup_and_charts_are_laid_out_into_the_same_bytes(
+    scrutiny: ReportRun, tmp_path: Path
+) -> None:
+    """What lets the suite lay out each distinct pack once (tests/conftest.py): WeasyPrint's
+    output depends on its input only, not on the time or the run."""
+    lay_out = getattr(pdf.lay_out, "__wrapped__", pdf.lay_out)  # WeasyPrint itself, every time
+    images = pdf.Images(inline=False)
+    markup = pdf.html(restore(scrutiny.snapshot or {}), version=scrutiny.version, images=images)
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    assert lay_out(markup, images, first) == lay_out(markup, images, second) == scrutiny.pages
+    assert first.read_bytes() == second.read_bytes()
+    # The run's own file was made from the same markup, whether laid out then or before.
+    assert default_storage.open(scrutiny.pdf.name).read() == first.read_bytes()
+
+
 def test_charts_are_svg_with_alternative_text(scrutiny: ReportRun) -> None:
     html = pdf.html(restore(scrutiny.snapshot or {}))
     soup = BeautifulSoup(html, "html.parser")
