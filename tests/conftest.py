@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +30,9 @@ from django.test import Client, TransactionTestCase
 from hypothesis import settings as hypothesis_settings
 
 from config import gc_tuning
-from reporting.packs import pdf
+from reporting import services
+from reporting.packs import deck, pdf
+from reporting.packs.snapshot import Pack
 from targets.models import CorporateRole, Priority, Service, ServiceRole, User
 from tests.factories import ServiceFactory, UserFactory
 
@@ -105,6 +108,38 @@ def _each_pack_laid_out_once() -> Iterator[None]:
     pdf.lay_out = lay_out  # type: ignore[assignment]
     yield
     pdf.lay_out = real  # type: ignore[assignment]
+
+
+# Their board slides likewise: a deck is made from the pack's snapshot and version alone (in a
+# forked child, which cannot hand anything back but files): each distinct deck is made once per
+# test process, kept in a folder of the process's own, and copied for the next run of that pack.
+@pytest.fixture(autouse=True, scope="session")
+def _each_deck_made_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    if os.environ.get("GOLDTHREAD_TEST_EVERY_LAYOUT"):
+        yield
+        return
+    real = services._write_deck
+    kept = tmp_path_factory.mktemp("decks")
+
+    @functools.wraps(real)
+    def write_deck(pack: Pack, target: Path, *, version: int) -> int:
+        figures = json.dumps(pack.data, sort_keys=True, default=str)
+        # A test's stand-in for the slide writer (a fault injected) is not the real deck's.
+        writer = id(deck.write_pptx)
+        key = hashlib.sha256(f"{writer}\0{version}\0{figures}".encode()).hexdigest()
+        made = sorted(kept.glob(f"{key}-*.pptx"))
+        if made:
+            shutil.copyfile(made[0], target)
+            return int(made[0].stem.rsplit("-", 1)[1])
+        slides = real(pack, target, version=version)
+        copy = kept / f".{key}.partial"
+        shutil.copyfile(target, copy)
+        copy.replace(kept / f"{key}-{slides}.pptx")
+        return slides
+
+    services._write_deck = write_deck  # type: ignore[assignment]
+    yield
+    services._write_deck = real  # type: ignore[assignment]
 
 
 @contextmanager

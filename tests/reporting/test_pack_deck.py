@@ -246,6 +246,28 @@ def test_what_changed_slides_follow_the_title_when_sentences_are_given(
     assert not [s for s in deck.build(without).slides if "What changed" in title_of(s)]
 
 
+def test_the_same_snapshot_and_version_make_the_same_slides(
+    scrutiny: ReportRun, tmp_path: Path
+) -> None:
+    """What lets the suite make each distinct deck once (tests/conftest.py): the slides depend on
+    the snapshot and the version alone. Only the zip's timestamps may differ."""
+    import zipfile
+
+    write = getattr(services._write_deck, "__wrapped__", services._write_deck)  # made every time
+    pack = restore(scrutiny.snapshot or {})
+    first, second = tmp_path / "first.pptx", tmp_path / "second.pptx"
+    assert write(pack, first, version=scrutiny.version) == len(open_deck(scrutiny).slides)
+    assert write(pack, second, version=scrutiny.version) == len(open_deck(scrutiny).slides)
+
+    def parts(path: Path | io.BytesIO) -> dict[str, bytes]:
+        with zipfile.ZipFile(path) as deck_file:
+            return {name: deck_file.read(name) for name in deck_file.namelist()}
+
+    assert parts(first) == parts(second)
+    with default_storage.open(scrutiny.pptx_name(), "rb") as stored:
+        assert parts(first) == parts(io.BytesIO(stored.read()))
+
+
 def test_the_deck_downloads_beside_the_pdf_as_powerpoint(scrutiny: ReportRun, sam: User) -> None:
     response = client_for(sam).get(reverse("report_run_pptx", args=[scrutiny.pk]))
     assert response.status_code == 200
