@@ -1,9 +1,10 @@
 """API fuzzing: schemathesis generates requests for every operation of `/api/schema/` and sends
-them in process to the WSGI application, signed in (DRF token) as the performance team (pat) and
-as an officer (alice). No response may be a server error or break the schema (status codes and
-bodies as documented).
+them in process to the WSGI application, each case signed in (DRF token) as the performance team
+(pat) and then as an officer (alice). No response may be a server error or break the schema
+(status codes and bodies as documented).
 
-Bounded for CI: MAX_EXAMPLES generated cases per operation and persona (under 3 minutes in all).
+Bounded for CI: MAX_EXAMPLES generated cases per operation, each sent as both (about 4 minutes
+on a 2-core machine).
 """
 
 from __future__ import annotations
@@ -79,11 +80,15 @@ def _keep_the_test_connection() -> Any:
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture(params=["pat", "alice"])
-def token(request: pytest.FixtureRequest, world: World) -> str:
-    user = world.users[request.param]
-    key: str = Token.objects.get_or_create(user=user)[0].key
-    return key
+# Each generated case is sent as each of them, one after the other: the cases depend on the schema
+# alone, so generating them once per operation sends the same requests as a test per persona did,
+# for about a fifth less time.
+PERSONAS = ["pat", "alice"]
+
+
+@pytest.fixture
+def tokens(world: World) -> dict[str, str]:
+    return {name: Token.objects.get_or_create(user=world.users[name])[0].key for name in PERSONAS}
 
 
 @pytest.mark.django_db
@@ -95,8 +100,13 @@ def token(request: pytest.FixtureRequest, world: World) -> str:
     suppress_health_check=list(HealthCheck),
     database=None,
 )
-def test_every_operation_answers_within_its_schema(case: Any, token: str) -> None:
-    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+def test_every_operation_answers_within_its_schema(case: Any, tokens: dict[str, str]) -> None:
+    for name, token in tokens.items():
+        try:
+            case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+        except Exception as failure:
+            failure.add_note(f"Sent as {name}.")
+            raise
 
 
 # --- what the fuzzing found, each with its own test ------------------------------------------
