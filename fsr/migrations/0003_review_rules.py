@@ -8,7 +8,8 @@ from django.db import migrations, models
 def approved_where_decided(apps, schema_editor):
     """A market test with an outcome before CEB's approval was recorded: CEB approved it."""
     MarketTest = apps.get_model("fsr", "MarketTest")
-    MarketTest.objects.exclude(decision="").update(approval="approved")
+    tests = MarketTest.objects.using(schema_editor.connection.alias)
+    tests.exclude(decision="").update(approval="approved")
 
 
 class Migration(migrations.Migration):

@@ -52,7 +52,7 @@ def seed(apps, schema_editor):
     ReportSchedule = apps.get_model("reporting", "ReportSchedule")
     for fields in SCHEDULES:
         code = fields["code"]
-        ReportSchedule.objects.get_or_create(
+        ReportSchedule.objects.using(schema_editor.connection.alias).get_or_create(
             code=code, defaults={k: v for k, v in fields.items() if k != "code"}
         )
 
@@ -60,7 +60,8 @@ def seed(apps, schema_editor):
 def unseed(apps, schema_editor):
     ReportSchedule = apps.get_model("reporting", "ReportSchedule")
     codes = [fields["code"] for fields in SCHEDULES]
-    ReportSchedule.objects.filter(code__in=codes, runs__isnull=True).delete()
+    schedules = ReportSchedule.objects.using(schema_editor.connection.alias)
+    schedules.filter(code__in=codes, runs__isnull=True).delete()
 
 
 class Migration(migrations.Migration):

@@ -16,16 +16,18 @@ RENAMED = {
 
 
 def rename(apps, schema_editor):
-    ChangeRecord = apps.get_model("targets", "ChangeRecord")
+    db = schema_editor.connection.alias
+    records = apps.get_model("targets", "ChangeRecord").objects.using(db)
     for old, new in RENAMED.items():
-        ChangeRecord.objects.filter(object_type=old).update(object_type=new)
+        records.filter(object_type=old).update(object_type=new)
 
 
 def rename_back(apps, schema_editor):
-    ChangeRecord = apps.get_model("targets", "ChangeRecord")
+    db = schema_editor.connection.alias
+    records = apps.get_model("targets", "ChangeRecord").objects.using(db)
     for old, new in RENAMED.items():
         if old != "dq_action":  # an action's records cannot be told apart again
-            ChangeRecord.objects.filter(object_type=new).update(object_type=old)
+            records.filter(object_type=new).update(object_type=old)
 
 
 class Migration(migrations.Migration):

@@ -14,15 +14,17 @@ def reminders_into_notices(apps, schema_editor):
     Reminder = apps.get_model("targets", "Reminder")
     Notice = apps.get_model("targets", "Notice")
     Digest = apps.get_model("targets", "Digest")
+    db = schema_editor.connection.alias
     rows = list(
-        Reminder.objects.filter(recipient__isnull=False).select_related("measure").order_by("pk")
+        Reminder.objects.using(db)
+        .filter(recipient__isnull=False).select_related("measure").order_by("pk")
     )
     digests = {}
     for row in rows:
         day = timezone.localdate(row.sent_at)
         key = (row.recipient_id, day)
         if key not in digests:
-            digests[key], _ = Digest.objects.get_or_create(
+            digests[key], _ = Digest.objects.using(db).get_or_create(
                 recipient_id=row.recipient_id,
                 day=day,
                 defaults={"status": "sent", "sent_at": row.sent_at, "attempts": 1},
@@ -47,7 +49,7 @@ def reminders_into_notices(apps, schema_editor):
                 digest=digests[(row.recipient_id, timezone.localdate(row.sent_at))],
             )
         )
-    Notice.objects.bulk_create(notices, ignore_conflicts=True)
+    Notice.objects.using(db).bulk_create(notices, ignore_conflicts=True)
 
 
 class Migration(migrations.Migration):
