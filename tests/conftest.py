@@ -118,15 +118,15 @@ def _each_deck_made_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     if os.environ.get("GOLDTHREAD_TEST_EVERY_LAYOUT"):
         yield
         return
-    real = services._write_deck
+    real, writer = services._write_deck, deck.write_pptx
     kept = tmp_path_factory.mktemp("decks")
 
     @functools.wraps(real)
     def write_deck(pack: Pack, target: Path, *, version: int) -> int:
+        if deck.write_pptx is not writer:  # a test's stand-in (a fault injected) runs itself
+            return real(pack, target, version=version)
         figures = json.dumps(pack.data, sort_keys=True, default=str)
-        # A test's stand-in for the slide writer (a fault injected) is not the real deck's.
-        writer = id(deck.write_pptx)
-        key = hashlib.sha256(f"{writer}\0{version}\0{figures}".encode()).hexdigest()
+        key = hashlib.sha256(f"{version}\0{figures}".encode()).hexdigest()
         made = sorted(kept.glob(f"{key}-*.pptx"))
         if made:
             shutil.copyfile(made[0], target)

@@ -82,13 +82,14 @@ def _keep_the_test_connection() -> Any:
 
 # Each generated case is sent as each of them, one after the other: the cases depend on the schema
 # alone, so generating them once per operation sends the same requests as a test per persona did,
-# for about a fifth less time.
-PERSONAS = ["pat", "alice"]
+# in 9% less time. (A parameter, so that each operation's test keeps its own id under xdist.)
+PERSONAS = ("pat", "alice")
 
 
-@pytest.fixture
-def tokens(world: World) -> dict[str, str]:
-    return {name: Token.objects.get_or_create(user=world.users[name])[0].key for name in PERSONAS}
+@pytest.fixture(params=[PERSONAS], ids=["pat-then-alice"])
+def tokens(request: pytest.FixtureRequest, world: World) -> dict[str, str]:
+    users = world.users
+    return {name: Token.objects.get_or_create(user=users[name])[0].key for name in request.param}
 
 
 @pytest.mark.django_db
