@@ -237,6 +237,10 @@ def ask(*, metric: str | None, area: str | None, group: str | None, period: str 
     """Resolve the parameters, or raise ComparisonError (400 malformed, 404 not found).
 
     The area defaults to the council and the comparison to its nearest neighbours."""
+    given = {"metric": metric, "area": area, "group": group, "period": period}
+    for name, text in given.items():
+        if text and "\x00" in text:  # PostgreSQL cannot look one up
+            raise ComparisonError("Text may not contain a NUL character.", field=name, status=400)
     code = (metric or "").strip()
     if not code:
         raise ComparisonError("Give a metric code, e.g. ENV18.", field="metric", status=400)

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from targets import periods
 from targets.models import Measure, Priority, Service
+from targets.params import refusal
 from targets.widgets import Select
 
 RAG_CHOICES = [
@@ -31,7 +32,7 @@ class MonthField(forms.CharField):
         try:
             period = periods.parse_period(code)
         except periods.PeriodError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise refusal(str(exc)) from exc
         if period.frequency != periods.Frequency.MONTHLY:
             raise forms.ValidationError(
                 f"{period.code} is not a month: choose one such as 2026-10."

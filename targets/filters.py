@@ -9,6 +9,7 @@ from django import forms
 
 from targets import periods
 from targets.models import Measure, Service, Value, ValueQuestion
+from targets.params import refusal
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
@@ -62,7 +63,7 @@ class PeriodField(forms.CharField):
         try:
             return periods.parse_period(code)
         except periods.PeriodError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise refusal(str(exc)) from exc
 
 
 class PeriodFilter(django_filters.Filter):

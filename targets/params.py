@@ -120,6 +120,13 @@ def year_choices(
     return [(y, periods.fy_label(y)) for y in sorted(years, reverse=True)]
 
 
+def refusal(message: str) -> forms.ValidationError:
+    """A form field's refusal whose text may quote what was typed, "%" and all: given as a
+    parameter, so that django-filter (which formats every message with its parameters) prints it
+    as it is instead of failing with a 500."""
+    return forms.ValidationError("%(refusal)s", params={"refusal": message})
+
+
 class YearField(forms.CharField):
     """A form field for a financial year, read as `year_param` reads one."""
 
@@ -130,7 +137,7 @@ class YearField(forms.CharField):
         try:
             return parse_year(text)
         except BadParameter as exc:
-            raise forms.ValidationError(exc.message) from None
+            raise refusal(exc.message) from None
 
 
 class YearFilter(django_filters.Filter):

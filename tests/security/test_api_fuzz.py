@@ -196,3 +196,28 @@ def test_a_limit_or_offset_beyond_the_database_is_bounded(
     response = browser.get(f"/api/v1/{path}?{query}")
     assert response.status_code == 200
     assert "results" in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/target-proposals/?year=100%25s",  # "100%s": quoted back by the refusal
+        "/api/v1/approvals/?period=2026-%25d",
+        "/api/v1/benchmarks/trend/?metric=CP%00X",  # PostgreSQL cannot look up a NUL
+        "/api/v1/benchmarks/position/?metric=ENV18&period=2023/24&area=E%00",
+    ],
+)
+def test_a_parameter_holding_a_percent_sign_or_a_nul_is_a_bad_request(
+    world: World, url: str
+) -> None:
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.users["pat"])  # type: ignore[arg-type]
+    response = browser.get(url)
+    assert response.status_code == 400, response.content
+    said = response.content.decode()
+    assert (
+        "NUL character" in said if "%00" in url else url.split("=")[-1].replace("%25", "%") in said
+    )
