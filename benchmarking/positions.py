@@ -240,7 +240,8 @@ def ask(*, metric: str | None, area: str | None, group: str | None, period: str 
     given = {"metric": metric, "area": area, "group": group, "period": period}
     for name, text in given.items():
         if text and "\x00" in text:  # PostgreSQL cannot look one up
-            raise ComparisonError("Text may not contain a NUL character.", field=name, status=400)
+            message = f"The {name} may not contain a NUL character."
+            raise ComparisonError(message, field=name, status=400)
     code = (metric or "").strip()
     if not code:
         raise ComparisonError("Give a metric code, e.g. ENV18.", field="metric", status=400)

@@ -95,10 +95,11 @@ def _each_pack_laid_out_once() -> Iterator[None]:
         key = hashlib.sha256(f"{pdf.PDF_VARIANT}\0{markup}".encode())
         for name, svg in images.svgs.items():
             key.update(f"\0{name}\0".encode() + svg)
-        known = _LAID_OUT.get(key.digest())
+        digest = key.digest()
+        known = _LAID_OUT.get(digest)
         if known is None:
             pages = real(markup, images, target)
-            known = _LAID_OUT[key.digest()] = (Path(target).read_bytes(), pages)
+            known = _LAID_OUT[digest] = (Path(target).read_bytes(), pages)
             if len(_LAID_OUT) > _LAID_OUT_KEPT:
                 del _LAID_OUT[next(iter(_LAID_OUT))]
         else:
