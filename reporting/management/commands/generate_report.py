@@ -20,6 +20,11 @@ from targets.periods import PeriodError
 
 
 class Command(BaseCommand):
+    # Only the database's checks, as the import commands (targets/imports/command.py): the
+    # others (URLs, templates, admin) import every view, which making a pack never uses, and
+    # took about a twentieth of a large pack's time. The scheduler's worker runs no checks at
+    # all; `manage.py check` and the server run every one.
+    requires_system_checks = ["database", "models"]
     help = (
         "Make a schedule's report pack for a period (default: its last complete period) and "
         "print the path of its PDF. Running it again gives the same run unless --force."
