@@ -18,12 +18,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from targets import periods
 from targets.models import Measure, Priority, Service, User, Value, ValueStatus
-from tests.browser.test_monthly_cycle import WCAG, assert_accessible
+from tests.browser.accessibility import assert_accessible
 from tests.factories import MeasureFactory, TargetFactory, ValueFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-assert WCAG  # the same rules as the monthly cycle's journey
 
 # measure code → (figure this month, title); G = Green, R = Red against a target of 50.
 SUBMITTED = {

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -17,6 +16,7 @@ from reporting import services
 from reporting.models import ReportRun, ReportSchedule, RunStatus
 from targets import periods
 from targets.models import Measure, Priority, Service, User
+from tests.browser.accessibility import assert_accessible
 from tests.factories import MeasureFactory, TargetFactory, ValueFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -24,15 +24,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-WCAG = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-}
-
-
-def assert_accessible(page: Page) -> None:
-    results = Axe().run(page, options=WCAG)
-    found = [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
-    assert found == [], f"{page.url}: {found}"
 
 
 def sign_in(browser: Browser, base: str, username: str) -> Page:

@@ -7,13 +7,13 @@ import os
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
 from playwright.sync_api import Page, expect
 
 from benchmarking.models import Authority, ComparatorGroup, GroupVersion, Metric
 from targets.models import Service, User
 from tests.benchmarking.conftest import metric, values
+from tests.browser.accessibility import assert_accessible
 from tests.factories import MeasureFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -21,16 +21,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-WCAG = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-}
 COUNCIL = "E07000001"
-
-
-def assert_accessible(page: Page) -> None:
-    results = Axe().run(page, options=WCAG)
-    found = [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
-    assert found == [], f"{page.url}: {found}"
 
 
 @pytest.fixture

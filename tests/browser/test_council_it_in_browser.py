@@ -20,7 +20,7 @@ from targets.models import GroupRoleMapping, Notice, NotificationPreference, Ser
 from targets.notify.engine import digests_gather, digests_send
 from targets.sso import client as sso_client
 from tests import oidc_provider as op
-from tests.browser.test_monthly_cycle import assert_accessible
+from tests.browser.accessibility import assert_accessible
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,24 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from reporting.models import ReportRun, ReportSchedule
+from tests.browser.accessibility import assert_accessible
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WCAG = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-}
-
-
-def assert_accessible(page: Page) -> None:
-    results = Axe().run(page, options=WCAG)
-    found = [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
-    assert found == [], f"{page.url}: {found}"
 
 
 @pytest.fixture

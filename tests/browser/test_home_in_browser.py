@@ -7,24 +7,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from targets import periods
 from targets.models import Measure, Priority, Service, User
+from tests.browser.accessibility import violations
 from tests.factories import MeasureFactory, TargetFactory, ValueFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WCAG = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-}
-
-
-def _violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=WCAG)
-    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
 
 
 @pytest.fixture
@@ -49,7 +41,7 @@ def test_sign_in_and_read_the_corporate_scorecard(
 ) -> None:
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    assert _violations(page) == []
+    assert violations(page) == []
 
     page.get_by_label("Username").fill("carol")
     page.get_by_label("Password").fill("pw-for-tests")
@@ -59,7 +51,7 @@ def test_sign_in_and_read_the_corporate_scorecard(
     row = page.get_by_role("row", name="CP10 Household waste recycled")
     expect(row).to_contain_text("On target")
     expect(row).to_contain_text("Improving")
-    assert _violations(page) == []
+    assert violations(page) == []
 
 
 @pytest.fixture
@@ -110,7 +102,7 @@ def test_filtered_to_red_the_headline_counts_the_rows_shown(
     for code in ("CP01", "CP02", "CP06"):
         expect(rows.filter(has_text=code)).to_contain_text("Off target")
     expect(page.locator("#trend-title ~ .hint")).to_contain_text("status filter does not apply")
-    assert _violations(page) == []
+    assert violations(page) == []
 
 
 def test_keyboard_user_can_skip_to_content(page: Page, live_server: Any) -> None:

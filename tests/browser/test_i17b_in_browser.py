@@ -18,7 +18,8 @@ from oim.models import ServiceCostMetric
 from targets import params
 from targets.models import Measure, Service, Target, User
 from tests.benchmarking.conftest import authority, group, metric, values
-from tests.browser.test_oim_in_browser import assert_accessible, sign_in
+from tests.browser.accessibility import assert_accessible
+from tests.browser.test_oim_in_browser import sign_in
 from tests.factories import MeasureFactory
 from tests.oim import conftest as oim
 from tests.oim.conftest import YEAR, World

@@ -8,7 +8,6 @@ import os
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
 from playwright.sync_api import Page, expect
 
@@ -18,18 +17,10 @@ from benchmarking.models import Metric
 from targets.models import User
 from tests.benchmarking.conftest import authority, metric
 from tests.benchmarking.lginform.recorded import AREAS, FakeTransport, pages, recorded, replaying
+from tests.browser.accessibility import assert_accessible
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WCAG = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-}
-
-
-def assert_accessible(page: Page) -> None:
-    results = Axe().run(page, options=WCAG)
-    found = [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
-    assert found == [], f"{page.url}: {found}"
 
 
 def fetch_with(transport: FakeTransport) -> None:

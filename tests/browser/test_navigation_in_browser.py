@@ -11,24 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from targets import periods
 from targets.models import Measure, Priority, Service, User
+from tests.browser.accessibility import violations
 from tests.factories import MeasureFactory, TargetFactory, ValueFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WCAG = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-}
-
-
-def _violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=WCAG)
-    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
 
 
 def _sign_in(page: Page, live_server: Any, username: str) -> None:
@@ -79,7 +71,7 @@ def test_dashboard_service_cell_opens_a_scorecard_that_fits(
     row.get_by_role("link", name="Housing").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Housing")
-    assert _violations(page) == []
+    assert violations(page) == []
     fits = _fits(page)
     assert fits["page"] <= fits["screen"]
     assert fits["boxes"]
@@ -95,7 +87,7 @@ def test_dashboard_service_cell_opens_a_scorecard_that_fits(
         assert (box["region"], box["tabindex"]) == ("region", "0") and box["label"]
     assert any(box["scroll"] > box["width"] for box in fits["boxes"])  # it scrolls in its box
     page.locator(".table-wrap").first.focus()
-    assert _violations(page) == []
+    assert violations(page) == []
 
     page.set_viewport_size({"width": 1000, "height": 1400})
     page.emulate_media(media="print")
@@ -114,7 +106,7 @@ def test_services_list_from_the_navigation(page: Page, live_server: Any, scoreca
     expect(page.get_by_role("heading", level=1)).to_have_text("Services")
     fits = _fits(page)
     assert fits["page"] <= fits["screen"]
-    assert _violations(page) == []
+    assert violations(page) == []
     page.get_by_role("link", name="Waste and Recycling").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Waste and Recycling")
 
@@ -125,6 +117,6 @@ def test_403_is_the_styled_page_with_a_way_back(page: Page, live_server: Any, al
     expect(page.get_by_role("heading", level=1)).to_have_text("You cannot open this page")
     expect(page.get_by_text("Only the performance team plans reviews.")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
-    assert _violations(page) == []
+    assert violations(page) == []
     page.get_by_role("link", name="Corporate performance").last.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Corporate performance")

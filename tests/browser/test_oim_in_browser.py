@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
 from playwright.sync_api import Page, expect
 
@@ -17,22 +16,14 @@ from benchmarking.models import ComparatorGroup
 from oim.models import Idea, ServiceCostMetric, SpendToSaveBudget
 from targets.models import User
 from tests.benchmarking.conftest import authority, group, metric, values
+from tests.browser.accessibility import assert_accessible
 from tests.oim import conftest as oim
 from tests.oim.conftest import YEAR, World
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WCAG = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-}
 COUNCIL = "E07000001"
 world = oim.world  # the hand-built council of the OIM tests, as a fixture here too
-
-
-def assert_accessible(page: Page) -> None:
-    results = Axe().run(page, options=WCAG)
-    found = [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
-    assert found == [], f"{page.url}: {found}"
 
 
 def sign_in(page: Page, live_server: Any, username: str) -> None:

@@ -17,7 +17,8 @@ from playwright.sync_api import Browser, expect
 
 from targets import periods
 from targets.models import Measure, Service, User, Value, ValueQuestion, ValueStatus
-from tests.browser.test_month_grid_in_browser import assert_accessible, sign_in
+from tests.browser.accessibility import assert_accessible
+from tests.browser.test_month_grid_in_browser import sign_in
 from tests.factories import MeasureFactory, TargetFactory, ValueFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

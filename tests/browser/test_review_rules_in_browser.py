@@ -13,7 +13,8 @@ from playwright.sync_api import Page, expect
 
 from fsr.models import MarketTest, Review
 from targets.models import Action, CorporateRole, Objective, Service, ServicePlan, User
-from tests.browser.test_fsr_in_browser import assert_accessible, sign_in
+from tests.browser.accessibility import assert_accessible
+from tests.browser.test_fsr_in_browser import sign_in
 from tests.factories import PriorityFactory, UserFactory
 from tests.fsr.conftest import review
 

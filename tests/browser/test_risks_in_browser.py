@@ -15,7 +15,8 @@ from playwright.sync_api import Page, expect
 
 from fsr.governance.models import Risk
 from targets.models import Service, User
-from tests.browser.test_fsr_in_browser import assert_accessible, sign_in
+from tests.browser.accessibility import assert_accessible
+from tests.browser.test_fsr_in_browser import sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [
