@@ -245,6 +245,35 @@ def client_for(user: User) -> Client:
 
 
 # Browser tests: Debian's chromium, never a downloaded browser.
+#
+# Chromium 156 loads two pages of its own into every new browser context: the address bar's
+# suggestion popups (chrome://omnibox-popup.top-chrome/), which a headless browser never shows.
+# They cost about 0.7 s of CPU per context (the suite opens one or more per browser test), so
+# they are turned off. Chromium keeps only the last --disable-features it is given, and
+# Playwright passes its own (playwright-core's chromiumSwitches.ts), so the list below repeats
+# Playwright's: tests/browser/test_chromium.py checks that it still holds every one of them.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+UNSHOWN_PAGES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
+DISABLED_FEATURES = PLAYWRIGHT_DISABLED_FEATURES + UNSHOWN_PAGES
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict[str, object]:
     if not CHROMIUM.exists():
@@ -263,6 +292,7 @@ def browser_type_launch_args() -> dict[str, object]:
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            "--disable-features=" + ",".join(DISABLED_FEATURES),
         ],
     }
 
