@@ -66,6 +66,7 @@ def test_a_new_context_holds_only_its_own_page(browser: Browser) -> None:
         page.goto("data:text/html,<title>t</title><p>A page.")
         session = browser.new_browser_cdp_session()
         targets = session.send("Target.getTargets", {})["targetInfos"]
+        session.detach()
         # Chromium's own pages (the address bar's popups) would be "browser_ui" targets.
         assert [t["url"] for t in targets if t["type"] == "browser_ui"] == []
     finally:
